@@ -1,0 +1,21 @@
+"""The `pathways` console script: Django's management commands under one name.
+
+`pathways init`, `pathways import people FILE`, `pathways synth ...`, `pathways runserver`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    """Run a Pathways command with the project's settings."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pathways.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["pathways", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Importing agency extracts (INTERCHANGE.md): people, events and referral history."""

@@ -1,0 +1,188 @@
+"""people.csv: one agency's records of people (INTERCHANGE.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from pathways.events.imports import fields
+from pathways.events.imports.specs import BatchResult, Codes, Pending, ProblemList
+from pathways.events.models import SupersededRow
+from pathways.people import linkage
+from pathways.people.models import AgencyRecord, Person
+
+SEXES = frozenset({"M", "F", "X", "U"})
+
+
+class PeopleSpec:
+    kind = "people"
+    columns = (
+        "agency", "person_ref", "given_name", "family_name", "date_of_birth", "sex",
+        "postcode", "area", "address",
+    )
+    required = ("agency", "person_ref", "family_name")
+
+    def __init__(self, codes: Codes) -> None:
+        self.codes = codes
+
+    def clean(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]]:
+        p = ProblemList()
+        agency = p.check("agency", fields.choice, values["agency"], self.codes.agencies, "agency")
+        person_ref = p.check("person_ref", fields.reference, values["person_ref"])
+        given = p.check("given_name", fields.text, values["given_name"])
+        family = p.check("family_name", fields.required_text, values["family_name"])
+        dob = p.check("date_of_birth", fields.optional_date, values["date_of_birth"])
+        sex = values["sex"].strip()
+        if sex and sex not in SEXES:
+            p.add("sex", f"{sex!r} is not a known sex (M, F, X or U)")
+        postcode = p.check("postcode", fields.normalise_postcode, values["postcode"])
+        area = values["area"].strip()
+        if area and area not in self.codes.areas:
+            p.add("area", f"{area!r} is not a known area (one of: {', '.join(sorted(self.codes.areas))})")
+        address = p.check("address", fields.text, values["address"], fields.ADDRESS_MAX)
+        p.raise_if_any()
+        clean = {
+            "agency": agency, "person_ref": person_ref, "given_name": given,
+            "family_name": family, "date_of_birth": dob, "sex": sex, "postcode": postcode,
+            "area": area, "address": address,
+        }
+        return (agency, person_ref), clean
+
+    @transaction.atomic
+    def write(self, batch: list[Pending], run_id: int) -> BatchResult:
+        result = BatchResult()
+        existing: dict[tuple[str, str], AgencyRecord] = {}
+        by_agency: dict[str, list[str]] = {}
+        for item in batch:
+            by_agency.setdefault(item.key[0], []).append(item.key[1])
+        for agency, refs in by_agency.items():
+            for record in AgencyRecord.objects.filter(agency_id=agency, person_ref__in=refs):
+                existing[(agency, record.person_ref)] = record
+
+        new_items = [i for i in batch if i.key not in existing]
+        changed: list[tuple[Pending, AgencyRecord]] = []
+        for item in batch:
+            record = existing.get(item.key)
+            if record is None:
+                continue
+            if record.content_hash == item.content_hash:
+                result.unchanged += 1
+            else:
+                changed.append((item, record))
+
+        self._create(new_items, result)
+        for item, record in changed:
+            self._update(item, record, run_id)
+            result.updated += 1
+        return result
+
+    def _create(self, items: list[Pending], result: BatchResult) -> None:
+        keys = {
+            item.line: linkage.match_key(
+                fields.name_key(item.clean["given_name"]),
+                fields.name_key(item.clean["family_name"]),
+                item.clean["date_of_birth"],
+            )
+            for item in items
+        }
+        matches = linkage.find_people(k for k in keys.values() if k is not None)
+        # Records of this batch that match each other (in different agencies) share a person.
+        batch_people: dict[tuple[Any, ...], dict[str, Person | int]] = {}
+        records: list[AgencyRecord] = []
+        owners: list[Person | int] = []
+        new_people: list[Person] = []
+        joined: set[int] = set()
+        for item in items:
+            key = keys[item.line]
+            agency = item.clean["agency"]
+            person: Person | int | None = None
+            if key is not None:
+                known = {a: p for a, p in matches.get(key, {}).items() if a != agency}
+                if known:
+                    person = min(known.values())
+                    joined.add(person)
+                else:
+                    seen = batch_people.get(key, {})
+                    others = [p for a, p in seen.items() if a != agency]
+                    if others:
+                        person = others[0]
+            if person is None:
+                c = item.clean
+                person = Person(
+                    given_name=c["given_name"], family_name=c["family_name"],
+                    date_of_birth=c["date_of_birth"], sex=c["sex"] or "U",
+                )
+                new_people.append(person)
+            if key is not None:
+                batch_people.setdefault(key, {}).setdefault(agency, person)
+            records.append(self._record(item))
+            owners.append(person)
+        Person.objects.bulk_create(new_people)
+        for record, owner in zip(records, owners, strict=True):
+            record.person_id = owner.pk if isinstance(owner, Person) else owner
+        # A person with records from several agencies is linked `exact`.
+        counts: dict[int, int] = {}
+        for record in records:
+            counts[record.person_id] = counts.get(record.person_id, 0) + 1
+        for record in records:
+            if record.person_id in joined or counts[record.person_id] > 1:
+                record.link_method = AgencyRecord.LinkMethod.EXACT
+        AgencyRecord.objects.bulk_create(records)
+        if joined:
+            AgencyRecord.objects.filter(
+                person_id__in=joined, link_method=AgencyRecord.LinkMethod.SINGLE
+            ).update(link_method=AgencyRecord.LinkMethod.EXACT)
+        shared = joined | {pid for pid, n in counts.items() if n > 1}
+        if shared:
+            linkage.refresh_identity(shared)
+        result.created += len(records)
+
+    @staticmethod
+    def _record(item: Pending) -> AgencyRecord:
+        c = item.clean
+        return AgencyRecord(
+            agency_id=c["agency"], person_ref=c["person_ref"], given_name=c["given_name"],
+            family_name=c["family_name"], date_of_birth=c["date_of_birth"], sex=c["sex"],
+            postcode=c["postcode"], area_id=c["area"] or None, address=c["address"],
+            given_key=fields.name_key(c["given_name"]),
+            family_key=fields.name_key(c["family_name"]),
+            content_hash=item.content_hash,
+        )
+
+    def _update(self, item: Pending, record: AgencyRecord, run_id: int) -> None:
+        SupersededRow.objects.create(
+            run_id=run_id, kind=self.kind, key="/".join(item.key), content=as_row(record)
+        )
+        c = item.clean
+        old_key = (record.given_key, record.family_key, record.date_of_birth)
+        record.given_name = c["given_name"]
+        record.family_name = c["family_name"]
+        record.date_of_birth = c["date_of_birth"]
+        record.sex = c["sex"]
+        record.postcode = c["postcode"]
+        record.area_id = c["area"] or None
+        record.address = c["address"]
+        record.given_key = fields.name_key(c["given_name"])
+        record.family_key = fields.name_key(c["family_name"])
+        record.content_hash = item.content_hash
+        record.save()
+        if (record.given_key, record.family_key, record.date_of_birth) != old_key:
+            linkage.relink(record)
+        else:
+            linkage.refresh_identity([record.person_id])
+
+
+def as_row(record: AgencyRecord) -> dict[str, str]:
+    """An agency record as a people.csv row."""
+    return {
+        "agency": record.agency_id,
+        "person_ref": record.person_ref,
+        "given_name": record.given_name,
+        "family_name": record.family_name,
+        "date_of_birth": record.date_of_birth.isoformat() if record.date_of_birth else "",
+        "sex": record.sex,
+        "postcode": record.postcode,
+        "area": record.area_id or "",
+        "address": record.address,
+    }

@@ -1,0 +1,88 @@
+"""`pathways import people|events|referrals FILE... [--quarantine OUT.csv]`."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from pathways.events.imports.csvfile import FileRefused
+from pathways.events.imports.runner import KINDS, import_file, write_quarantine
+from pathways.events.models import ImportRun
+
+SUMMARY = ("read", "created", "updated", "unchanged", "rejected")
+
+
+class Command(BaseCommand):
+    help = "Import agency extracts in the interchange formats (INTERCHANGE.md)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=KINDS)
+        parser.add_argument("files", nargs="+", type=Path)
+        parser.add_argument(
+            "--quarantine", type=Path, help="write rejected rows, with line and reason, here"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        kind: str = options["kind"]
+        err = Console(stderr=True)
+        runs: list[ImportRun] = []
+        refused: list[str] = []
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=not err.is_terminal,
+        ) as progress:
+            for path in options["files"]:
+                task = progress.add_task(f"{kind} {path.name}: checking", total=1)
+
+                def report(done: int, total: int, phase: str, task: Any = task) -> None:
+                    progress.update(
+                        task, completed=done, total=max(total, 1),
+                        description=f"{kind} {path.name}: {phase}",
+                    )
+
+                try:
+                    runs.append(
+                        import_file(kind, path, operator=_operator(), progress=report)
+                    )
+                except FileRefused as exc:
+                    refused.append(str(exc))
+                    err.print(f"[red]refused:[/red] {exc}")
+        totals = {name: 0 for name in SUMMARY}
+        for run in runs:
+            totals["read"] += run.rows_read
+            totals["created"] += run.created
+            totals["updated"] += run.updated
+            totals["unchanged"] += run.unchanged
+            totals["rejected"] += run.rejected
+        for name in SUMMARY:
+            self.stdout.write(f"{name}: {totals[name]}")
+        if options["quarantine"]:
+            written = write_quarantine(runs, options["quarantine"])
+            err.print(f"{written} rejected row(s) written to {options['quarantine']}")
+        if totals["rejected"]:
+            for run in runs:
+                for rejected in run.rejected_rows.order_by("line")[:5]:
+                    err.print(f"  {Path(run.file_name).name} line {rejected.line}: {rejected.reason}")
+            if totals["rejected"] > 5:
+                err.print(f"  … {totals['rejected']} rejected in all (see --quarantine)")
+        if refused:
+            raise CommandError(f"{len(refused)} file(s) refused whole", returncode=2)
+        if totals["rejected"]:
+            sys.exit(1)
+
+
+def _operator() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"

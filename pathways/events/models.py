@@ -1,0 +1,130 @@
+"""The event spine: what happened to or was done by a person, as agencies report it,
+and the import runs that brought the data in."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class EventKind(models.TextChoices):
+    OFFENCE = "offence"
+    CUSTODY = "custody"
+    OVERDOSE = "overdose"
+    ASB = "asb", "antisocial behaviour"
+    CONVICTION = "conviction"
+    CONCERN = "concern"
+
+
+class CrimeGroup(models.TextChoices):
+    VIOLENCE = "violence", "non-sexual crimes of violence"
+    SEXUAL = "sexual", "sexual crimes"
+    DISHONESTY = "dishonesty", "crimes of dishonesty"
+    DAMAGE = "damage", "damage and reckless behaviour"
+    SOCIETY = "society", "crimes against society"
+    ANTISOCIAL = "antisocial", "antisocial offences"
+    MISCELLANEOUS = "miscellaneous", "miscellaneous offences"
+    ROAD_TRAFFIC = "road_traffic", "road traffic offences"
+
+
+class Disposal(models.TextChoices):
+    CUSTODY = "custody"
+    CPO = "cpo", "community payback order"
+    FINE = "fine"
+    ADMONITION = "admonition"
+    DEFERRED = "deferred", "deferred sentence"
+    OTHER = "other"
+
+
+EVENT_FLAGS = ("substance", "alcohol", "domestic", "cce", "weapon", "hate", "exploitation")
+
+
+class Event(models.Model):
+    agency = models.ForeignKey("partners.Agency", on_delete=models.PROTECT)
+    event_ref = models.CharField(max_length=64)
+    record = models.ForeignKey(
+        "people.AgencyRecord", on_delete=models.PROTECT, related_name="events"
+    )
+    # Denormalised from record.person so a chronology is one indexed range scan;
+    # re-pointed whenever linkage moves the record.
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    occurred_at = models.DateTimeField()
+    # Europe/London date of occurred_at: the date every outcome window uses.
+    occurred_on = models.DateField()
+    crime_group = models.CharField(max_length=16, choices=CrimeGroup.choices, blank=True)
+    category = models.CharField(max_length=200, blank=True)
+    area = models.ForeignKey("partners.Area", on_delete=models.PROTECT, null=True, blank=True)
+    flags = models.CharField(max_length=200, blank=True)
+    disposal = models.CharField(max_length=16, choices=Disposal.choices, blank=True)
+    offence_date = models.DateField(null=True, blank=True)
+    content_hash = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "event_ref"], name="one_event_per_ref")
+        ]
+        indexes = [
+            models.Index(fields=["person", "-occurred_at"], name="event_person_time"),
+            models.Index(fields=["kind", "occurred_on"], name="event_kind_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.agency_id}/{self.event_ref}"
+
+    @property
+    def flag_list(self) -> list[str]:
+        return [f for f in self.flags.split(";") if f]
+
+
+class ImportRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        FINISHED = "finished"
+        FAILED = "failed"
+
+    kind = models.CharField(max_length=16)  # people, events, referrals
+    file_name = models.CharField(max_length=500)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    operator = models.CharField(max_length=150, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    rows_read = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="Why the whole file was refused, if it was.")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"import {self.kind} {self.file_name} ({self.status})"
+
+
+class RejectedRow(models.Model):
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="rejected_rows")
+    line = models.PositiveIntegerField()
+    column = models.CharField(max_length=100, blank=True)
+    reason = models.CharField(max_length=500)
+    row = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["run", "line"]
+
+
+class SupersededRow(models.Model):
+    """The previous content of an imported row that a later import updated."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.SET_NULL, null=True)
+    kind = models.CharField(max_length=16)
+    key = models.CharField(max_length=200)
+    content = models.JSONField()
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key"])]

@@ -1,0 +1,291 @@
+"""Reading and validating a partnership's configuration (`config/<partnership>/*.toml`).
+
+Every problem is reported, not just the first, each naming the file, the key and the
+reason, so a person editing the files can fix them in one pass.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from pathways.events.models import CrimeGroup, EVENT_FLAGS
+from pathways.partners.models import Agency, Area, Role, Service, Team
+
+SECTORS = {"police", "social_work", "health", "council", "third_sector", "partnership"}
+CAPABILITIES = {
+    "view",
+    "refer",
+    "approve",
+    "accept",
+    "record_contact",
+    "configure",
+    "read_audit",
+    "research_extract",
+    "manage_imports",
+}
+SEXES = {"M", "F", "X", "U"}
+# Files read, in dependency order.
+FILES = ("areas", "agencies", "roles", "services", "teams")
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    file: str
+    key: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.key}: {self.reason}"
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; `problems` lists every reason."""
+
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class PartnershipConfig:
+    areas: dict[str, dict[str, Any]] = field(default_factory=dict)
+    agencies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    roles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    services: dict[str, dict[str, Any]] = field(default_factory=dict)
+    teams: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class _Checker:
+    """Collects problems while reading one file's entries."""
+
+    def __init__(self, file: str, problems: list[ConfigProblem]) -> None:
+        self.file = file
+        self.problems = problems
+
+    def problem(self, key: str, reason: str) -> None:
+        self.problems.append(ConfigProblem(self.file, key, reason))
+
+    def text(self, entry: dict[str, Any], key: str, name: str, required: bool = True) -> str:
+        value = entry.get(name)
+        if value is None:
+            if required:
+                self.problem(f"{key}.{name}", "is required")
+            return ""
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.problem(f"{key}.{name}", f"must be non-empty text, not {value!r}")
+            return ""
+        return value.strip()
+
+    def boolean(self, entry: dict[str, Any], key: str, name: str, default: bool) -> bool:
+        value = entry.get(name, default)
+        if not isinstance(value, bool):
+            self.problem(f"{key}.{name}", f"must be true or false, not {value!r}")
+            return default
+        return value
+
+    def ref(self, entry: dict[str, Any], key: str, name: str, known: dict, what: str,
+            required: bool = True) -> str | None:
+        value = entry.get(name)
+        if value is None:
+            if required:
+                self.problem(f"{key}.{name}", "is required")
+            return None
+        if value not in known:
+            self.problem(f"{key}.{name}", f"unknown {what} {value!r}")
+            return None
+        return str(value)
+
+    def code_list(self, entry: dict[str, Any], key: str, name: str, allowed: set[str] | dict,
+                  what: str) -> list[str]:
+        value = entry.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(f"{key}.{name}", f"must be a list of {what} codes, not {value!r}")
+            return []
+        for v in value:
+            if v not in allowed:
+                self.problem(f"{key}.{name}", f"unknown {what} {v!r}")
+        return [v for v in value if v in allowed]
+
+    def number(self, entry: dict[str, Any], key: str, name: str, low: int, high: int) -> int | None:
+        value = entry.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            self.problem(f"{key}.{name}", f"must be a whole number from {low} to {high}, not {value!r}")
+            return None
+        return value
+
+    def unknown_keys(self, entry: dict[str, Any], key: str, allowed: set[str]) -> None:
+        for name in sorted(set(entry) - allowed):
+            self.problem(f"{key}.{name}", "is not a known setting (a typo?)")
+
+
+def _read_tables(directory: Path, problems: list[ConfigProblem]) -> dict[str, dict[str, Any]]:
+    tables: dict[str, dict[str, Any]] = {}
+    for name in FILES:
+        path = directory / f"{name}.toml"
+        file = f"{name}.toml"
+        if not path.exists():
+            problems.append(ConfigProblem(file, "-", f"file is missing from {directory}"))
+            tables[name] = {}
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            problems.append(ConfigProblem(file, "-", f"is not valid TOML: {exc}"))
+            tables[name] = {}
+            continue
+        extra = set(data) - {name}
+        for key in sorted(extra):
+            problems.append(ConfigProblem(file, key, f"unexpected top-level table; expected [{name}.CODE]"))
+        section = data.get(name, {})
+        entries: dict[str, Any] = {}
+        for code, entry in section.items():
+            if not isinstance(entry, dict):
+                problems.append(ConfigProblem(file, f"{name}.{code}", "must be a table"))
+                continue
+            if not code.replace("_", "").isalnum() or len(code) > 32:
+                problems.append(ConfigProblem(file, f"{name}.{code}", "a code is letters, digits and _ (at most 32)"))
+                continue
+            entries[code] = entry
+        tables[name] = entries
+    return tables
+
+
+def load_config(directory: Path) -> PartnershipConfig:
+    """Read and validate a partnership's configuration directory.
+
+    Raises `ConfigError` listing every problem found.
+    """
+    problems: list[ConfigProblem] = []
+    if not directory.is_dir():
+        raise ConfigError([ConfigProblem(str(directory), "-", "is not a directory")])
+    tables = _read_tables(directory, problems)
+    config = PartnershipConfig()
+
+    check = _Checker("areas.toml", problems)
+    for code, entry in tables["areas"].items():
+        key = f"areas.{code}"
+        check.unknown_keys(entry, key, {"name"})
+        config.areas[code] = {"name": check.text(entry, key, "name")}
+
+    check = _Checker("agencies.toml", problems)
+    for code, entry in tables["agencies"].items():
+        key = f"agencies.{code}"
+        check.unknown_keys(entry, key, {"name", "sector"})
+        sector = check.text(entry, key, "sector")
+        if sector and sector not in SECTORS:
+            check.problem(f"{key}.sector", f"must be one of {', '.join(sorted(SECTORS))}, not {sector!r}")
+        config.agencies[code] = {"name": check.text(entry, key, "name"), "sector": sector}
+
+    check = _Checker("roles.toml", problems)
+    for code, entry in tables["roles"].items():
+        key = f"roles.{code}"
+        check.unknown_keys(entry, key, {"name", "capabilities"})
+        config.roles[code] = {
+            "name": check.text(entry, key, "name"),
+            "capabilities": check.code_list(entry, key, "capabilities", CAPABILITIES, "capability"),
+        }
+
+    check = _Checker("services.toml", problems)
+    kinds = {k.value for k in Service.Kind}
+    crime_groups = {c.value for c in CrimeGroup}
+    for code, entry in tables["services"].items():
+        key = f"services.{code}"
+        check.unknown_keys(
+            entry, key,
+            {"name", "description", "provider", "kind", "voluntary", "requires_consent",
+             "joint_approval", "eligibility"},
+        )
+        kind = check.text(entry, key, "kind")
+        if kind and kind not in kinds:
+            check.problem(f"{key}.kind", f"must be one of {', '.join(sorted(kinds))}, not {kind!r}")
+        eligibility = entry.get("eligibility", {})
+        if not isinstance(eligibility, dict):
+            check.problem(f"{key}.eligibility", "must be a table")
+            eligibility = {}
+        ekey = f"{key}.eligibility"
+        check.unknown_keys(
+            eligibility, ekey,
+            {"min_age", "max_age", "sexes", "areas", "crime_groups", "flags", "min_offences",
+             "window_days"},
+        )
+        min_age = check.number(eligibility, ekey, "min_age", 0, 120)
+        max_age = check.number(eligibility, ekey, "max_age", 0, 120)
+        if min_age is not None and max_age is not None and min_age > max_age:
+            check.problem(f"{ekey}.max_age", f"is below min_age ({max_age} < {min_age})")
+        min_offences = check.number(eligibility, ekey, "min_offences", 1, 10_000)
+        window_days = check.number(eligibility, ekey, "window_days", 1, 36_500)
+        if min_offences is not None and window_days is None:
+            check.problem(f"{ekey}.window_days", "is required with min_offences")
+        config.services[code] = {
+            "name": check.text(entry, key, "name"),
+            "description": check.text(entry, key, "description", required=False),
+            "provider": check.ref(entry, key, "provider", config.agencies, "agency"),
+            "kind": kind,
+            "voluntary": check.boolean(entry, key, "voluntary", True),
+            "requires_consent": check.boolean(entry, key, "requires_consent", True),
+            "joint_approval": check.boolean(entry, key, "joint_approval", False),
+            "min_age": min_age,
+            "max_age": max_age,
+            "sexes": check.code_list(eligibility, ekey, "sexes", SEXES, "sex"),
+            "areas": check.code_list(eligibility, ekey, "areas", config.areas, "area"),
+            "crime_groups": check.code_list(eligibility, ekey, "crime_groups", crime_groups, "crime group"),
+            "flags": check.code_list(eligibility, ekey, "flags", set(EVENT_FLAGS), "flag"),
+            "min_offences": min_offences,
+            "window_days": window_days,
+        }
+        if config.services[code]["voluntary"] and not config.services[code]["requires_consent"]:
+            check.problem(f"{key}.requires_consent", "a voluntary service must require consent")
+
+    check = _Checker("teams.toml", problems)
+    for code, entry in tables["teams"].items():
+        key = f"teams.{code}"
+        check.unknown_keys(entry, key, {"name", "agency", "area", "service", "partnership"})
+        config.teams[code] = {
+            "name": check.text(entry, key, "name"),
+            "agency": check.ref(entry, key, "agency", config.agencies, "agency"),
+            "area": check.ref(entry, key, "area", config.areas, "area", required=False),
+            "service": check.ref(entry, key, "service", config.services, "service", required=False),
+            "partnership": check.boolean(entry, key, "partnership", False),
+        }
+
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+@transaction.atomic
+def apply_config(config: PartnershipConfig) -> dict[str, int]:
+    """Write a validated configuration to the database, creating or updating by code.
+
+    Entries removed from the files are left in place: records may still refer to them.
+    Returns how many entries of each kind the configuration holds.
+    """
+    for code, values in config.areas.items():
+        Area.objects.update_or_create(code=code, defaults=values)
+    for code, values in config.agencies.items():
+        Agency.objects.update_or_create(code=code, defaults=values)
+    for code, values in config.roles.items():
+        Role.objects.update_or_create(code=code, defaults=values)
+    for code, values in config.services.items():
+        defaults = {**values, "provider_id": values["provider"]}
+        del defaults["provider"]
+        Service.objects.update_or_create(code=code, defaults=defaults)
+    for code, values in config.teams.items():
+        Team.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": values["name"],
+                "agency_id": values["agency"],
+                "area_id": values["area"],
+                "service_id": values["service"],
+                "partnership": values["partnership"],
+            },
+        )
+    return {name: len(getattr(config, name)) for name in FILES}

@@ -1,0 +1,73 @@
+"""People and the agency records that are linked to them.
+
+Each agency knows a person by its own reference (`AgencyRecord`); identity linkage
+decides which records are one `Person`. The person's shown identity is derived from
+the records (see `people.identity`).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Person(models.Model):
+    # Derived from the linked records by `people.identity.refresh_person_identity`;
+    # kept here so search and lists need no aggregation.
+    given_name = models.CharField(max_length=200, blank=True)
+    family_name = models.CharField(max_length=200, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, default="U")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip() or f"Person {self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+
+class AgencyRecord(models.Model):
+    class LinkMethod(models.TextChoices):
+        SINGLE = "single"
+        EXACT = "exact"
+        PROBABILISTIC = "probabilistic"
+        REVIEWED = "reviewed"
+
+    agency = models.ForeignKey("partners.Agency", on_delete=models.PROTECT)
+    person_ref = models.CharField(max_length=64)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="records")
+    given_name = models.CharField(max_length=200, blank=True)
+    family_name = models.CharField(max_length=200)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    postcode = models.CharField(max_length=200, blank=True)
+    area = models.ForeignKey("partners.Area", on_delete=models.PROTECT, null=True, blank=True)
+    address = models.CharField(max_length=500, blank=True)
+    # Normalised names (lower case, accents and spacing removed) for linkage and search.
+    given_key = models.CharField(max_length=200, blank=True)
+    family_key = models.CharField(max_length=200, blank=True, db_index=True)
+    link_method = models.CharField(
+        max_length=16, choices=LinkMethod.choices, default=LinkMethod.SINGLE
+    )
+    link_confidence = models.FloatField(default=1.0)
+    # Hash of the row as imported: an unchanged re-import is detected without comparing
+    # every column.
+    content_hash = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "person_ref"], name="one_record_per_ref")
+        ]
+        indexes = [
+            models.Index(fields=["family_key", "given_key", "date_of_birth"]),
+            models.Index(fields=["person_ref"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.person_ref}"

@@ -1,0 +1,69 @@
+"""Referrals to services and the transitions each one went through."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ReferralState(models.TextChoices):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CONSENTED = "consented"
+    CONSENT_REFUSED = "consent_refused"
+    ENGAGED = "engaged"
+    COMPLETED = "completed"
+    OPTED_OUT = "opted_out"
+    DISENGAGED = "disengaged"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+class Referral(models.Model):
+    # The source system's identifier for migrated history; empty for referrals made here.
+    referral_ref = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="referrals")
+    record = models.ForeignKey(
+        "people.AgencyRecord", on_delete=models.PROTECT, related_name="referrals"
+    )
+    service = models.ForeignKey(
+        "partners.Service", on_delete=models.PROTECT, related_name="referrals"
+    )
+    referred_on = models.DateField()
+    decision = models.CharField(max_length=16, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    consent_on = models.DateField(null=True, blank=True)
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=16, blank=True)
+    state = models.CharField(max_length=16, choices=ReferralState.choices)
+    closing_reason = models.CharField(max_length=16, blank=True)
+    # Optimistic lock: every change bumps it; a stale writer is refused.
+    version = models.PositiveIntegerField(default=1)
+    content_hash = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["service", "ended_on"]),
+            models.Index(fields=["service", "referred_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} referral {self.referral_ref or self.pk}"
+
+
+class Transition(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16, choices=ReferralState.choices)
+    on = models.DateField(help_text="The date the step happened.")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["referral", "on", "id"]
