@@ -88,8 +88,15 @@ class _Checker:
             return default
         return value
 
-    def ref(self, entry: dict[str, Any], key: str, name: str, known: dict, what: str,
-            required: bool = True) -> str | None:
+    def ref(
+        self,
+        entry: dict[str, Any],
+        key: str,
+        name: str,
+        known: dict,
+        what: str,
+        required: bool = True,
+    ) -> str | None:
         value = entry.get(name)
         if value is None:
             if required:
@@ -100,8 +107,9 @@ class _Checker:
             return None
         return str(value)
 
-    def code_list(self, entry: dict[str, Any], key: str, name: str, allowed: set[str] | dict,
-                  what: str) -> list[str]:
+    def code_list(
+        self, entry: dict[str, Any], key: str, name: str, allowed: set[str] | dict, what: str
+    ) -> list[str]:
         value = entry.get(name, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.problem(f"{key}.{name}", f"must be a list of {what} codes, not {value!r}")
@@ -116,7 +124,9 @@ class _Checker:
         if value is None:
             return None
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            self.problem(f"{key}.{name}", f"must be a whole number from {low} to {high}, not {value!r}")
+            self.problem(
+                f"{key}.{name}", f"must be a whole number from {low} to {high}, not {value!r}"
+            )
             return None
         return value
 
@@ -142,7 +152,9 @@ def _read_tables(directory: Path, problems: list[ConfigProblem]) -> dict[str, di
             continue
         extra = set(data) - {name}
         for key in sorted(extra):
-            problems.append(ConfigProblem(file, key, f"unexpected top-level table; expected [{name}.CODE]"))
+            problems.append(
+                ConfigProblem(file, key, f"unexpected top-level table; expected [{name}.CODE]")
+            )
         section = data.get(name, {})
         entries: dict[str, Any] = {}
         for code, entry in section.items():
@@ -150,7 +162,11 @@ def _read_tables(directory: Path, problems: list[ConfigProblem]) -> dict[str, di
                 problems.append(ConfigProblem(file, f"{name}.{code}", "must be a table"))
                 continue
             if not code.replace("_", "").isalnum() or len(code) > 32:
-                problems.append(ConfigProblem(file, f"{name}.{code}", "a code is letters, digits and _ (at most 32)"))
+                problems.append(
+                    ConfigProblem(
+                        file, f"{name}.{code}", "a code is letters, digits and _ (at most 32)"
+                    )
+                )
                 continue
             entries[code] = entry
         tables[name] = entries
@@ -180,7 +196,9 @@ def load_config(directory: Path) -> PartnershipConfig:
         check.unknown_keys(entry, key, {"name", "sector"})
         sector = check.text(entry, key, "sector")
         if sector and sector not in SECTORS:
-            check.problem(f"{key}.sector", f"must be one of {', '.join(sorted(SECTORS))}, not {sector!r}")
+            check.problem(
+                f"{key}.sector", f"must be one of {', '.join(sorted(SECTORS))}, not {sector!r}"
+            )
         config.agencies[code] = {"name": check.text(entry, key, "name"), "sector": sector}
 
     check = _Checker("roles.toml", problems)
@@ -198,9 +216,18 @@ def load_config(directory: Path) -> PartnershipConfig:
     for code, entry in tables["services"].items():
         key = f"services.{code}"
         check.unknown_keys(
-            entry, key,
-            {"name", "description", "provider", "kind", "voluntary", "requires_consent",
-             "joint_approval", "eligibility"},
+            entry,
+            key,
+            {
+                "name",
+                "description",
+                "provider",
+                "kind",
+                "voluntary",
+                "requires_consent",
+                "joint_approval",
+                "eligibility",
+            },
         )
         kind = check.text(entry, key, "kind")
         if kind and kind not in kinds:
@@ -211,9 +238,18 @@ def load_config(directory: Path) -> PartnershipConfig:
             eligibility = {}
         ekey = f"{key}.eligibility"
         check.unknown_keys(
-            eligibility, ekey,
-            {"min_age", "max_age", "sexes", "areas", "crime_groups", "flags", "min_offences",
-             "window_days"},
+            eligibility,
+            ekey,
+            {
+                "min_age",
+                "max_age",
+                "sexes",
+                "areas",
+                "crime_groups",
+                "flags",
+                "min_offences",
+                "window_days",
+            },
         )
         min_age = check.number(eligibility, ekey, "min_age", 0, 120)
         max_age = check.number(eligibility, ekey, "max_age", 0, 120)
@@ -235,7 +271,9 @@ def load_config(directory: Path) -> PartnershipConfig:
             "max_age": max_age,
             "sexes": check.code_list(eligibility, ekey, "sexes", SEXES, "sex"),
             "areas": check.code_list(eligibility, ekey, "areas", config.areas, "area"),
-            "crime_groups": check.code_list(eligibility, ekey, "crime_groups", crime_groups, "crime group"),
+            "crime_groups": check.code_list(
+                eligibility, ekey, "crime_groups", crime_groups, "crime group"
+            ),
             "flags": check.code_list(eligibility, ekey, "flags", set(EVENT_FLAGS), "flag"),
             "min_offences": min_offences,
             "window_days": window_days,

@@ -148,4 +148,3 @@ def person_ids_for_records(record_ids: Iterable[int]) -> set[int]:
         .values_list("person_id", flat=True)
         .distinct()
     )
-

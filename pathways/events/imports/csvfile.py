@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +22,11 @@ class SourceRow:
     bad_encoding: list[str]  # columns holding bytes that are not UTF-8
 
 
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
 def _has_surrogates(value: str) -> bool:
-    return any("\udc80" <= c <= "\udcff" for c in value)
+    return not value.isascii() and _SURROGATE.search(value) is not None
 
 
 class CsvSource:
@@ -32,12 +37,12 @@ class CsvSource:
         self.columns = columns
         self.size = path.stat().st_size
         if self.size == 0:
-            raise FileRefused(f"{path.name} is empty (zero bytes): a file needs at least a header row")
+            raise FileRefused(
+                f"{path.name} is empty (zero bytes): a file needs at least a header row"
+            )
         self._raw: IO[bytes] = path.open("rb")
         # surrogateescape keeps undecodable bytes so the row can be rejected with its line,
         # instead of the whole file failing to decode.
-        import io
-
         self._text = io.TextIOWrapper(
             self._raw, encoding="utf-8-sig", errors="surrogateescape", newline=""
         )
@@ -111,7 +116,9 @@ class CsvSource:
                 )
                 continue
             values.update(zip(header, fields, strict=True))
-            bad = [c for c, v in values.items() if _has_surrogates(v)]
+            bad = []
+            if _has_surrogates("".join(fields)):
+                bad = [c for c, v in values.items() if _has_surrogates(v)]
             yield SourceRow(line, values, bad)
 
     def close(self) -> None:

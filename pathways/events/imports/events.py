@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+import datetime as dt
+
+from django.db import connection, transaction
 
 from pathways.events.imports import fields
-from pathways.events.imports.records import resolve_person_refs, unknown_person_reason
-from pathways.events.imports.specs import BatchResult, Codes, Pending, ProblemList
+from pathways.events.imports.records import unknown_person_reason
+from pathways.events.imports.sinks import Progress, Reject, conflict_reason
+from pathways.events.imports.specs import Codes, Pending, ProblemList
 from pathways.events.models import (
     EVENT_FLAGS,
     CrimeGroup,
@@ -23,24 +26,85 @@ CRIME_GROUPS = frozenset(c.value for c in CrimeGroup)
 DISPOSALS = frozenset(d.value for d in Disposal)
 FLAGS = frozenset(EVENT_FLAGS)
 NEEDS_CRIME_GROUP = {EventKind.OFFENCE.value, EventKind.CONVICTION.value}
-UPDATABLE = (
-    "record_id", "person_id", "kind", "occurred_at", "occurred_on", "crime_group",
-    "category", "area_id", "flags", "disposal", "offence_date", "content_hash",
-)
 
 
 class EventsSpec:
     kind = "events"
+    key_column = "event_ref"
     columns = (
-        "agency", "event_ref", "person_ref", "kind", "occurred_at", "crime_group",
-        "category", "area", "flags", "disposal", "offence_date",
+        "agency",
+        "event_ref",
+        "person_ref",
+        "kind",
+        "occurred_at",
+        "crime_group",
+        "category",
+        "area",
+        "flags",
+        "disposal",
+        "offence_date",
     )
     required = ("agency", "event_ref", "person_ref", "kind", "occurred_at")
 
     def __init__(self, codes: Codes) -> None:
         self.codes = codes
+        self.postgres = connection.vendor == "postgresql"
 
     def clean(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]]:
+        fast = self._clean_valid(values)
+        if fast is not None:
+            return fast
+        return self._clean_with_reasons(values)
+
+    def _clean_valid(
+        self, values: dict[str, str]
+    ) -> tuple[tuple[str, ...], dict[str, Any]] | None:
+        """The common case, quickly: a row with nothing wrong, or None to look closer.
+
+        Must accept exactly what `_clean_with_reasons` accepts, with the same result
+        (a property test holds them together).
+        """
+        agency = values["agency"].strip()
+        event_ref = values["event_ref"].strip()
+        person_ref = values["person_ref"].strip()
+        kind = values["kind"].strip()
+        crime_group = values["crime_group"].strip()
+        category = values["category"].strip()
+        area = values["area"].strip()
+        disposal = values["disposal"].strip()
+        flags_raw = values["flags"]
+        if not (
+            agency in self.codes.agencies
+            and 0 < len(event_ref) <= fields.REF_MAX
+            and 0 < len(person_ref) <= fields.REF_MAX
+            and kind in KINDS
+            and (crime_group in CRIME_GROUPS if crime_group else kind not in NEEDS_CRIME_GROUP)
+            and len(category) <= fields.TEXT_MAX
+            and (not area or area in self.codes.areas)
+            and (disposal in DISPOSALS if disposal else kind != EventKind.CONVICTION)
+            and len(flags_raw.strip()) <= fields.TEXT_MAX
+            and not values["offence_date"].strip()
+        ):
+            return None
+        flags = [f.strip() for f in flags_raw.split(";") if f.strip()] if flags_raw else []
+        if any(f not in FLAGS for f in flags):
+            return None
+        try:
+            occurred_at, occurred_on = fields.parse_occurred_at(values["occurred_at"])
+        except fields.BadValue:
+            return None
+        clean = {
+            "agency": agency, "event_ref": event_ref, "person_ref": person_ref, "kind": kind,
+            "occurred_at": occurred_at, "occurred_on": occurred_on, "crime_group": crime_group,
+            "category": category, "area": area,
+            "flags": ";".join(sorted(set(flags))) if flags else "",
+            "disposal": disposal, "offence_date": None,
+        }
+        return (agency, event_ref), clean
+
+    def _clean_with_reasons(
+        self, values: dict[str, str]
+    ) -> tuple[tuple[str, ...], dict[str, Any]]:
         p = ProblemList()
         agency = p.check("agency", fields.choice, values["agency"], self.codes.agencies, "agency")
         event_ref = p.check("event_ref", fields.reference, values["event_ref"])
@@ -55,11 +119,17 @@ class EventsSpec:
         category = p.check("category", fields.text, values["category"])
         area = values["area"].strip()
         if area and area not in self.codes.areas:
-            p.add("area", f"{area!r} is not a known area (one of: {', '.join(sorted(self.codes.areas))})")
+            p.add(
+                "area",
+                f"{area!r} is not a known area (one of: {', '.join(sorted(self.codes.areas))})",
+            )
         flags = [f.strip() for f in values["flags"].split(";") if f.strip()]
         unknown = [f for f in flags if f not in FLAGS]
         if unknown:
-            p.add("flags", f"unknown flag(s) {', '.join(map(repr, unknown))} (known: {', '.join(EVENT_FLAGS)})")
+            p.add(
+                "flags",
+                f"unknown flag(s) {', '.join(map(repr, unknown))} (known: {', '.join(EVENT_FLAGS)})",
+            )
         p.check("flags", fields.text, values["flags"])
         disposal = values["disposal"].strip()
         if disposal:
@@ -70,69 +140,228 @@ class EventsSpec:
         p.raise_if_any()
         occurred_at, occurred_on = occurred
         clean = {
-            "agency": agency, "event_ref": event_ref, "person_ref": person_ref, "kind": kind,
-            "occurred_at": occurred_at, "occurred_on": occurred_on, "crime_group": crime_group,
-            "category": category, "area": area, "flags": ";".join(sorted(set(flags))),
-            "disposal": disposal, "offence_date": offence_date,
+            "agency": agency,
+            "event_ref": event_ref,
+            "person_ref": person_ref,
+            "kind": kind,
+            "occurred_at": occurred_at,
+            "occurred_on": occurred_on,
+            "crime_group": crime_group,
+            "category": category,
+            "area": area,
+            "flags": ";".join(sorted(set(flags))),
+            "disposal": disposal,
+            "offence_date": offence_date,
         }
         return (agency, event_ref), clean
 
-    @transaction.atomic
-    def write(self, batch: list[Pending], run_id: int) -> BatchResult:
-        result = BatchResult()
-        people = resolve_person_refs((i.clean["agency"], i.clean["person_ref"]) for i in batch)
-        ready: list[tuple[Pending, tuple[int, int]]] = []
-        for item in batch:
-            ref = (item.clean["agency"], item.clean["person_ref"])
-            if ref not in people:
-                result.rejected.append((item, "person_ref", unknown_person_reason(*ref)))
-            else:
-                ready.append((item, people[ref]))
-        existing = self._existing(i.key for i, _ in ready)
-        to_create: list[Event] = []
-        for item, (record_id, person_id) in ready:
-            event = self._event(item, record_id, person_id)
-            old = existing.get(item.key)
-            if old is None:
-                to_create.append(event)
-            elif old.content_hash == item.content_hash and old.record_id == record_id:
-                result.unchanged += 1
-            else:
-                SupersededRow.objects.create(
-                    run_id=run_id, kind=self.kind, key="/".join(item.key), content=as_row(old)
-                )
-                event.pk = old.pk
-                event.save(update_fields=UPDATABLE)
-                result.updated += 1
-        Event.objects.bulk_create(to_create, batch_size=2000)
-        result.created += len(to_create)
-        return result
+    def staging_columns(self) -> list[tuple[str, str]]:
+        moment, day = ("timestamptz", "date") if self.postgres else ("text", "text")
+        return [
+            ("line", "integer"),
+            ("agency", "text"),
+            ("event_ref", "text"),
+            ("person_ref", "text"),
+            ("kind", "text"),
+            ("occurred_at", moment),
+            ("occurred_on", day),
+            ("crime_group", "text"),
+            ("category", "text"),
+            ("area", "text"),
+            ("flags", "text"),
+            ("disposal", "text"),
+            ("offence_date", day),
+            ("content_hash", "text"),
+            ("occurred_raw", "text"),
+            ("flags_raw", "text"),
+        ]
 
-    @staticmethod
-    def _existing(keys: Any) -> dict[tuple[str, ...], Event]:
-        by_agency: dict[str, list[str]] = {}
-        for agency, ref in keys:
-            by_agency.setdefault(agency, []).append(ref)
-        found: dict[tuple[str, ...], Event] = {}
-        for agency, refs in by_agency.items():
-            for start in range(0, len(refs), 900):
-                for event in Event.objects.filter(
-                    agency_id=agency, event_ref__in=refs[start : start + 900]
-                ).select_related("record"):
-                    found[(agency, event.event_ref)] = event
-        return found
-
-    @staticmethod
-    def _event(item: Pending, record_id: int, person_id: int) -> Event:
+    def staged_row(self, item: Pending) -> tuple[Any, ...]:
         c = item.clean
-        return Event(
-            agency_id=c["agency"], event_ref=c["event_ref"], record_id=record_id,
-            person_id=person_id, kind=c["kind"], occurred_at=c["occurred_at"],
-            occurred_on=c["occurred_on"], crime_group=c["crime_group"],
-            category=c["category"], area_id=c["area"] or None, flags=c["flags"],
-            disposal=c["disposal"], offence_date=c["offence_date"],
-            content_hash=item.content_hash,
+        if self.postgres:
+            moment: Any = c["occurred_at"]
+            day: Any = c["occurred_on"]
+            offence: Any = c["offence_date"]
+        else:
+            # As Django stores them in SQLite: UTC without offset, ISO with a space.
+            moment = c["occurred_at"].astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
+            day = c["occurred_on"].isoformat()
+            offence = c["offence_date"].isoformat() if c["offence_date"] else None
+        return (
+            item.line,
+            c["agency"],
+            c["event_ref"],
+            c["person_ref"],
+            c["kind"],
+            moment,
+            day,
+            c["crime_group"],
+            c["category"],
+            c["area"] or None,
+            c["flags"],
+            c["disposal"],
+            offence,
+            item.content_hash,
+            item.raw["occurred_at"],
+            item.raw["flags"],
         )
+
+    def merge(
+        self,
+        table: str,
+        conflicts: set[tuple[str, ...]],
+        reject: Reject,
+        run_id: int,
+        progress: Progress | None,
+    ) -> dict[str, int]:
+        """Write the staged events in one transaction: a few set-based statements."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            if conflicts:
+                self._reject_conflicts(cursor, table, conflicts, reject)
+            if progress:
+                progress(0, 4, "matching people")
+            unknown = f"""NOT EXISTS (SELECT 1 FROM people_agencyrecord r
+                WHERE r.agency_id = s.agency AND r.person_ref = s.person_ref)"""
+            cursor.execute(f"SELECT {STAGE_ROW} FROM {table} s WHERE {unknown} ORDER BY s.line")
+            for row in cursor.fetchall():
+                values = _row_values(row)
+                reject(
+                    row[0],
+                    "person_ref",
+                    "person_ref: " + unknown_person_reason(values["agency"], values["person_ref"]),
+                    values,
+                )
+            cursor.execute(
+                f"DELETE FROM {table} WHERE line IN (SELECT s.line FROM {table} s WHERE {unknown})"
+            )
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")
+            staged = cursor.fetchone()[0]
+            if progress:
+                progress(1, 4, "keeping previous versions")
+            joined = f"""SELECT s.*, r.id AS rec, r.person_id AS pid FROM {table} s
+                JOIN people_agencyrecord r ON r.agency_id = s.agency AND r.person_ref = s.person_ref"""
+            changed = """(e.content_hash <> src.content_hash OR e.record_id <> src.rec)"""
+            cursor.execute(
+                f"""SELECT e.id FROM events_event e JOIN ({joined}) src
+                ON e.agency_id = src.agency AND e.event_ref = src.event_ref WHERE {changed}"""
+            )
+            changed_ids = [r[0] for r in cursor.fetchall()]
+            self._keep_previous(changed_ids, run_id)
+            if progress:
+                progress(2, 4, "updating")
+            updated = 0
+            if changed_ids:
+                sets = ", ".join(f"{col} = src.{src}" for col, src in UPDATE_COLUMNS)
+                cursor.execute(
+                    f"""UPDATE events_event AS e SET {sets} FROM ({joined}) src
+                    WHERE e.agency_id = src.agency AND e.event_ref = src.event_ref
+                    AND {changed}"""
+                )
+                updated = cursor.rowcount
+            if progress:
+                progress(3, 4, "inserting")
+            cursor.execute(
+                f"""INSERT INTO events_event ({", ".join(INSERT_COLUMNS)})
+                SELECT s.agency, s.event_ref, r.id, r.person_id, s.kind, s.occurred_at,
+                    s.occurred_on, s.crime_group, s.category, s.area, s.flags, s.disposal,
+                    s.offence_date, s.content_hash
+                FROM {table} s JOIN people_agencyrecord r
+                    ON r.agency_id = s.agency AND r.person_ref = s.person_ref
+                WHERE NOT EXISTS (SELECT 1 FROM events_event e
+                    WHERE e.agency_id = s.agency AND e.event_ref = s.event_ref)"""
+            )
+            created = cursor.rowcount
+            if progress:
+                progress(4, 4, "done")
+        return {"created": created, "updated": updated, "unchanged": staged - created - updated}
+
+    @staticmethod
+    def _reject_conflicts(
+        cursor: Any, table: str, conflicts: set[tuple[str, ...]], reject: Reject
+    ) -> None:
+        keys = sorted(conflicts)
+        for start in range(0, len(keys), 400):
+            chunk = keys[start : start + 400]
+            condition = " OR ".join("(s.agency = %s AND s.event_ref = %s)" for _ in chunk)
+            params = [part for key in chunk for part in key]
+            cursor.execute(f"SELECT {STAGE_ROW} FROM {table} s WHERE {condition}", params)
+            for row in cursor.fetchall():
+                values = _row_values(row)
+                reject(row[0], "event_ref", conflict_reason((row[1], row[2])), values)
+            cursor.execute(
+                f"DELETE FROM {table} WHERE line IN (SELECT s.line FROM {table} s WHERE {condition})",
+                params,
+            )
+
+    @staticmethod
+    def _keep_previous(event_ids: list[int], run_id: int) -> None:
+        for start in range(0, len(event_ids), 900):
+            chunk = Event.objects.filter(pk__in=event_ids[start : start + 900]).select_related(
+                "record"
+            )
+            SupersededRow.objects.bulk_create(
+                SupersededRow(
+                    run_id=run_id,
+                    kind="events",
+                    key=f"{e.agency_id}/{e.event_ref}",
+                    content=as_row(e),
+                )
+                for e in chunk
+            )
+
+
+STAGE_ROW = (
+    "s.line, s.agency, s.event_ref, s.person_ref, s.kind, s.occurred_raw, s.crime_group, "
+    "s.category, s.area, s.flags_raw, s.disposal, s.offence_date"
+)
+UPDATE_COLUMNS = [
+    ("record_id", "rec"),
+    ("person_id", "pid"),
+    ("kind", "kind"),
+    ("occurred_at", "occurred_at"),
+    ("occurred_on", "occurred_on"),
+    ("crime_group", "crime_group"),
+    ("category", "category"),
+    ("area_id", "area"),
+    ("flags", "flags"),
+    ("disposal", "disposal"),
+    ("offence_date", "offence_date"),
+    ("content_hash", "content_hash"),
+]
+INSERT_COLUMNS = [
+    "agency_id",
+    "event_ref",
+    "record_id",
+    "person_id",
+    "kind",
+    "occurred_at",
+    "occurred_on",
+    "crime_group",
+    "category",
+    "area_id",
+    "flags",
+    "disposal",
+    "offence_date",
+    "content_hash",
+]
+
+
+def _row_values(row: tuple[Any, ...]) -> dict[str, str]:
+    """A staged row back as the file's columns, for the rejected-rows record."""
+    names = (
+        "agency",
+        "event_ref",
+        "person_ref",
+        "kind",
+        "occurred_at",
+        "crime_group",
+        "category",
+        "area",
+        "flags",
+        "disposal",
+        "offence_date",
+    )
+    return {n: "" if v is None else str(v) for n, v in zip(names, row[1:], strict=True)}
 
 
 def as_row(event: Event) -> dict[str, str]:

@@ -7,6 +7,7 @@ names the value, e.g. "'31/02/2001' is not a valid date (YYYY-MM-DD)".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from zoneinfo import ZoneInfo
@@ -69,6 +70,15 @@ def parse_occurred_at(value: str) -> tuple[dt.datetime, dt.date]:
     value = value.strip()
     if not value:
         raise BadValue("is required")
+    if len(value) == 19 and value[10] == "T" and _DATE_RE.match(value[:10]):
+        # The common shape, local time without an offset: one zone lookup per hour.
+        try:
+            naive = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise BadValue(
+                f"{value!r} is not a valid date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)"
+            ) from None
+        return naive.replace(tzinfo=_utc_offset(value[:13])), naive.date()
     try:
         if len(value) == 10:
             day = parse_date(value)
@@ -85,6 +95,19 @@ def parse_occurred_at(value: str) -> tuple[dt.datetime, dt.date]:
             f"{value!r} is not a valid date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)"
         ) from None
     return moment, moment.astimezone(LONDON).date()
+
+
+@functools.lru_cache(maxsize=65536)
+def _utc_offset(local_hour: str) -> dt.timezone:
+    """Europe/London's offset during a local hour ('YYYY-MM-DDTHH'), as a fixed zone.
+
+    The offset is constant within any local hour (UK clocks change on the hour); an
+    ambiguous autumn hour is read as the first (summer-time) one, as `fold=0` does.
+    """
+    moment = dt.datetime.fromisoformat(local_hour + ":00:00").replace(tzinfo=LONDON)
+    offset = moment.utcoffset()
+    assert offset is not None
+    return dt.timezone(offset)
 
 
 def normalise_postcode(value: str) -> str:

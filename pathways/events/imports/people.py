@@ -17,9 +17,17 @@ SEXES = frozenset({"M", "F", "X", "U"})
 
 class PeopleSpec:
     kind = "people"
+    key_column = "person_ref"
     columns = (
-        "agency", "person_ref", "given_name", "family_name", "date_of_birth", "sex",
-        "postcode", "area", "address",
+        "agency",
+        "person_ref",
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "sex",
+        "postcode",
+        "area",
+        "address",
     )
     required = ("agency", "person_ref", "family_name")
 
@@ -39,13 +47,22 @@ class PeopleSpec:
         postcode = p.check("postcode", fields.normalise_postcode, values["postcode"])
         area = values["area"].strip()
         if area and area not in self.codes.areas:
-            p.add("area", f"{area!r} is not a known area (one of: {', '.join(sorted(self.codes.areas))})")
+            p.add(
+                "area",
+                f"{area!r} is not a known area (one of: {', '.join(sorted(self.codes.areas))})",
+            )
         address = p.check("address", fields.text, values["address"], fields.ADDRESS_MAX)
         p.raise_if_any()
         clean = {
-            "agency": agency, "person_ref": person_ref, "given_name": given,
-            "family_name": family, "date_of_birth": dob, "sex": sex, "postcode": postcode,
-            "area": area, "address": address,
+            "agency": agency,
+            "person_ref": person_ref,
+            "given_name": given,
+            "family_name": family,
+            "date_of_birth": dob,
+            "sex": sex,
+            "postcode": postcode,
+            "area": area,
+            "address": address,
         }
         return (agency, person_ref), clean
 
@@ -110,8 +127,10 @@ class PeopleSpec:
             if person is None:
                 c = item.clean
                 person = Person(
-                    given_name=c["given_name"], family_name=c["family_name"],
-                    date_of_birth=c["date_of_birth"], sex=c["sex"] or "U",
+                    given_name=c["given_name"],
+                    family_name=c["family_name"],
+                    date_of_birth=c["date_of_birth"],
+                    sex=c["sex"] or "U",
                 )
                 new_people.append(person)
             if key is not None:
@@ -142,9 +161,15 @@ class PeopleSpec:
     def _record(item: Pending) -> AgencyRecord:
         c = item.clean
         return AgencyRecord(
-            agency_id=c["agency"], person_ref=c["person_ref"], given_name=c["given_name"],
-            family_name=c["family_name"], date_of_birth=c["date_of_birth"], sex=c["sex"],
-            postcode=c["postcode"], area_id=c["area"] or None, address=c["address"],
+            agency_id=c["agency"],
+            person_ref=c["person_ref"],
+            given_name=c["given_name"],
+            family_name=c["family_name"],
+            date_of_birth=c["date_of_birth"],
+            sex=c["sex"],
+            postcode=c["postcode"],
+            area_id=c["area"] or None,
+            address=c["address"],
             given_key=fields.name_key(c["given_name"]),
             family_key=fields.name_key(c["family_name"]),
             content_hash=item.content_hash,

@@ -18,9 +18,19 @@ DATE_ORDER = ("referred_on", "decided_on", "consent_on", "started_on", "ended_on
 
 class ReferralsSpec:
     kind = "referrals"
+    key_column = "referral_ref"
     columns = (
-        "referral_ref", "agency", "person_ref", "service", "referred_on", "decision",
-        "decided_on", "consent_on", "started_on", "ended_on", "end_reason",
+        "referral_ref",
+        "agency",
+        "person_ref",
+        "service",
+        "referred_on",
+        "decision",
+        "decided_on",
+        "consent_on",
+        "started_on",
+        "ended_on",
+        "end_reason",
     )
     required = ("referral_ref", "agency", "person_ref", "service", "referred_on")
 
@@ -35,9 +45,7 @@ class ReferralsSpec:
         service_code = p.check(
             "service", fields.choice, values["service"], frozenset(self.codes.services), "service"
         )
-        dates = {
-            name: p.check(name, fields.optional_date, values[name]) for name in DATE_ORDER
-        }
+        dates = {name: p.check(name, fields.optional_date, values[name]) for name in DATE_ORDER}
         if not values["referred_on"].strip():
             p.add("referred_on", "is required")
         decision = values["decision"].strip()
@@ -57,7 +65,9 @@ class ReferralsSpec:
         if values["started_on"].strip() and decision != "accepted":
             p.add("started_on", "an engagement cannot start unless the decision is accepted")
         if values["ended_on"].strip() and not values["started_on"].strip():
-            p.add("ended_on", "an engagement cannot end before it has started (started_on is empty)")
+            p.add(
+                "ended_on", "an engagement cannot end before it has started (started_on is empty)"
+            )
         if values["consent_on"].strip() and decision != "accepted":
             p.add("consent_on", "consent is only recorded for an accepted referral")
         service = self.codes.services.get(service_code or "")
@@ -74,12 +84,19 @@ class ReferralsSpec:
             if value is None:
                 continue
             if previous is not None and value < previous[1]:
-                p.add(name, f"{value} is before {previous[0]} ({previous[1]}); dates must be in order")
+                p.add(
+                    name, f"{value} is before {previous[0]} ({previous[1]}); dates must be in order"
+                )
             previous = (name, value)
         p.raise_if_any()
         clean = {
-            "referral_ref": ref, "agency": agency, "person_ref": person_ref,
-            "service": service_code, "decision": decision, "end_reason": end_reason, **dates,
+            "referral_ref": ref,
+            "agency": agency,
+            "person_ref": person_ref,
+            "service": service_code,
+            "decision": decision,
+            "end_reason": end_reason,
+            **dates,
         }
         return (ref,), clean
 
@@ -102,7 +119,11 @@ class ReferralsSpec:
                 continue
             record_id, person_id = people[ref]
             old = existing.get(item.key[0])
-            if old is not None and old.content_hash == item.content_hash and old.record_id == record_id:
+            if (
+                old is not None
+                and old.content_hash == item.content_hash
+                and old.record_id == record_id
+            ):
                 result.unchanged += 1
                 continue
             referral = self._referral(item, record_id, person_id)
@@ -133,10 +154,18 @@ class ReferralsSpec:
         steps = _steps(c)
         last = steps[-1]
         return Referral(
-            referral_ref=c["referral_ref"], record_id=record_id, person_id=person_id,
-            service_id=c["service"], referred_on=c["referred_on"], decision=c["decision"],
-            decided_on=c["decided_on"], consent_on=c["consent_on"], started_on=c["started_on"],
-            ended_on=c["ended_on"], end_reason=c["end_reason"], state=last.to_state,
+            referral_ref=c["referral_ref"],
+            record_id=record_id,
+            person_id=person_id,
+            service_id=c["service"],
+            referred_on=c["referred_on"],
+            decision=c["decision"],
+            decided_on=c["decided_on"],
+            consent_on=c["consent_on"],
+            started_on=c["started_on"],
+            ended_on=c["ended_on"],
+            end_reason=c["end_reason"],
+            state=last.to_state,
             closing_reason=c["end_reason"] if c["end_reason"] in CLOSING_REASONS else "",
             content_hash=item.content_hash,
         )
@@ -144,16 +173,24 @@ class ReferralsSpec:
     @staticmethod
     def _transitions(referral: Referral) -> list[Transition]:
         steps = history_steps(
-            referral.referred_on, referral.decision, referral.decided_on, referral.consent_on,
-            referral.started_on, referral.ended_on, referral.end_reason,
+            referral.referred_on,
+            referral.decision,
+            referral.decided_on,
+            referral.consent_on,
+            referral.started_on,
+            referral.ended_on,
+            referral.end_reason,
         )
         transitions = []
         previous = ""
         for step in steps:
             transitions.append(
                 Transition(
-                    referral=referral, from_state=previous, to_state=step.to_state,
-                    on=step.on, reason=step.reason,
+                    referral=referral,
+                    from_state=previous,
+                    to_state=step.to_state,
+                    on=step.on,
+                    reason=step.reason,
                 )
             )
             previous = step.to_state
@@ -162,8 +199,13 @@ class ReferralsSpec:
 
 def _steps(c: dict[str, Any]) -> list[Any]:
     return history_steps(
-        c["referred_on"], c["decision"], c["decided_on"], c["consent_on"], c["started_on"],
-        c["ended_on"], c["end_reason"],
+        c["referred_on"],
+        c["decision"],
+        c["decided_on"],
+        c["consent_on"],
+        c["started_on"],
+        c["ended_on"],
+        c["end_reason"],
     )
 
 

@@ -1,19 +1,16 @@
-"""Running an import: read, validate, de-duplicate, write in batches, record the run.
+"""Running an import: read, validate, de-duplicate, write, and record the run.
 
-Two passes so that a key seen twice with different content can reject *both* rows
-before either is written: the first validates and spools good rows to a temporary
-file; the second writes them in batches, each batch one transaction, so an
-interrupted import leaves whole batches only and re-running it completes it.
-Memory stays flat whatever the file size: only keys and hashes are held.
+Two phases, so that a key seen twice with different content can reject *both* rows
+before either is written: the first streams the file, validates each row and keeps
+only keys and content hashes in memory, handing good rows to a sink; the second has
+the sink write them (docs/decisions/0002-import-pipeline.md). Memory stays flat
+whatever the file size.
 """
 
 from __future__ import annotations
 
 import csv
 import os
-import pickle
-import tempfile
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.utils import timezone
@@ -22,33 +19,32 @@ from pathways.events.imports.csvfile import CsvSource, FileRefused, SourceRow
 from pathways.events.imports.events import EventsSpec
 from pathways.events.imports.people import PeopleSpec
 from pathways.events.imports.referrals import ReferralsSpec
+from pathways.events.imports.sinks import Progress, Sink, SpoolSink, StagingSink, conflict_reason
 from pathways.events.imports.specs import Codes, Pending, RowInvalid, RowSpec, content_hash
 from pathways.events.models import ImportRun, RejectedRow
 
 KINDS = ("people", "events", "referrals")
 BATCH_SIZE = 5000
-# (bytes read so far, file size in bytes, phase)
-ProgressCallback = Callable[[int, int, str], None]
+_SPECS: dict[str, type] = {"people": PeopleSpec, "events": EventsSpec, "referrals": ReferralsSpec}
 
 
 def spec_for(kind: str, codes: Codes | None = None) -> RowSpec:
-    codes = codes or Codes.load()
-    specs: dict[str, type] = {"people": PeopleSpec, "events": EventsSpec, "referrals": ReferralsSpec}
-    if kind not in specs:
+    """The format of `kind` (people, events or referrals), checking against `codes`."""
+    if kind not in _SPECS:
         raise ValueError(f"unknown import kind {kind!r} (one of: {', '.join(KINDS)})")
-    spec: RowSpec = specs[kind](codes)
+    spec: RowSpec = _SPECS[kind](codes or Codes.load())
     return spec
 
 
 class _RejectSink:
-    """Stores rejected rows in the database as they are found, a batch at a time."""
+    """Stores rejected rows in the database as they are found, a thousand at a time."""
 
     def __init__(self, run: ImportRun) -> None:
         self.run = run
         self.pending: list[RejectedRow] = []
         self.count = 0
 
-    def add(self, line: int, column: str, reason: str, row: dict[str, str]) -> None:
+    def __call__(self, line: int, column: str, reason: str, row: dict[str, str]) -> None:
         self.pending.append(
             RejectedRow(run=self.run, line=line, column=column, reason=reason[:500], row=row)
         )
@@ -62,7 +58,8 @@ class _RejectSink:
             self.pending = []
 
 
-def _reason_for_encoding(row: SourceRow) -> tuple[str, str] | None:
+def _structural_problem(row: SourceRow) -> tuple[str, str] | None:
+    """A row the CSV layer could not read as values of the header's columns."""
     for marker in row.bad_encoding:
         if marker.startswith("__width__:"):
             got = marker.split(":", 1)[1]
@@ -71,16 +68,20 @@ def _reason_for_encoding(row: SourceRow) -> tuple[str, str] | None:
             return "", f"is not valid CSV ({marker.split(':', 1)[1]})"
     if row.bad_encoding:
         column = row.bad_encoding[0]
-        return column, "contains bytes that are not valid UTF-8"
+        return column, f"{column}: contains bytes that are not valid UTF-8"
     return None
 
 
 def _printable(row: dict[str, str]) -> dict[str, str]:
-    # Undecodable bytes are kept as \x.. escapes so the stored row stays valid text.
+    # Undecodable bytes are kept as \\x.. escapes so the stored row stays valid text.
     return {
         k: v.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         for k, v in row.items()
     }
+
+
+def _batch_size() -> int:
+    return int(os.environ.get("PATHWAYS_IMPORT_BATCH_SIZE") or BATCH_SIZE)
 
 
 def import_file(
@@ -89,8 +90,7 @@ def import_file(
     *,
     user: object | None = None,
     operator: str = "",
-    progress: ProgressCallback | None = None,
-    batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
 ) -> ImportRun:
     """Import one interchange file of `kind` (people, events or referrals).
 
@@ -99,120 +99,76 @@ def import_file(
     """
     spec = spec_for(kind)
     run = ImportRun.objects.create(
-        kind=kind, file_name=str(path), operator=operator,
+        kind=kind,
+        file_name=str(path),
+        operator=operator,
         user=user if getattr(user, "pk", None) else None,
     )
     try:
         source = CsvSource(Path(path), spec.columns, spec.required)
     except (FileRefused, OSError) as exc:
-        run.status = ImportRun.Status.FAILED
-        run.error = str(exc)
-        run.finished_at = timezone.now()
-        run.save()
+        _finish(run, ImportRun.Status.FAILED, error=str(exc))
         raise FileRefused(str(exc)) from exc
 
-    rejects = _RejectSink(run)
-    read = unchanged = 0
+    reject = _RejectSink(run)
+    read = duplicates = 0
     seen: dict[tuple[str, ...], tuple[str, int]] = {}
     conflicts: set[tuple[str, ...]] = set()
+    sink: Sink = (
+        StagingSink(spec, run.pk)  # type: ignore[arg-type]
+        if hasattr(spec, "merge")
+        else SpoolSink(spec, run.pk, _batch_size())
+    )
     try:
-        with source, tempfile.TemporaryFile(dir=_spool_dir()) as spool:
-            batch: list[Pending] = []
+        with source:
             for row in source:
                 read += 1
-                bad = _reason_for_encoding(row)
-                if bad:
-                    rejects.add(row.line, bad[0], bad[1], _printable(row.values))
+                problem = _structural_problem(row)
+                if problem:
+                    reject(row.line, problem[0], problem[1], _printable(row.values))
                     continue
                 try:
                     key, clean = spec.clean(row.values)
                 except RowInvalid as exc:
-                    column = exc.problems[0][0]
                     reason = "; ".join(f"{c}: {r}" for c, r in exc.problems)
-                    rejects.add(row.line, column, reason, row.values)
+                    reject(row.line, exc.problems[0][0], reason, row.values)
                     continue
                 digest = content_hash(clean)
                 earlier = seen.get(key)
-                if earlier is not None:
-                    if key in conflicts or earlier[0] != digest:
-                        conflicts.add(key)
-                        rejects.add(
-                            row.line, spec.columns[0] if len(key) == 1 else spec.columns[1],
-                            f"conflicts with line {earlier[1]}: the same key "
-                            f"({'/'.join(key)}) with different content; both rows are rejected",
-                            row.values,
-                        )
-                    else:
-                        unchanged += 1  # the same row twice counts once
-                    continue
-                seen[key] = (digest, row.line)
-                batch.append(Pending(row.line, key, clean, row.values, digest))
-                if len(batch) >= batch_size:
-                    pickle.dump(batch, spool)
-                    batch = []
-                if progress and read % 2000 == 0:
+                if earlier is None:
+                    seen[key] = (digest, row.line)
+                    sink.add(Pending(row.line, key, clean, row.values, digest))
+                elif key in conflicts or earlier[0] != digest:
+                    conflicts.add(key)
+                    reject(row.line, spec.key_column, conflict_reason(key), row.values)
+                else:
+                    duplicates += 1  # the same row twice counts once
+                if progress and read % 5000 == 0:
                     progress(source.bytes_read, source.size, "checking")
-            if batch:
-                pickle.dump(batch, spool)
-            rejects.flush()
-            if progress:
-                progress(source.size, source.size, "checking")
-
-            spool.seek(0)
-            counts = {"created": 0, "updated": 0, "unchanged": unchanged}
-            done = 0
-            for pending in _spooled(spool):
-                writable = []
-                for item in pending:
-                    if item.key in conflicts:
-                        rejects.add(
-                            item.line, spec.columns[0] if len(item.key) == 1 else spec.columns[1],
-                            f"conflicts with a later row: the same key ({'/'.join(item.key)}) "
-                            "with different content; both rows are rejected",
-                            item.raw,
-                        )
-                    else:
-                        writable.append(item)
-                result = spec.write(writable, run.pk)
-                counts["created"] += result.created
-                counts["updated"] += result.updated
-                counts["unchanged"] += result.unchanged
-                for item, column, reason in result.rejected:
-                    rejects.add(item.line, column, f"{column}: {reason}", item.raw)
-                rejects.flush()
-                done += len(pending)
-                if progress:
-                    progress(done, len(seen), "writing")
+        reject.flush()
+        if progress:
+            progress(source.size, source.size, "checking")
+        counts = sink.finish(conflicts, reject, progress)
+        reject.flush()
     except BaseException as exc:
-        rejects.flush()
-        run.status = ImportRun.Status.FAILED
-        run.error = f"interrupted: {exc!r}"[:1000]
-        run.finished_at = timezone.now()
+        reject.flush()
         run.rows_read = read
-        run.save()
+        _finish(run, ImportRun.Status.FAILED, error=f"interrupted: {exc!r}")
         raise
-
     run.rows_read = read
     run.created = counts["created"]
     run.updated = counts["updated"]
-    run.unchanged = counts["unchanged"]
-    run.rejected = rejects.count
-    run.status = ImportRun.Status.FINISHED
-    run.finished_at = timezone.now()
-    run.save()
+    run.unchanged = counts["unchanged"] + duplicates
+    run.rejected = reject.count
+    _finish(run, ImportRun.Status.FINISHED)
     return run
 
 
-def _spooled(spool: object) -> Iterator[list[Pending]]:
-    while True:
-        try:
-            yield pickle.load(spool)  # noqa: S301 - our own temporary file, written above
-        except EOFError:
-            return
-
-
-def _spool_dir() -> str | None:
-    return os.environ.get("PATHWAYS_SPOOL_DIR") or None
+def _finish(run: ImportRun, status: str, error: str = "") -> None:
+    run.status = status
+    run.error = error[:1000]
+    run.finished_at = timezone.now()
+    run.save()
 
 
 def write_quarantine(runs: list[ImportRun], out: Path) -> int:
@@ -225,7 +181,7 @@ def write_quarantine(runs: list[ImportRun], out: Path) -> int:
 
     columns: list[str] = []
     for run in runs:
-        for column in spec_for(run.kind).columns:
+        for column in _SPECS[run.kind].columns:
             if column not in columns:
                 columns.append(column)
     written = 0

@@ -55,8 +55,11 @@ class BatchResult:
 
 
 def content_hash(clean: dict[str, Any]) -> str:
-    """A short fingerprint of a row's cleaned values: equal rows, equal hashes."""
-    text = "\x1f".join(f"{k}={clean[k]!s}" for k in sorted(clean))
+    """A short fingerprint of a row's cleaned values: equal rows, equal hashes.
+
+    Each format builds `clean` with its keys in one fixed order, so values alone suffice.
+    """
+    text = "\x1f".join([str(v) for v in clean.values()])
     return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
@@ -64,6 +67,7 @@ class RowSpec(Protocol):
     """One interchange format: its columns, how to check a row and how to write a batch."""
 
     kind: str
+    key_column: str
     columns: tuple[str, ...]
     required: tuple[str, ...]
 

@@ -46,14 +46,14 @@ class Command(BaseCommand):
 
                 def report(done: int, total: int, phase: str, task: Any = task) -> None:
                     progress.update(
-                        task, completed=done, total=max(total, 1),
+                        task,
+                        completed=done,
+                        total=max(total, 1),
                         description=f"{kind} {path.name}: {phase}",
                     )
 
                 try:
-                    runs.append(
-                        import_file(kind, path, operator=_operator(), progress=report)
-                    )
+                    runs.append(import_file(kind, path, operator=_operator(), progress=report))
                 except FileRefused as exc:
                     refused.append(str(exc))
                     err.print(f"[red]refused:[/red] {exc}")
@@ -72,7 +72,9 @@ class Command(BaseCommand):
         if totals["rejected"]:
             for run in runs:
                 for rejected in run.rejected_rows.order_by("line")[:5]:
-                    err.print(f"  {Path(run.file_name).name} line {rejected.line}: {rejected.reason}")
+                    err.print(
+                        f"  {Path(run.file_name).name} line {rejected.line}: {rejected.reason}"
+                    )
             if totals["rejected"] > 5:
                 err.print(f"  … {totals['rejected']} rejected in all (see --quarantine)")
         if refused:
