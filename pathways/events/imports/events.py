@@ -207,17 +207,12 @@ class EventsSpec:
         )
 
     def merge(
-        self,
-        table: str,
-        conflicts: set[tuple[str, ...]],
-        reject: Reject,
-        run_id: int,
-        progress: Progress | None,
+        self, table: str, reject: Reject, run_id: int, progress: Progress | None
     ) -> dict[str, int]:
         """Write the staged events in one transaction: a few set-based statements."""
         with transaction.atomic(), connection.cursor() as cursor:
-            if conflicts:
-                self._reject_conflicts(cursor, table, conflicts, reject)
+            cursor.execute(f"CREATE INDEX {table}_key ON {table} (agency, event_ref)")
+            repeats = self._set_aside_repeats(cursor, table, reject)
             if progress:
                 progress(0, 4, "matching people")
             unknown = f"""NOT EXISTS (SELECT 1 FROM people_agencyrecord r
@@ -273,25 +268,31 @@ class EventsSpec:
             created = cursor.rowcount
             if progress:
                 progress(4, 4, "done")
-        return {"created": created, "updated": updated, "unchanged": staged - created - updated}
+        return {
+            "created": created,
+            "updated": updated,
+            "unchanged": staged - created - updated + repeats,
+        }
 
     @staticmethod
-    def _reject_conflicts(
-        cursor: Any, table: str, conflicts: set[tuple[str, ...]], reject: Reject
-    ) -> None:
-        keys = sorted(conflicts)
-        for start in range(0, len(keys), 400):
-            chunk = keys[start : start + 400]
-            condition = " OR ".join("(s.agency = %s AND s.event_ref = %s)" for _ in chunk)
-            params = [part for key in chunk for part in key]
-            cursor.execute(f"SELECT {STAGE_ROW} FROM {table} s WHERE {condition}", params)
-            for row in cursor.fetchall():
-                values = _row_values(row)
-                reject(row[0], "event_ref", conflict_reason((row[1], row[2])), values)
-            cursor.execute(
-                f"DELETE FROM {table} WHERE line IN (SELECT s.line FROM {table} s WHERE {condition})",
-                params,
-            )
+    def _set_aside_repeats(cursor: Any, table: str, reject: Reject) -> int:
+        """Reject every row of a key given twice with different content; drop exact repeats.
+
+        Returns the number of exact repeats (each counts as unchanged).
+        """
+        conflicting = f"""(s.agency, s.event_ref) IN (SELECT agency, event_ref FROM {table}
+            GROUP BY agency, event_ref HAVING COUNT(DISTINCT content_hash) > 1)"""
+        cursor.execute(f"SELECT {STAGE_ROW} FROM {table} s WHERE {conflicting} ORDER BY s.line")
+        for row in cursor.fetchall():
+            reject(row[0], "event_ref", conflict_reason((row[1], row[2])), _row_values(row))
+        cursor.execute(
+            f"DELETE FROM {table} WHERE line IN (SELECT s.line FROM {table} s WHERE {conflicting})"
+        )
+        cursor.execute(
+            f"""DELETE FROM {table} WHERE line NOT IN
+            (SELECT MIN(line) FROM {table} GROUP BY agency, event_ref)"""
+        )
+        return int(cursor.rowcount)
 
     @staticmethod
     def _keep_previous(event_ids: list[int], run_id: int) -> None:

@@ -112,7 +112,8 @@ def import_file(
 
     reject = _RejectSink(run)
     read = duplicates = 0
-    seen: dict[tuple[str, ...], tuple[str, int]] = {}
+    # Keys and hashes of rows so far, where the sink does not find repeats itself.
+    seen: dict[tuple[str, ...], str] = {}
     conflicts: set[tuple[str, ...]] = set()
     sink: Sink = (
         StagingSink(spec, run.pk)  # type: ignore[arg-type]
@@ -134,15 +135,17 @@ def import_file(
                     reject(row.line, exc.problems[0][0], reason, row.values)
                     continue
                 digest = content_hash(clean)
-                earlier = seen.get(key)
-                if earlier is None:
-                    seen[key] = (digest, row.line)
-                    sink.add(Pending(row.line, key, clean, row.values, digest))
-                elif key in conflicts or earlier[0] != digest:
-                    conflicts.add(key)
-                    reject(row.line, spec.key_column, conflict_reason(key), row.values)
-                else:
-                    duplicates += 1  # the same row twice counts once
+                if not sink.finds_repeats:
+                    earlier = seen.get(key)
+                    if earlier is not None:
+                        if key in conflicts or earlier != digest:
+                            conflicts.add(key)
+                            reject(row.line, spec.key_column, conflict_reason(key), row.values)
+                        else:
+                            duplicates += 1  # the same row twice counts once
+                        continue
+                    seen[key] = digest
+                sink.add(Pending(row.line, key, clean, row.values, digest))
                 if progress and read % 5000 == 0:
                     progress(source.bytes_read, source.size, "checking")
         reject.flush()

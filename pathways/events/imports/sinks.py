@@ -22,6 +22,10 @@ Progress = Callable[[int, int, str], None]
 
 
 class Sink(Protocol):
+    # True when the sink finds repeated keys itself (in SQL), so the runner need not
+    # hold every key in memory.
+    finds_repeats: bool
+
     def add(self, item: Pending) -> None: ...
 
     def finish(
@@ -39,6 +43,8 @@ def conflict_reason(key: tuple[str, ...]) -> str:
 
 
 class SpoolSink:
+    finds_repeats = False
+
     def __init__(self, spec: RowSpec, run_id: int, batch_size: int) -> None:
         self.spec = spec
         self.run_id = run_id
@@ -115,6 +121,8 @@ class StagedSpec(Protocol):
 
 
 class StagingSink:
+    finds_repeats = True
+
     def __init__(self, spec: StagedSpec, run_id: int) -> None:
         from pathways.events.imports.staging import StagingTable
 
@@ -130,6 +138,6 @@ class StagingSink:
     ) -> dict[str, int]:
         try:
             self.table.flush()
-            return self.spec.merge(self.table.name, conflicts, reject, self.run_id, progress)
+            return self.spec.merge(self.table.name, reject, self.run_id, progress)
         finally:
             self.table.drop()

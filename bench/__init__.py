@@ -1,0 +1,1 @@
+"""Benchmarks with their data sizes and the figures they must reach (`make bench`)."""
