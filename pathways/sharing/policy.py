@@ -45,7 +45,21 @@ class Reach:
 
 
 def reach_of(user: User) -> Reach:
-    """The agencies and services a user's viewing memberships give access to."""
+    """The agencies and services a user's viewing memberships give access to.
+
+    Remembered on the user object, which lives for one request: a change of
+    membership takes effect on the next request.
+    """
+    cached = getattr(user, "_pathways_reach", None)
+    if isinstance(cached, Reach):
+        return cached
+    reach = _reach_from_memberships(user)
+    if getattr(user, "pk", None) is not None:
+        user._pathways_reach = reach  # type: ignore[union-attr]
+    return reach
+
+
+def _reach_from_memberships(user: User) -> Reach:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return Reach(False, frozenset(), frozenset())
     everything = False

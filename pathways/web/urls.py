@@ -1,1 +1,23 @@
-urlpatterns: list = []
+"""The pages' addresses. Sign-in and sign-out are Django's own views."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import URLPattern, path
+
+from pathways.web import views
+
+urlpatterns: list[URLPattern] = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.home, name="home"),
+    path("people/", views.people_search, name="people-search"),
+    path("people/<int:person_id>/", views.person, name="person"),
+    path("imports/", views.import_runs, name="import-runs"),
+    path("imports/<int:run_id>/", views.import_run, name="import-run"),
+    path(
+        "imports/<int:run_id>/rejected.csv",
+        views.import_run_rejected_csv,
+        name="import-run-rejected-csv",
+    ),
+]

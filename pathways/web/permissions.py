@@ -1,0 +1,62 @@
+"""What a signed-in user may do, from the roles of their team memberships.
+
+Capabilities are data (`config/<partnership>/roles.toml`); pages are guarded by
+decorators named for the capability they need, never by checks on role codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseBase
+
+from pathways.partners.models import Membership
+from pathways.sharing.policy import User
+
+View = Callable[..., HttpResponseBase]
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    """The user's team memberships with their team, agency, service and role."""
+    if user.pk is None:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user_id=user.pk)
+        .select_related("team__agency", "team__service", "team__area", "role")
+        .order_by("team__name")
+    )
+
+
+def capabilities_of(user: User) -> frozenset[str]:
+    """Every capability the user's roles give, across all their teams."""
+    if user.pk is None or not getattr(user, "is_active", False):
+        return frozenset()
+    roles = Membership.objects.filter(user_id=user.pk).values_list("role__capabilities", flat=True)
+    return frozenset(capability for capabilities in roles for capability in capabilities or [])
+
+
+def has_capability(user: User, capability: str) -> bool:
+    """Whether one of the user's roles gives `capability`; superusers have them all."""
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return True
+    return capability in capabilities_of(user)
+
+
+def capability_required(capability: str) -> Callable[[View], View]:
+    """Guard a view: sign-in first, then 403 unless the user has `capability`."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not has_capability(request.user, capability):
+                raise PermissionDenied(f"Your role does not allow this ({capability}).")
+            return view(request, *args, **kwargs)
+
+        return login_required(guarded)
+
+    return decorator

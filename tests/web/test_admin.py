@@ -1,0 +1,47 @@
+"""Django's admin holds the partnership's configuration; import runs are read-only there."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from pathways.events.models import ImportRun
+
+
+@pytest.fixture
+def admin_client_(client: Client, partnership: None) -> Client:
+    client.force_login(get_user_model().objects.create_superuser("root", "r@example.org", "pw"))
+    return client
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/admin/partners/area/?q=north", "NE"),
+        ("/admin/partners/agency/?q=includem", "INCLUDEM"),
+        ("/admin/partners/service/?q=ADAPT", "ADAPT"),
+        ("/admin/partners/role/?q=partner", "partner_worker"),
+        ("/admin/partners/team/?q=ADAPT", "INCLUDEM_ADAPT"),
+        ("/admin/partners/membership/", "0 memberships"),
+        ("/admin/events/importrun/", "0 import runs"),
+    ],
+)
+def test_configuration_is_listed_and_searchable(
+    admin_client_: Client, url: str, expected: str
+) -> None:
+    response = admin_client_.get(url)
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+
+
+def test_import_runs_cannot_be_added_or_changed(admin_client_: Client) -> None:
+    run = ImportRun.objects.create(kind="people", file_name="people.csv")
+    assert admin_client_.get("/admin/events/importrun/add/").status_code == 403
+    page = admin_client_.get(f"/admin/events/importrun/{run.pk}/change/")
+    assert page.status_code == 200  # the view page
+    assert 'name="_save"' not in page.content.decode()
+    response = admin_client_.post(f"/admin/events/importrun/{run.pk}/change/", {"kind": "x"})
+    assert response.status_code == 403
+    run.refresh_from_db()
+    assert run.kind == "people"

@@ -1,0 +1,68 @@
+"""The home page: who you are, your teams and roles, and what your roles let you do."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from .world import World, make_user
+
+
+def test_police_analyst_sees_team_role_and_a_search_box(client: Client, world: World) -> None:
+    client.force_login(world.police)
+    html = client.get("/").content.decode()
+    assert "Hello, Police" in html
+    assert "One Glasgow Reducing Offending partnership team" in html
+    assert "Police officer or analyst in the partnership team" in html
+    assert 'action="/people/"' in html
+    assert 'href="/imports/"' not in html
+    assert "does not give access to person records" not in html
+
+
+def test_partner_worker_sees_their_service(client: Client, world: World) -> None:
+    client.force_login(world.adapt)
+    html = client.get("/").content.decode()
+    assert "Includem ADAPT team" in html
+    assert "Third-sector mentor" in html
+    assert 'action="/people/"' in html
+
+
+def test_data_quality_gets_import_runs_and_no_search(client: Client, world: World) -> None:
+    client.force_login(world.dataquality)
+    html = client.get("/").content.decode()
+    assert "Data quality officer" in html
+    assert 'href="/imports/"' in html
+    assert 'action="/people/"' not in html
+    assert "does not give access to person records" in html
+
+
+def test_dpo_is_told_they_see_no_person_records(client: Client, world: World) -> None:
+    client.force_login(world.dpo)
+    html = client.get("/").content.decode()
+    assert "Data protection officer" in html
+    assert "does not give access to person records" in html
+    assert 'action="/people/"' not in html
+    assert 'href="/imports/"' not in html
+
+
+def test_researcher_is_told_they_see_no_person_records(client: Client, world: World) -> None:
+    client.force_login(make_user("researcher", "CJ_GLASGOW", "researcher"))
+    html = client.get("/").content.decode()
+    assert "does not give access to person records" in html
+    assert 'action="/people/"' not in html
+
+
+def test_user_without_a_team_is_told_so(client: Client, world: World) -> None:
+    client.force_login(world.nobody)
+    html = client.get("/").content.decode()
+    assert "not a member of any team" in html
+    assert 'action="/people/"' not in html
+
+
+def test_home_page_structure_is_accessible(client: Client, world: World) -> None:
+    client.force_login(world.police)
+    html = client.get("/").content.decode()
+    assert '<html lang="en-GB">' in html
+    assert 'href="#main-content"' in html and 'id="main-content"' in html
+    assert html.count("<h1") == 1
+    assert '<label class="ds_label" for="home-search">' in html
+    assert 'method="post" action="/logout/"' in html

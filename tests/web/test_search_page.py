@@ -1,0 +1,133 @@
+"""Person search: only people the user may see; by name, date of birth or reference;
+a whole page without JavaScript, the results region alone for htmx; every search logged."""
+
+from __future__ import annotations
+
+import re
+
+from django.test import Client
+
+from pathways.sharing.models import AccessLog
+
+from .world import World, make_person
+
+
+def names_in(html: str) -> list[str]:
+    return re.findall(r'<a href="/people/\d+/">([^<]+)</a>', html)
+
+
+def test_police_analyst_finds_people_by_family_name(client: Client, world: World) -> None:
+    client.force_login(world.police)
+    html = client.get("/people/", {"q": "referred"}).content.decode()
+    assert names_in(html) == ["Jamie Referred"]
+    assert f'href="/people/{world.referred.pk}/"' in html
+    assert "12 March 2004" in html
+    assert "Male" in html
+
+
+def test_search_by_date_of_birth_in_either_form(client: Client, world: World) -> None:
+    client.force_login(world.police)
+    iso = client.get("/people/", {"q": "2005-07-30"}).content.decode()
+    uk = client.get("/people/", {"q": "30/07/2005"}).content.decode()
+    assert names_in(iso) == ["Morgan Hidden"]
+    assert names_in(uk) == ["Morgan Hidden"]
+
+
+def test_search_by_agency_reference(client: Client, world: World) -> None:
+    client.force_login(world.police)
+    html = client.get("/people/", {"q": "P1002"}).content.decode()
+    assert names_in(html) == ["Morgan Hidden"]
+
+
+def test_partnership_team_sees_people_of_every_agency(client: Client, world: World) -> None:
+    client.force_login(world.police)
+    html = client.get("/people/", {"q": "Social"}).content.decode()
+    assert names_in(html) == ["Robin Social"]
+
+
+def test_partner_worker_finds_the_referred_person_only(client: Client, world: World) -> None:
+    client.force_login(world.adapt)
+    referred = client.get("/people/", {"q": "Referred"}).content.decode()
+    hidden = client.get("/people/", {"q": "Hidden"}).content.decode()
+    by_ref = client.get("/people/", {"q": "P1002"}).content.decode()
+    assert names_in(referred) == ["Jamie Referred"]
+    assert names_in(hidden) == []
+    assert "No people you may see match “Hidden”" in hidden
+    assert names_in(by_ref) == []
+
+
+def test_social_worker_sees_own_agency_people_only(client: Client, world: World) -> None:
+    client.force_login(world.socialworker)
+    assert names_in(client.get("/people/", {"q": "Social"}).content.decode()) == ["Robin Social"]
+    assert names_in(client.get("/people/", {"q": "Referred"}).content.decode()) == []
+
+
+def test_each_search_is_logged_with_its_query_and_count(client: Client, world: World) -> None:
+    client.force_login(world.adapt)
+    client.get("/people/", {"q": "Referred"})
+    client.get("/people/", {"q": "Hidden"})
+    rows = list(
+        AccessLog.objects.order_by("id").values_list(
+            "user__username", "person_id", "action", "channel", "outcome", "detail"
+        )
+    )
+    assert rows == [
+        ("adapt", None, "search", "web", "allowed", "1 result(s) for: Referred"),
+        ("adapt", None, "search", "web", "allowed", "0 result(s) for: Hidden"),
+    ]
+
+
+def test_an_empty_search_shows_the_form_and_logs_nothing(client: Client, world: World) -> None:
+    client.force_login(world.police)
+    response = client.get("/people/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<label class="ds_label" for="search-q">' in html
+    assert AccessLog.objects.count() == 0
+
+
+def test_without_javascript_the_whole_page_comes_back(client: Client, world: World) -> None:
+    client.force_login(world.police)
+    html = client.get("/people/", {"q": "Referred"}).content.decode()
+    assert "<html" in html
+    assert 'value="Referred"' in html
+    assert 'id="search-results" class="pw_search-results" aria-live="polite"' in html
+    assert 'hx-trigger="input changed delay:300ms, search"' in html
+
+
+def test_htmx_gets_the_results_region_only(client: Client, world: World) -> None:
+    client.force_login(world.police)
+    response = client.get("/people/", {"q": "Referred"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html
+    assert names_in(html) == ["Jamie Referred"]
+    assert "HX-Request" in response["Vary"]
+
+
+def test_htmx_history_restore_gets_the_whole_page(client: Client, world: World) -> None:
+    client.force_login(world.police)
+    response = client.get(
+        "/people/",
+        {"q": "Referred"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in response.content.decode()
+
+
+def test_many_matches_are_capped_and_said_so(client: Client, world: World) -> None:
+    for n in range(30):
+        make_person(f"Alex{n:02d}", "Many", None, records=(("POLICE", f"M{n:03d}"),))
+    client.force_login(world.police)
+    html = client.get("/people/", {"q": "Many"}).content.decode()
+    assert len(names_in(html)) == 25
+    assert "More than 25" in html
+    assert AccessLog.objects.get().detail == "25+ result(s) for: Many"
+
+
+def test_roles_without_view_cannot_search(client: Client, world: World) -> None:
+    for user in (world.dpo, world.dataquality, world.nobody):
+        client.force_login(user)
+        response = client.get("/people/", {"q": "Referred"})
+        assert response.status_code == 403
+        assert "You cannot open this page" in response.content.decode()
+    assert AccessLog.objects.count() == 0
