@@ -43,9 +43,10 @@ def make_data(events_wanted: int, out: Path) -> tuple[Path, Path, int]:
             break
         people = int(people * events_wanted / max(total, 1) * 1.1) + 1000
     trimmed = out / "events-trimmed.csv"
-    with files["events"].open(encoding="utf-8", newline="") as src, trimmed.open(
-        "w", encoding="utf-8", newline=""
-    ) as dst:
+    with (
+        files["events"].open(encoding="utf-8", newline="") as src,
+        trimmed.open("w", encoding="utf-8", newline="") as dst,
+    ):
         for number, line in enumerate(src):
             if number > events_wanted:
                 break
@@ -58,7 +59,10 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     start = time.perf_counter()
     done = subprocess.run(
         ["/usr/bin/time", "-f", "peak-rss-kib %M", PATHWAYS, *args],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     seconds = time.perf_counter() - start
     if done.returncode not in (0, 1):
@@ -102,8 +106,11 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     print(f"generating a synthetic partnership for {options.events:,} event rows…", flush=True)
     people, events, count = make_data(options.events, work)
-    print(f"data: {count:,} event rows ({events.stat().st_size / 1e6:.0f} MB), people file "
-          f"{people.stat().st_size / 1e6:.0f} MB", flush=True)
+    print(
+        f"data: {count:,} event rows ({events.stat().st_size / 1e6:.0f} MB), people file "
+        f"{people.stat().st_size / 1e6:.0f} MB",
+        flush=True,
+    )
 
     with throwaway_postgres() as url:
         env = {**os.environ, "DATABASE_URL": url, "PATHWAYS_VAR_DIR": str(work / "var")}
@@ -113,20 +120,29 @@ def main() -> None:
         first_s, first_rss, first_out = run(["import", "events", str(events)], env)
         again_s, again_rss, again_out = run(["import", "events", str(events)], env)
     print(f"PostgreSQL  plain COPY into an unindexed table: {copy_s:7.1f} s")
-    print(f"PostgreSQL  pathways import events (first):     {first_s:7.1f} s  "
-          f"ratio {first_s / copy_s:.2f}x COPY  peak RSS {first_rss / 1024:.0f} MiB  "
-          f"{summary(first_out)}")
-    print(f"PostgreSQL  pathways import events (again):     {again_s:7.1f} s  "
-          f"{again_s / first_s:.0%} of first  peak RSS {again_rss / 1024:.0f} MiB  "
-          f"{summary(again_out)}")
+    print(
+        f"PostgreSQL  pathways import events (first):     {first_s:7.1f} s  "
+        f"ratio {first_s / copy_s:.2f}x COPY  peak RSS {first_rss / 1024:.0f} MiB  "
+        f"{summary(first_out)}"
+    )
+    print(
+        f"PostgreSQL  pathways import events (again):     {again_s:7.1f} s  "
+        f"{again_s / first_s:.0%} of first  peak RSS {again_rss / 1024:.0f} MiB  "
+        f"{summary(again_out)}"
+    )
     if not options.no_sqlite:
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
-               "PATHWAYS_VAR_DIR": str(work / "var")}
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
+            "PATHWAYS_VAR_DIR": str(work / "var"),
+        }
         run(["init"], env)
         run(["import", "people", str(people)], env)
         lite_s, lite_rss, lite_out = run(["import", "events", str(events)], env)
-        print(f"SQLite      pathways import events (first):     {lite_s:7.1f} s  "
-              f"peak RSS {lite_rss / 1024:.0f} MiB  {summary(lite_out)}")
+        print(
+            f"SQLite      pathways import events (first):     {lite_s:7.1f} s  "
+            f"peak RSS {lite_rss / 1024:.0f} MiB  {summary(lite_out)}"
+        )
 
 
 if __name__ == "__main__":

@@ -36,18 +36,46 @@ def throwaway_postgres(database: str = "pathways") -> Iterator[str]:
     port = _free_port()
     data = f"{root}/data"
     subprocess.run(
-        _as_postgres([f"{pgbin}/initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E",
-                      "UTF8", "--locale=C.UTF-8", "--no-sync"]),
-        check=True, capture_output=True,
+        _as_postgres(
+            [
+                f"{pgbin}/initdb",
+                "-D",
+                data,
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ]
+        ),
+        check=True,
+        capture_output=True,
     )
     # Durable settings (fsync on), unlike the test cluster: benchmark figures should
     # be what a real server would see.
-    options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {root} "
-               "-c shared_buffers=512MB -c max_wal_size=4GB")
+    options = (
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {root} "
+        "-c shared_buffers=512MB -c max_wal_size=4GB"
+    )
     subprocess.run(
-        _as_postgres([f"{pgbin}/pg_ctl", "-D", data, "-l", f"{root}/server.log", "-w", "-o",
-                      options, "start"]),
-        check=True, capture_output=True,
+        _as_postgres(
+            [
+                f"{pgbin}/pg_ctl",
+                "-D",
+                data,
+                "-l",
+                f"{root}/server.log",
+                "-w",
+                "-o",
+                options,
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
     )
     try:
         subprocess.run(

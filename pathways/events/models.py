@@ -116,6 +116,9 @@ class RejectedRow(models.Model):
     class Meta:
         ordering = ["run", "line"]
 
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
 
 class SupersededRow(models.Model):
     """The previous content of an imported row that a later import updated."""
@@ -128,3 +131,6 @@ class SupersededRow(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["kind", "key"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} before {self.replaced_at:%Y-%m-%d %H:%M}"

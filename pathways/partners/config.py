@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
-from pathways.events.models import CrimeGroup, EVENT_FLAGS
+from pathways.events.models import EVENT_FLAGS, CrimeGroup
 from pathways.partners.models import Agency, Area, Role, Service, Team
 
 SECTORS = {"police", "social_work", "health", "council", "third_sector", "partnership"}

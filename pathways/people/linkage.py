@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -57,7 +58,7 @@ def refresh_identity(person_ids: Iterable[int]) -> None:
             "-updated_at", "-id"
         ):
             records.setdefault(record.person_id, []).append(record)
-        changes = []
+        changes: list[tuple[Any, ...]] = []
         for person in Person.objects.filter(pk__in=chunk):
             recs = records.get(person.pk, [])
             shown = (

@@ -67,3 +67,6 @@ class Transition(models.Model):
 
     class Meta:
         ordering = ["referral", "on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_state or 'start'} -> {self.to_state} on {self.on}"

@@ -22,3 +22,8 @@ class AccessLog(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.person_id} {self.outcome}"
+        )

@@ -65,7 +65,8 @@ def _reach_from_memberships(user: User) -> Reach:
     everything = False
     agencies: set[str] = set()
     services: set[str] = set()
-    memberships = Membership.objects.filter(user_id=user.pk).select_related("team", "role")
+    user_id: int = getattr(user, "pk", 0)
+    memberships = Membership.objects.filter(user_id=user_id).select_related("team", "role")
     for membership in memberships:
         if "view" not in membership.role.capabilities:
             continue

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import datetime as dt
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -56,9 +55,7 @@ class EventsSpec:
             return fast
         return self._clean_with_reasons(values)
 
-    def _clean_valid(
-        self, values: dict[str, str]
-    ) -> tuple[tuple[str, ...], dict[str, Any]] | None:
+    def _clean_valid(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]] | None:
         """The common case, quickly: a row with nothing wrong, or None to look closer.
 
         Must accept exactly what `_clean_with_reasons` accepts, with the same result
@@ -94,17 +91,22 @@ class EventsSpec:
         except fields.BadValue:
             return None
         clean = {
-            "agency": agency, "event_ref": event_ref, "person_ref": person_ref, "kind": kind,
-            "occurred_at": occurred_at, "occurred_on": occurred_on, "crime_group": crime_group,
-            "category": category, "area": area,
+            "agency": agency,
+            "event_ref": event_ref,
+            "person_ref": person_ref,
+            "kind": kind,
+            "occurred_at": occurred_at,
+            "occurred_on": occurred_on,
+            "crime_group": crime_group,
+            "category": category,
+            "area": area,
             "flags": ";".join(sorted(set(flags))) if flags else "",
-            "disposal": disposal, "offence_date": None,
+            "disposal": disposal,
+            "offence_date": None,
         }
         return (agency, event_ref), clean
 
-    def _clean_with_reasons(
-        self, values: dict[str, str]
-    ) -> tuple[tuple[str, ...], dict[str, Any]]:
+    def _clean_with_reasons(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]]:
         p = ProblemList()
         agency = p.check("agency", fields.choice, values["agency"], self.codes.agencies, "agency")
         event_ref = p.check("event_ref", fields.reference, values["event_ref"])
@@ -128,7 +130,8 @@ class EventsSpec:
         if unknown:
             p.add(
                 "flags",
-                f"unknown flag(s) {', '.join(map(repr, unknown))} (known: {', '.join(EVENT_FLAGS)})",
+                f"unknown flag(s) {', '.join(map(repr, unknown))} "
+                f"(known: {', '.join(EVENT_FLAGS)})",
             )
         p.check("flags", fields.text, values["flags"])
         disposal = values["disposal"].strip()
@@ -215,7 +218,7 @@ class EventsSpec:
             repeats = self._set_aside_repeats(cursor, table, reject)
             if progress:
                 progress(0, 4, "matching people")
-            unknown = f"""NOT EXISTS (SELECT 1 FROM people_agencyrecord r
+            unknown = """NOT EXISTS (SELECT 1 FROM people_agencyrecord r
                 WHERE r.agency_id = s.agency AND r.person_ref = s.person_ref)"""
             cursor.execute(f"SELECT {STAGE_ROW} FROM {table} s WHERE {unknown} ORDER BY s.line")
             for row in cursor.fetchall():
@@ -234,7 +237,8 @@ class EventsSpec:
             if progress:
                 progress(1, 4, "keeping previous versions")
             joined = f"""SELECT s.*, r.id AS rec, r.person_id AS pid FROM {table} s
-                JOIN people_agencyrecord r ON r.agency_id = s.agency AND r.person_ref = s.person_ref"""
+                JOIN people_agencyrecord r
+                ON r.agency_id = s.agency AND r.person_ref = s.person_ref"""
             changed = """(e.content_hash <> src.content_hash OR e.record_id <> src.rec)"""
             cursor.execute(
                 f"""SELECT e.id FROM events_event e JOIN ({joined}) src

@@ -69,7 +69,7 @@ class PeopleSpec:
     @transaction.atomic
     def write(self, batch: list[Pending], run_id: int) -> BatchResult:
         result = BatchResult()
-        existing: dict[tuple[str, str], AgencyRecord] = {}
+        existing: dict[tuple[str, ...], AgencyRecord] = {}
         by_agency: dict[str, list[str]] = {}
         for item in batch:
             by_agency.setdefault(item.key[0], []).append(item.key[1])
@@ -80,9 +80,10 @@ class PeopleSpec:
         new_items = [i for i in batch if i.key not in existing]
         changed: list[tuple[Pending, AgencyRecord]] = []
         for item in batch:
-            record = existing.get(item.key)
-            if record is None:
+            found = existing.get(item.key)
+            if found is None:
                 continue
+            record = found
             if record.content_hash == item.content_hash:
                 result.unchanged += 1
             else:

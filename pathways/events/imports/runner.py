@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import os
 from pathlib import Path
+from typing import Any
 
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ from pathways.events.models import ImportRun, RejectedRow
 
 KINDS = ("people", "events", "referrals")
 BATCH_SIZE = 5000
-_SPECS: dict[str, type] = {"people": PeopleSpec, "events": EventsSpec, "referrals": ReferralsSpec}
+_SPECS: dict[str, Any] = {"people": PeopleSpec, "events": EventsSpec, "referrals": ReferralsSpec}
 
 
 def spec_for(kind: str, codes: Codes | None = None) -> RowSpec:
@@ -88,7 +89,7 @@ def import_file(
     kind: str,
     path: Path,
     *,
-    user: object | None = None,
+    user: Any = None,
     operator: str = "",
     progress: Progress | None = None,
 ) -> ImportRun:

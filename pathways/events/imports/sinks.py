@@ -111,13 +111,10 @@ class StagedSpec(Protocol):
     def staged_row(self, item: Pending) -> tuple[Any, ...]: ...
 
     def merge(
-        self,
-        table: str,
-        conflicts: set[tuple[str, ...]],
-        reject: Reject,
-        run_id: int,
-        progress: Progress | None,
-    ) -> dict[str, int]: ...
+        self, table: str, reject: Reject, run_id: int, progress: Progress | None
+    ) -> dict[str, int]:
+        """Write the staged rows; repeated keys are found here. Returns the counts."""
+        ...
 
 
 class StagingSink:

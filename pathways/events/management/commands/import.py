@@ -44,12 +44,14 @@ class Command(BaseCommand):
             for path in options["files"]:
                 task = progress.add_task(f"{kind} {path.name}: checking", total=1)
 
-                def report(done: int, total: int, phase: str, task: Any = task) -> None:
+                def report(
+                    done: int, total: int, phase: str, task: Any = task, name: str = path.name
+                ) -> None:
                     progress.update(
                         task,
                         completed=done,
                         total=max(total, 1),
-                        description=f"{kind} {path.name}: {phase}",
+                        description=f"{kind} {name}: {phase}",
                     )
 
                 try:

@@ -6,6 +6,7 @@ creates one demo user per role, then prints how to log in.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.conf import settings
@@ -46,7 +47,9 @@ class Command(BaseCommand):
         table.add_column("team")
         for user in users:
             table.add_row(user.username, user.role, user.team)
-        console = Console(file=self.stdout, width=100)
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=100, force_terminal=self.stdout.isatty())
         console.print(table)
         console.print(f"Password for every demo user: [bold]{DEMO_PASSWORD}[/bold]")
         console.print(f"Pathways will be at [bold]{options['url']}[/bold]")
+        self.stdout.write(buffer.getvalue(), ending="")

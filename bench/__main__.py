@@ -1,0 +1,15 @@
+"""`python -m bench`: run every benchmark at the sizes the issues name."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+BENCHES = ["bench.import_events", "bench.person_page"]
+
+if __name__ == "__main__":
+    chosen = sys.argv[1:] or BENCHES
+    for name in chosen:
+        module = name if name.startswith("bench.") else f"bench.{name}"
+        print(f"== {module}", flush=True)
+        subprocess.run([sys.executable, "-m", module], check=True)
