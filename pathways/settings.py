@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "pathways.referrals",
     "pathways.sharing",
     "pathways.api",
+    "pathways.synth",
     "pathways.web",
 ]
 

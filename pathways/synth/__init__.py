@@ -1,0 +1,1 @@
+"""The synthetic partnership: deterministic data for the demo, tests and benchmarks."""
