@@ -1,0 +1,71 @@
+"""The API's response shapes (OpenAPI is generated from these)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+
+
+class Message(Schema):
+    message: str
+
+
+class PersonSummary(Schema):
+    id: int
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date | None
+    sex: str
+
+
+class RecordOut(Schema):
+    agency: str
+    person_ref: str
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date | None
+    sex: str
+    postcode: str
+    area: str | None
+    link_method: str
+
+
+class ReferralOut(Schema):
+    id: int
+    service: str
+    referred_on: dt.date
+    state: str
+    decision: str
+    decided_on: dt.date | None
+    consent_on: dt.date | None
+    started_on: dt.date | None
+    ended_on: dt.date | None
+    end_reason: str
+
+
+class PersonOut(PersonSummary):
+    records: list[RecordOut]
+    referrals: list[ReferralOut]
+
+
+class EventOut(Schema):
+    agency: str
+    event_ref: str
+    kind: str
+    occurred_at: dt.datetime
+    occurred_on: dt.date
+    crime_group: str
+    category: str
+    area: str | None
+    flags: list[str]
+    disposal: str
+    offence_date: dt.date | None
+
+
+class EventPage(Schema):
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    events: list[EventOut]
