@@ -20,6 +20,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from pathways.events.imports.formats import REFERRAL_COLUMNS
 from pathways.synth.names import (
     DISTRICTS,
     FAMILY_NAMES,
@@ -77,45 +78,6 @@ END_REASONS = (
     ("other", 2),
 )
 YEARS_OF_HISTORY = 6
-
-PEOPLE_COLUMNS = (
-    "agency",
-    "person_ref",
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "sex",
-    "postcode",
-    "area",
-    "address",
-)
-EVENT_COLUMNS = (
-    "agency",
-    "event_ref",
-    "person_ref",
-    "kind",
-    "occurred_at",
-    "crime_group",
-    "category",
-    "area",
-    "flags",
-    "disposal",
-    "offence_date",
-)
-REFERRAL_COLUMNS = (
-    "referral_ref",
-    "agency",
-    "person_ref",
-    "service",
-    "referred_on",
-    "decision",
-    "decided_on",
-    "consent_on",
-    "started_on",
-    "ended_on",
-    "end_reason",
-)
-TRUTH_COLUMNS = ("agency", "person_ref", "true_person")
 
 
 @dataclass

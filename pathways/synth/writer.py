@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from pathways.synth.population import (
+from pathways.events.imports.formats import (
     EVENT_COLUMNS,
     PEOPLE_COLUMNS,
     REFERRAL_COLUMNS,
     TRUTH_COLUMNS,
-    SynthData,
 )
+from pathways.synth.population import SynthData
 
 FILES = {
     "people": ("people.csv", PEOPLE_COLUMNS),

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from pathways.events.imports import fields
+from pathways.events.imports.formats import EVENT_COLUMNS
 from pathways.events.imports.records import unknown_person_reason
 from pathways.events.imports.sinks import Progress, Reject, conflict_reason
 from pathways.events.imports.specs import Codes, Pending, ProblemList
@@ -30,19 +31,7 @@ NEEDS_CRIME_GROUP = {EventKind.OFFENCE.value, EventKind.CONVICTION.value}
 class EventsSpec:
     kind = "events"
     key_column = "event_ref"
-    columns = (
-        "agency",
-        "event_ref",
-        "person_ref",
-        "kind",
-        "occurred_at",
-        "crime_group",
-        "category",
-        "area",
-        "flags",
-        "disposal",
-        "offence_date",
-    )
+    columns = EVENT_COLUMNS
     required = ("agency", "event_ref", "person_ref", "kind", "occurred_at")
 
     def __init__(self, codes: Codes) -> None:
@@ -353,20 +342,7 @@ INSERT_COLUMNS = [
 
 def _row_values(row: tuple[Any, ...]) -> dict[str, str]:
     """A staged row back as the file's columns, for the rejected-rows record."""
-    names = (
-        "agency",
-        "event_ref",
-        "person_ref",
-        "kind",
-        "occurred_at",
-        "crime_group",
-        "category",
-        "area",
-        "flags",
-        "disposal",
-        "offence_date",
-    )
-    return {n: "" if v is None else str(v) for n, v in zip(names, row[1:], strict=True)}
+    return {n: "" if v is None else str(v) for n, v in zip(EVENT_COLUMNS, row[1:], strict=True)}
 
 
 def as_row(event: Event) -> dict[str, str]:

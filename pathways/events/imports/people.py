@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from pathways.events.imports import fields
+from pathways.events.imports.formats import PEOPLE_COLUMNS
 from pathways.events.imports.specs import BatchResult, Codes, Pending, ProblemList
 from pathways.events.models import SupersededRow
 from pathways.people import linkage
@@ -18,17 +19,7 @@ SEXES = frozenset({"M", "F", "X", "U"})
 class PeopleSpec:
     kind = "people"
     key_column = "person_ref"
-    columns = (
-        "agency",
-        "person_ref",
-        "given_name",
-        "family_name",
-        "date_of_birth",
-        "sex",
-        "postcode",
-        "area",
-        "address",
-    )
+    columns = PEOPLE_COLUMNS
     required = ("agency", "person_ref", "family_name")
 
     def __init__(self, codes: Codes) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from pathways.events.imports import fields
+from pathways.events.imports.formats import REFERRAL_COLUMNS
 from pathways.events.imports.records import resolve_person_refs, unknown_person_reason
 from pathways.events.imports.specs import BatchResult, Codes, Pending, ProblemList
 from pathways.events.models import SupersededRow
@@ -19,19 +20,7 @@ DATE_ORDER = ("referred_on", "decided_on", "consent_on", "started_on", "ended_on
 class ReferralsSpec:
     kind = "referrals"
     key_column = "referral_ref"
-    columns = (
-        "referral_ref",
-        "agency",
-        "person_ref",
-        "service",
-        "referred_on",
-        "decision",
-        "decided_on",
-        "consent_on",
-        "started_on",
-        "ended_on",
-        "end_reason",
-    )
+    columns = REFERRAL_COLUMNS
     required = ("referral_ref", "agency", "person_ref", "service", "referred_on")
 
     def __init__(self, codes: Codes) -> None:
