@@ -200,3 +200,12 @@ def test_two_rows_with_one_key_and_different_content_are_both_rejected(write_csv
     assert (run.created, run.unchanged, run.rejected) == (1, 1, 2)
     assert sorted(run.rejected_rows.values_list("line", flat=True)) == [2, 4]
     assert not AgencyRecord.objects.filter(person_ref="P1").exists()
+
+
+def test_a_row_with_too_many_values_is_rejected_saying_how_many(write_csv) -> None:
+    path = write_csv(
+        "people.csv", "agency,person_ref,family_name", "POLICE,P1,Reid", "POLICE,P2,Kerr,extra"
+    )
+    run = import_file("people", path)
+    assert (run.created, run.rejected) == (1, 1)
+    assert run.rejected_rows.get().reason == "has 4 values but the header has 3 columns"

@@ -19,7 +19,9 @@ class FileRefused(Exception):
 class SourceRow:
     line: int  # physical line number where the row starts; the header is line 1
     values: dict[str, str]  # every column of the format; left-out optional ones are ''
-    bad_encoding: list[str]  # columns holding bytes that are not UTF-8
+    # (column, reason) when the row cannot be read as values of the header's columns:
+    # not valid CSV, the wrong number of values, or bytes that are not UTF-8.
+    problem: tuple[str, str] | None = None
 
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
@@ -101,7 +103,7 @@ class CsvSource:
             except csv.Error as exc:
                 line = previous_end + 1
                 previous_end = self._reader.line_num
-                yield SourceRow(line, dict(empty), [f"__csv__:{exc}"])
+                yield SourceRow(line, dict(empty), ("", f"is not valid CSV ({exc})"))
                 continue
             line = previous_end + 1
             previous_end = self._reader.line_num
@@ -112,14 +114,15 @@ class CsvSource:
                 yield SourceRow(
                     line,
                     values | dict(zip(header, fields, strict=False)),
-                    [f"__width__:{len(fields)}"],
+                    ("", f"has {len(fields)} values but the header has {width} columns"),
                 )
                 continue
             values.update(zip(header, fields, strict=True))
-            bad = []
+            problem = None
             if _has_surrogates("".join(fields)):
-                bad = [c for c, v in values.items() if _has_surrogates(v)]
-            yield SourceRow(line, values, bad)
+                column = next(c for c, v in values.items() if _has_surrogates(v))
+                problem = (column, f"{column}: contains bytes that are not valid UTF-8")
+            yield SourceRow(line, values, problem)
 
     def close(self) -> None:
         self._raw.close()

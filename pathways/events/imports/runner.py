@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from pathways.events.imports.csvfile import CsvSource, FileRefused, SourceRow
+from pathways.events.imports.csvfile import CsvSource, FileRefused
 from pathways.events.imports.events import EventsSpec
 from pathways.events.imports.people import PeopleSpec
 from pathways.events.imports.referrals import ReferralsSpec
@@ -57,20 +57,6 @@ class _RejectSink:
         if self.pending:
             RejectedRow.objects.bulk_create(self.pending)
             self.pending = []
-
-
-def _structural_problem(row: SourceRow) -> tuple[str, str] | None:
-    """A row the CSV layer could not read as values of the header's columns."""
-    for marker in row.bad_encoding:
-        if marker.startswith("__width__:"):
-            got = marker.split(":", 1)[1]
-            return "", f"has {got} values but the header has {len(row.values)} columns"
-        if marker.startswith("__csv__:"):
-            return "", f"is not valid CSV ({marker.split(':', 1)[1]})"
-    if row.bad_encoding:
-        column = row.bad_encoding[0]
-        return column, f"{column}: contains bytes that are not valid UTF-8"
-    return None
 
 
 def _printable(row: dict[str, str]) -> dict[str, str]:
@@ -125,9 +111,8 @@ def import_file(
         with source:
             for row in source:
                 read += 1
-                problem = _structural_problem(row)
-                if problem:
-                    reject(row.line, problem[0], problem[1], _printable(row.values))
+                if row.problem:
+                    reject(row.line, row.problem[0], row.problem[1], _printable(row.values))
                     continue
                 try:
                     key, clean = spec.clean(row.values)
