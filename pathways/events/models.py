@@ -40,21 +40,30 @@ EVENT_FLAGS = ("substance", "alcohol", "domestic", "cce", "weapon", "hate", "exp
 
 
 class Event(models.Model):
-    agency = models.ForeignKey("partners.Agency", on_delete=models.PROTECT)
+    # The spine is the largest table and imports write it a million rows at a time.
+    # PostgreSQL checks foreign keys row by row at commit, which cost most of an
+    # import's time; the importer guarantees agency, area and person (it validates the
+    # codes and joins each row to its agency record), so only `record` — the row's
+    # true owner — keeps a database constraint (docs/decisions/0003-event-constraints.md).
+    agency = models.ForeignKey("partners.Agency", on_delete=models.PROTECT, db_constraint=False)
     event_ref = models.CharField(max_length=64)
     record = models.ForeignKey(
         "people.AgencyRecord", on_delete=models.PROTECT, related_name="events"
     )
     # Denormalised from record.person so a chronology is one indexed range scan;
     # re-pointed whenever linkage moves the record.
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="events")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="events", db_constraint=False
+    )
     kind = models.CharField(max_length=16, choices=EventKind.choices)
     occurred_at = models.DateTimeField()
     # Europe/London date of occurred_at: the date every outcome window uses.
     occurred_on = models.DateField()
     crime_group = models.CharField(max_length=16, choices=CrimeGroup.choices, blank=True)
     category = models.CharField(max_length=200, blank=True)
-    area = models.ForeignKey("partners.Area", on_delete=models.PROTECT, null=True, blank=True)
+    area = models.ForeignKey(
+        "partners.Area", on_delete=models.PROTECT, null=True, blank=True, db_constraint=False
+    )
     flags = models.CharField(max_length=200, blank=True)
     disposal = models.CharField(max_length=16, choices=Disposal.choices, blank=True)
     offence_date = models.DateField(null=True, blank=True)
