@@ -101,6 +101,7 @@ def main() -> None:
                 flush=True,
             )
         os.environ.update(env)
+        os.environ["ALLOWED_HOSTS"] = "testserver"  # Django's test client's host name
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pathways.settings")
         import django
 
