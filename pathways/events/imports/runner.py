@@ -19,6 +19,7 @@ from django.utils import timezone
 from pathways.events.imports.csvfile import CsvSource, FileRefused
 from pathways.events.imports.events import EventsSpec
 from pathways.events.imports.people import PeopleSpec
+from pathways.events.imports.quarantine import LEADING, quarantine_columns, quarantine_rows
 from pathways.events.imports.referrals import ReferralsSpec
 from pathways.events.imports.sinks import Progress, Sink, SpoolSink, StagingSink, conflict_reason
 from pathways.events.imports.specs import Codes, Pending, RowInvalid, RowSpec, content_hash
@@ -161,29 +162,14 @@ def _finish(run: ImportRun, status: str, error: str = "") -> None:
 
 
 def write_quarantine(runs: list[ImportRun], out: Path) -> int:
-    """Write the rejected rows of `runs` as CSV: file,line,column,reason + the row's columns.
-
-    Text that a spreadsheet would run as a formula is neutralised (INTERCHANGE.md).
-    Returns the number of rows written.
-    """
-    from pathways.events.spreadsheet import neutralise
-
-    columns: list[str] = []
-    for run in runs:
-        for column in _SPECS[run.kind].columns:
-            if column not in columns:
-                columns.append(column)
+    """Write the rejected rows of `runs` to `out` as a quarantine CSV; how many."""
+    columns = quarantine_columns(runs)
     written = 0
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["file", "line", "column", "reason", *columns])
+        writer.writerow([*LEADING, *columns])
         for run in runs:
-            name = Path(run.file_name).name
-            for rejected in run.rejected_rows.order_by("line", "id").iterator():
-                row = rejected.row
-                writer.writerow(
-                    [neutralise(v) for v in (name, rejected.line, rejected.column, rejected.reason)]
-                    + [neutralise(row.get(c, "")) for c in columns]
-                )
+            for row in quarantine_rows(run, columns):
+                writer.writerow(row)
                 written += 1
     return written
