@@ -45,7 +45,12 @@ class Event(models.Model):
     # import's time; the importer guarantees agency, area and person (it validates the
     # codes and joins each row to its agency record), so only `record` — the row's
     # true owner — keeps a database constraint (docs/decisions/0003-event-constraints.md).
-    agency = models.ForeignKey("partners.Agency", on_delete=models.PROTECT, db_constraint=False)
+    # No single-column indexes where a composite one below already leads with the column
+    # (agency: the unique key; person: the chronology index), nor on area: each index
+    # is paid for on every imported row.
+    agency = models.ForeignKey(
+        "partners.Agency", on_delete=models.PROTECT, db_constraint=False, db_index=False
+    )
     event_ref = models.CharField(max_length=64)
     record = models.ForeignKey(
         "people.AgencyRecord", on_delete=models.PROTECT, related_name="events"
@@ -53,7 +58,11 @@ class Event(models.Model):
     # Denormalised from record.person so a chronology is one indexed range scan;
     # re-pointed whenever linkage moves the record.
     person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="events", db_constraint=False
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="events",
+        db_constraint=False,
+        db_index=False,
     )
     kind = models.CharField(max_length=16, choices=EventKind.choices)
     occurred_at = models.DateTimeField()
@@ -62,7 +71,12 @@ class Event(models.Model):
     crime_group = models.CharField(max_length=16, choices=CrimeGroup.choices, blank=True)
     category = models.CharField(max_length=200, blank=True)
     area = models.ForeignKey(
-        "partners.Area", on_delete=models.PROTECT, null=True, blank=True, db_constraint=False
+        "partners.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        db_index=False,
     )
     flags = models.CharField(max_length=200, blank=True)
     disposal = models.CharField(max_length=16, choices=Disposal.choices, blank=True)
