@@ -204,6 +204,12 @@ class EventsSpec:
         """Write the staged events in one transaction: a few set-based statements."""
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"CREATE INDEX {table}_key ON {table} (agency, event_ref)")
+            if self.postgres:
+                # Temporary tables are never analysed automatically: without statistics
+                # the planner takes a million staged rows for a handful. Hash joins and
+                # grouping over them want more than the default 4 MB of working memory.
+                cursor.execute(f"ANALYZE {table}")
+                cursor.execute("SET LOCAL work_mem = '256MB'")
             repeats = self._set_aside_repeats(cursor, table, reject)
             if progress:
                 progress(0, 4, "matching people")
