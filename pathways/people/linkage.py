@@ -132,6 +132,8 @@ def relink(record: AgencyRecord) -> int:
         if not AgencyRecord.objects.filter(person_id=old_person).exists():
             Person.objects.filter(pk=old_person).delete()
         else:
+            # A record left alone there is no longer linked to anything.
+            _set_methods(old_person)
             refresh_identity([old_person])
     _set_methods(target)
     refresh_identity([target])

@@ -103,6 +103,9 @@ def import_file(
     # Keys and hashes of rows so far, where the sink does not find repeats itself.
     seen: dict[tuple[str, ...], str] = {}
     conflicts: set[tuple[str, ...]] = set()
+    # Exact repeats set aside, in case a later row of their key conflicts: then they
+    # are rejected with it rather than counted unchanged.
+    repeats: dict[tuple[str, ...], list[tuple[int, dict[str, str]]]] = {}
     sink: Sink = (
         StagingSink(spec, run.pk)  # type: ignore[arg-type]
         if hasattr(spec, "merge")
@@ -130,11 +133,16 @@ def import_file(
                             reject(row.line, spec.key_column, conflict_reason(key), row.values)
                         else:
                             duplicates += 1  # the same row twice counts once
+                            repeats.setdefault(key, []).append((row.line, row.values))
                         continue
                     seen[key] = digest
                 sink.add(Pending(row.line, key, clean, row.values, digest))
                 if progress and read % 5000 == 0:
                     progress(source.bytes_read, source.size, "checking")
+        for key in conflicts & repeats.keys():
+            for line, values in repeats[key]:
+                reject(line, spec.key_column, conflict_reason(key), values)
+                duplicates -= 1
         reject.flush()
         if progress:
             progress(source.size, source.size, "checking")
