@@ -1,12 +1,17 @@
-"""Helpers for import tests: writing small CSV files and running the real command."""
+"""Helpers for import tests: small CSV files, and the real `pathways` command run against
+fresh databases of the kind under test (SQLite files, or PostgreSQL databases when
+DATABASE_URL names PostgreSQL)."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import subprocess
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,46 +38,115 @@ def write_csv(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
-@pytest.fixture
-def cli_database_url(tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database of the kind under test, for running `pathways` itself."""
+def _postgres_url() -> str | None:
     url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-        return
-    import psycopg
-
-    name = f"cli_{uuid.uuid4().hex[:12]}"
-    base, _, _ = url.rpartition("/")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return url if url.startswith("postgres") else None
 
 
-@pytest.fixture
-def pathways_cli(
-    cli_database_url: str, tmp_path: Path
-) -> Callable[..., subprocess.CompletedProcess]:
-    """Run `pathways ARGS…` against `cli_database_url`; the database is initialised first."""
-    env = {
+def cli_env(database_url: str, var_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment `pathways` runs in against `database_url`."""
+    return {
         **os.environ,
-        "DATABASE_URL": cli_database_url,
-        "PATHWAYS_VAR_DIR": str(tmp_path / "var"),
+        "DATABASE_URL": database_url,
+        "PATHWAYS_VAR_DIR": str(var_dir),
         "PATHWAYS_ENV": "test",
+        **extra,
     }
 
-    def run(*args: str, check: bool = False) -> subprocess.CompletedProcess:
+
+class Databases:
+    """Throwaway databases of the kind under test, for the `pathways` command to use:
+    SQLite files, or databases on the PostgreSQL server DATABASE_URL names. A new one is
+    copied from a template (much faster than migrating afresh)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.server = (_postgres_url() or "").rpartition("/")[0]
+        self.created: list[str] = []
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(f"{self.server}/postgres", autocommit=True) as conn:
+            conn.execute(sql)
+
+    def new(self, template: str | None = None) -> str:
+        """The URL of a new database: empty, or a copy of the database at `template`."""
+        name = f"cli_{uuid.uuid4().hex[:12]}"
+        if self.server:
+            copy = f' TEMPLATE "{template.rpartition("/")[2]}"' if template else ""
+            self._admin(f'CREATE DATABASE "{name}"{copy}')
+            self.created.append(name)
+            return f"{self.server}/{name}"
+        path = self.folder / f"{name}.sqlite3"
+        if template:
+            shutil.copyfile(template.removeprefix("sqlite:///"), path)
+        return f"sqlite:///{path}"
+
+    def drop_all(self) -> None:
+        for name in self.created:
+            self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.created = []
+
+
+def query(database_url: str, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of one SQL query on the database at `database_url`, from outside Django."""
+    if database_url.startswith("sqlite"):
+        conn = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=30)
+        try:
+            return conn.execute(sql).fetchall()
+        finally:
+            conn.close()
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        return conn.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    made = Databases(tmp_path_factory.mktemp("databases"))
+    yield made
+    made.drop_all()
+
+
+@pytest.fixture(scope="session")
+def initialised_database(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The URL of a database on which `pathways init` has run: a template, never changed."""
+    url = databases.new()
+    env = cli_env(url, tmp_path_factory.mktemp("var"))
+    subprocess.run([PATHWAYS, "init"], env=env, check=True, capture_output=True, timeout=120)
+    return url
+
+
+class Cli:
+    """`pathways ARGS…` run as a separate process against one database."""
+
+    def __init__(self, database_url: str, var_dir: Path, **env: str) -> None:
+        self.url = database_url
+        self.env = cli_env(database_url, var_dir, **env)
+
+    def __call__(self, *args: str, check: bool = False) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [PATHWAYS, *args], env=env, capture_output=True, text=True, check=check, timeout=300
+            [PATHWAYS, *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=check,
+            timeout=300,
         )
 
-    run("init", check=True)
-    run.env = env  # type: ignore[attr-defined]
-    return run
+    def start(self, *args: str) -> subprocess.Popen:
+        """Start `pathways ARGS…` without waiting for it."""
+        return subprocess.Popen(
+            [PATHWAYS, *args], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+
+
+@pytest.fixture
+def pathways_cli(databases: Databases, initialised_database: str, tmp_path: Path) -> Cli:
+    """Run `pathways ARGS…` against a fresh, initialised database (Glasgow loaded)."""
+    return Cli(databases.new(template=initialised_database), tmp_path / "var")
 
 
 def summary(stdout: str) -> dict[str, int]:

@@ -1,9 +1,11 @@
-"""The partnership configuration: Glasgow loads; every problem is named with file,
-key and reason; `pathways init` is idempotent."""
+"""The partnership configuration: Glasgow loads as issue 2 §3 names it; `pathways init`
+is idempotent; a broken configuration names every problem with file, key and reason."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,97 +14,245 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from pathways.partners.config import ConfigError, load_config
-from pathways.partners.models import Agency, Area, Service, Team
+from pathways.partners.models import Agency, Area, Role, Service, Team
+
+REPO = Path(__file__).resolve().parents[2]
+PATHWAYS = str(REPO / ".venv" / "bin" / "pathways")
+
+SERVICES = {
+    "ADAPT": "INCLUDEM",
+    "SIDESTEP": "AFC",
+    "NRS_YIT": "GCC_NRS",
+    "BRAVEHEART": "BRAVEHEART",
+    "POP": "AID_ABET",
+    "POP_CUSTODY": "AID_ABET",
+    "STARS": "HSCP_CJSW",
+    "ISMS": "HSCP_CJSW",
+    "ATR": "HSCP_CJSW",
+    "COS": "HSCP_ADRS",
+    "BRIDGING": "GRA",
+    "W218": "TPS",
+    "SACRO_WMS": "SACRO",
+}
 
 
 @pytest.fixture
 def config_copy(tmp_path: Path) -> Path:
+    """A copy of config/glasgow/ to break or extend."""
     target = tmp_path / "config"
     shutil.copytree(settings.PATHWAYS_CONFIG_DIR, target)
     return target
 
 
-def test_glasgow_has_its_areas_agencies_services_and_teams() -> None:
-    config = load_config(settings.PATHWAYS_CONFIG_DIR)
-    assert set(config.areas) == {"NE", "NW", "S"}
-    assert {"POLICE", "HSCP_CJSW", "INCLUDEM", "AFC", "AID_ABET", "TPS"} <= set(config.agencies)
-    assert len(config.agencies) == 13
-    assert set(config.services) == {
-        "ADAPT",
-        "SIDESTEP",
-        "NRS_YIT",
-        "BRAVEHEART",
-        "POP",
-        "POP_CUSTODY",
-        "STARS",
-        "ISMS",
-        "ATR",
-        "COS",
-        "BRIDGING",
-        "W218",
-        "SACRO_WMS",
-    }
-    adapt = config.services["ADAPT"]
-    assert (adapt["provider"], adapt["min_age"], adapt["max_age"]) == ("INCLUDEM", 12, 25)
-    assert adapt["joint_approval"] is True and adapt["kind"] == "diversion"
-    assert config.services["POP"]["sexes"] == ["M"]
-    assert config.teams["ONE_GLASGOW"]["partnership"] is True
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# Glasgow, as loaded into the database (every test database has it).
 
 
 @pytest.mark.django_db
-def test_init_is_idempotent() -> None:
-    call_command("init")
-    counts = (
-        Area.objects.count(),
-        Agency.objects.count(),
-        Service.objects.count(),
-        Team.objects.count(),
-    )
-    call_command("init")
-    assert (
-        counts
-        == (
-            Area.objects.count(),
-            Agency.objects.count(),
-            Service.objects.count(),
-            Team.objects.count(),
-        )
-        == (3, 13, 13, 20)
-    )
+def test_glasgow_has_three_areas() -> None:
+    assert set(Area.objects.values_list("code", flat=True)) == {"NE", "NW", "S"}
 
 
-def test_every_problem_is_reported_with_file_key_and_reason(config_copy: Path) -> None:
+@pytest.mark.django_db
+def test_glasgow_has_its_thirteen_agencies() -> None:
+    assert set(Agency.objects.values_list("code", flat=True)) == {
+        "POLICE",
+        "HSCP_CJSW",
+        "HSCP_CF",
+        "HSCP_ADRS",
+        "CJ_GLASGOW",
+        "INCLUDEM",
+        "AFC",
+        "GCC_NRS",
+        "BRAVEHEART",
+        "AID_ABET",
+        "GRA",
+        "SACRO",
+        "TPS",
+    }
+
+
+@pytest.mark.django_db
+def test_glasgow_has_its_thirteen_services_each_with_its_provider() -> None:
+    assert dict(Service.objects.values_list("code", "provider")) == SERVICES
+
+
+@pytest.mark.django_db
+def test_glasgow_has_twenty_teams_and_twelve_roles() -> None:
+    assert (Team.objects.count(), Role.objects.count()) == (20, 12)
+
+
+@pytest.mark.django_db
+def test_adapt_takes_young_people_of_12_to_25_and_needs_joint_approval() -> None:
+    adapt = Service.objects.get(code="ADAPT")
+    assert (adapt.min_age, adapt.max_age) == (12, 25)
+    assert adapt.joint_approval is True
+    assert (adapt.kind, adapt.voluntary, adapt.requires_consent) == ("diversion", True, True)
+    assert set(adapt.crime_groups) >= {"violence", "antisocial"}
+
+
+@pytest.mark.django_db
+def test_pop_is_for_men_of_16_and_over_in_the_city() -> None:
+    pop = Service.objects.get(code="POP")
+    assert (pop.sexes, pop.min_age, pop.max_age) == (["M"], 16, None)
+
+
+@pytest.mark.django_db
+def test_stars_is_statutory_and_needs_no_consent() -> None:
+    stars = Service.objects.get(code="STARS")
+    assert (stars.kind, stars.voluntary, stars.requires_consent) == ("statutory", False, False)
+
+
+@pytest.mark.django_db
+def test_the_one_glasgow_team_is_the_partnership_team_of_the_police() -> None:
+    team = Team.objects.get(code="ONE_GLASGOW")
+    assert (team.agency_id, team.partnership) == ("POLICE", True)
+    assert list(Team.objects.filter(partnership=True).values_list("code", flat=True)) == [
+        "ONE_GLASGOW"
+    ]
+
+
+@pytest.mark.django_db
+def test_the_includem_adapt_team_delivers_adapt() -> None:
+    team = Team.objects.get(code="INCLUDEM_ADAPT")
+    assert (team.agency_id, team.service_id) == ("INCLUDEM", "ADAPT")
+
+
+# `pathways init`.
+
+
+def partnership_tables() -> list[list[dict[str, object]]]:
+    return [
+        list(model.objects.order_by("pk").values()) for model in (Area, Agency, Role, Service, Team)
+    ]
+
+
+@pytest.mark.django_db
+def test_init_run_twice_leaves_the_configuration_as_it_was() -> None:
+    call_command("init", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    before = partnership_tables()
+    call_command("init", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert partnership_tables() == before
+
+
+@pytest.mark.django_db
+def test_init_applies_a_changed_setting_to_the_existing_entry(config_copy: Path) -> None:
+    edit(config_copy / "services.toml", "min_age = 12\nmax_age = 25", "min_age = 10\nmax_age = 25")
+    call_command("init", config=config_copy, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert Service.objects.get(code="ADAPT").min_age == 10
+    assert Service.objects.count() == 13
+
+
+# A broken configuration.
+
+
+@pytest.fixture
+def broken(config_copy: Path) -> Path:
+    """Four problems in three files: an unknown provider agency, a kind that does not
+    exist, a misspelt setting, and a file that is not TOML."""
     services = config_copy / "services.toml"
-    text = services.read_text(encoding="utf-8")
-    text = text.replace('provider = "INCLUDEM"', 'provider = "INCLUDEME"', 1)
-    text = text.replace('kind = "statutory"', 'kind = "compulsory"', 1)
-    text = text.replace("min_age = 12\nmax_age = 25", "min_age = 12\nmax_age = 25\nmax_agee = 3", 1)
-    services.write_text(text, encoding="utf-8")
+    edit(services, 'provider = "INCLUDEM"', 'provider = "INCLUDEME"')
+    edit(services, 'kind = "statutory"', 'kind = "compulsory"')  # the first: STARS
+    edit(services, "min_age = 12\nmax_age = 25", "min_age = 12\nmax_agee = 25")
+    (config_copy / "roles.toml").write_text(
+        '[roles.police_analyst\nname = "Police analyst"\n', encoding="utf-8"
+    )
+    return config_copy
+
+
+def test_every_problem_is_reported_at_once(broken: Path) -> None:
     with pytest.raises(ConfigError) as raised:
-        load_config(config_copy)
+        load_config(broken)
+    assert {(p.file, p.key) for p in raised.value.problems} == {
+        ("services.toml", "services.ADAPT.provider"),
+        ("services.toml", "services.STARS.kind"),
+        ("services.toml", "services.ADAPT.eligibility.max_agee"),
+        ("roles.toml", "-"),
+    }
+
+
+def test_an_unknown_provider_agency_is_named(broken: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_config(broken)
     problems = {(p.file, p.key): p.reason for p in raised.value.problems}
-    assert "unknown agency 'INCLUDEME'" in problems[("services.toml", "services.ADAPT.provider")]
-    assert "not 'compulsory'" in problems[("services.toml", "services.STARS.kind")]
-    assert (
-        "not a known setting" in problems[("services.toml", "services.ADAPT.eligibility.max_agee")]
+    assert problems[("services.toml", "services.ADAPT.provider")] == "unknown agency 'INCLUDEME'"
+
+
+def test_a_kind_that_does_not_exist_is_named_with_the_kinds_that_do(broken: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_config(broken)
+    problems = {(p.file, p.key): p.reason for p in raised.value.problems}
+    assert problems[("services.toml", "services.STARS.kind")] == (
+        "must be one of diversion, statutory, support, treatment, not 'compulsory'"
     )
 
 
-def test_a_file_that_is_not_toml_is_named(config_copy: Path) -> None:
-    (config_copy / "areas.toml").write_text("[areas.NE\nname = 'North East'\n", encoding="utf-8")
+def test_a_misspelt_setting_is_named_as_unknown(broken: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_config(broken)
+    problems = {(p.file, p.key): p.reason for p in raised.value.problems}
+    assert problems[("services.toml", "services.ADAPT.eligibility.max_agee")] == (
+        "is not a known setting (a typo?)"
+    )
+
+
+def test_a_file_that_is_not_toml_is_named_with_where_it_breaks(broken: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_config(broken)
+    problems = {(p.file, p.key): p.reason for p in raised.value.problems}
+    assert problems[("roles.toml", "-")].startswith("is not valid TOML")
+    assert "line 1" in problems[("roles.toml", "-")]
+
+
+def test_a_team_of_an_unknown_agency_is_named(config_copy: Path) -> None:
+    with (config_copy / "teams.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[teams.X]\nname = "X"\nagency = "NOBODY"\n')
+    with pytest.raises(
+        ConfigError, match=r"teams\.toml: teams\.X\.agency: unknown agency 'NOBODY'"
+    ):
+        load_config(config_copy)
+
+
+def test_a_missing_file_is_named(config_copy: Path) -> None:
+    (config_copy / "areas.toml").unlink()
     with pytest.raises(ConfigError) as raised:
         load_config(config_copy)
     assert raised.value.problems[0].file == "areas.toml"
-    assert "not valid TOML" in raised.value.problems[0].reason
+    assert raised.value.problems[0].reason.startswith("file is missing")
 
 
 @pytest.mark.django_db
-def test_init_refuses_a_broken_configuration_and_names_the_problems(config_copy: Path) -> None:
-    (config_copy / "teams.toml").write_text(
-        '[teams.X]\nname = "X"\nagency = "NOBODY"\n', encoding="utf-8"
+def test_init_refuses_a_broken_configuration_and_changes_nothing(broken: Path) -> None:
+    before = partnership_tables()
+    with pytest.raises(CommandError, match="has 4 problem"):
+        call_command("init", config=broken)
+    assert partnership_tables() == before
+
+
+def test_the_init_command_exits_non_zero_naming_every_problem(broken: Path, tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'never.sqlite3'}",
+        "PATHWAYS_VAR_DIR": str(tmp_path / "var"),
+        "PATHWAYS_ENV": "test",
+    }
+    done = subprocess.run(
+        [PATHWAYS, "init", "--config", str(broken)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
-    with pytest.raises(
-        CommandError, match=r"teams\.toml: teams\.X\.agency: unknown agency 'NOBODY'"
+    assert done.returncode != 0
+    for line in (
+        "services.toml: services.ADAPT.provider: unknown agency 'INCLUDEME'",
+        "services.toml: services.STARS.kind: must be one of",
+        "services.toml: services.ADAPT.eligibility.max_agee: is not a known setting",
+        "roles.toml: -: is not valid TOML",
     ):
-        call_command("init", config=config_copy)
-    assert not Team.objects.filter(code="X").exists()
+        assert line in done.stderr

@@ -1,0 +1,256 @@
+"""Identity for now (issue 2 §4): agency records in different agencies are one person
+when normalised given name, family name and date of birth are equal; nothing else links.
+
+Records arrive as they do in practice, through the people importer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from pathways.events.imports.runner import import_file
+from pathways.events.models import Event
+from pathways.people.linkage import match_key
+from pathways.people.models import AgencyRecord, Person
+from pathways.referrals.models import Referral
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "agency,person_ref,given_name,family_name,date_of_birth,sex"
+
+
+@pytest.fixture
+def load(tmp_path: Path):
+    """load(*rows, kind="people", header=HEADER): import rows of CSV text."""
+    files = iter(range(1000))
+
+    def load(*rows: str, kind: str = "people", header: str = HEADER):
+        path = tmp_path / f"{kind}-{next(files)}.csv"
+        path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+        run = import_file(kind, path)
+        assert run.rejected == 0, list(run.rejected_rows.values_list("reason", flat=True))
+        return run
+
+    return load
+
+
+def person_of(agency: str, ref: str) -> int:
+    return AgencyRecord.objects.get(agency_id=agency, person_ref=ref).person_id
+
+
+def test_records_in_two_agencies_with_equal_names_and_birth_date_are_one_person(load) -> None:
+    load("POLICE,P1,Jamie,McDonald,2004-03-12,M", "HSCP_CJSW,C1,Jamie,McDonald,2004-03-12,M")
+    assert person_of("POLICE", "P1") == person_of("HSCP_CJSW", "C1")
+    assert Person.objects.count() == 1
+
+
+def test_case_spacing_punctuation_and_accents_are_ignored(load) -> None:
+    load("POLICE,P1,Seán,  O'Neill ,1999-05-06,M", "HSCP_CJSW,C1,sean,oneill,1999-05-06,M")
+    assert person_of("POLICE", "P1") == person_of("HSCP_CJSW", "C1")
+
+
+def test_spacing_inside_a_name_is_ignored(load) -> None:
+    load("POLICE,P1,Mary  Ann,Smith,1999-05-06,F", "HSCP_ADRS,A1,MaryAnn,SMITH,1999-05-06,F")
+    assert person_of("POLICE", "P1") == person_of("HSCP_ADRS", "A1")
+
+
+def test_a_record_links_to_one_imported_earlier_from_another_agency(load) -> None:
+    load("POLICE,P1,Jamie,McDonald,2004-03-12,M")
+    load("HSCP_CJSW,C1,JAMIE,MCDONALD,2004-03-12,M")
+    assert person_of("POLICE", "P1") == person_of("HSCP_CJSW", "C1")
+    assert Person.objects.count() == 1
+
+
+def test_records_in_three_agencies_are_one_person(load) -> None:
+    load("POLICE,P1,Jamie,McDonald,2004-03-12,M", "HSCP_CJSW,C1,Jamie,McDonald,2004-03-12,M")
+    load("HSCP_ADRS,A1,Jamie,McDonald,2004-03-12,")
+    assert len({person_of("POLICE", "P1"), person_of("HSCP_ADRS", "A1")}) == 1
+    assert Person.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "HSCP_CJSW,C1,Jamie,McDonald,2004-03-13,M",  # another birth date
+        "HSCP_CJSW,C1,James,McDonald,2004-03-12,M",  # another given name
+        "HSCP_CJSW,C1,Jamie,MacDonald,2004-03-12,M",  # another family name
+    ],
+)
+def test_records_that_differ_in_any_of_the_three_are_two_people(load, other: str) -> None:
+    load("POLICE,P1,Jamie,McDonald,2004-03-12,M", other)
+    assert person_of("POLICE", "P1") != person_of("HSCP_CJSW", "C1")
+
+
+def test_two_records_of_one_agency_are_never_merged(load) -> None:
+    load("POLICE,P1,Anne,Smith,1990-01-01,F", "POLICE,P2,Anne,Smith,1990-01-01,F")
+    assert person_of("POLICE", "P1") != person_of("POLICE", "P2")
+    assert Person.objects.count() == 2
+
+
+def test_two_records_of_one_agency_are_not_merged_across_imports_either(load) -> None:
+    load("POLICE,P1,Anne,Smith,1990-01-01,F")
+    load("POLICE,P2,Anne,Smith,1990-01-01,F")
+    assert person_of("POLICE", "P1") != person_of("POLICE", "P2")
+
+
+def test_a_record_without_a_birth_date_stands_alone(load) -> None:
+    load("POLICE,P1,Sean,O'Neill,1999-05-06,M", "HSCP_CJSW,C1,Sean,O'Neill,,M")
+    assert person_of("POLICE", "P1") != person_of("HSCP_CJSW", "C1")
+
+
+def test_two_records_without_a_birth_date_stand_alone(load) -> None:
+    load("POLICE,P1,Sean,O'Neill,,M", "HSCP_CJSW,C1,Sean,O'Neill,,M")
+    assert person_of("POLICE", "P1") != person_of("HSCP_CJSW", "C1")
+
+
+def test_a_record_without_a_given_name_stands_alone(load) -> None:
+    load("POLICE,P1,,O'Neill,1999-05-06,M", "HSCP_CJSW,C1,,O'Neill,1999-05-06,M")
+    assert person_of("POLICE", "P1") != person_of("HSCP_CJSW", "C1")
+
+
+def test_the_match_key_is_none_without_a_birth_date() -> None:
+    assert match_key("sean", "oneill", None) is None
+    assert match_key("sean", "oneill", dt.date(1999, 5, 6)) == (
+        "sean",
+        "oneill",
+        dt.date(1999, 5, 6),
+    )
+
+
+def test_linked_records_are_marked_exact_and_a_lone_record_single(load) -> None:
+    load(
+        "POLICE,P1,Jamie,McDonald,2004-03-12,M",
+        "HSCP_CJSW,C1,Jamie,McDonald,2004-03-12,M",
+        "POLICE,P2,Ann,Reid,1990-01-01,F",
+    )
+    methods = dict(AgencyRecord.objects.values_list("person_ref", "link_method"))
+    assert methods == {"P1": "exact", "C1": "exact", "P2": "single"}
+
+
+def test_a_record_linked_by_a_later_import_becomes_exact_too(load) -> None:
+    load("POLICE,P1,Jamie,McDonald,2004-03-12,M")
+    load("HSCP_CJSW,C1,Jamie,McDonald,2004-03-12,M")
+    assert AgencyRecord.objects.get(person_ref="P1").link_method == "exact"
+
+
+# A record whose identity changes in a later import.
+
+
+@pytest.fixture
+def linked_with_history(load) -> None:
+    """POLICE/P1 and HSCP_CJSW/C1 are one person; each has an event; C1 a referral."""
+    load("POLICE,P1,Jamie,McDonald,2004-03-12,M", "HSCP_CJSW,C1,Jamie,McDonald,2004-03-12,M")
+    load(
+        "POLICE,E1,P1,custody,2024-03-01",
+        "HSCP_CJSW,E2,C1,concern,2024-03-02",
+        kind="events",
+        header="agency,event_ref,person_ref,kind,occurred_at",
+    )
+    load(
+        "R1,HSCP_CJSW,C1,STARS,2024-03-03",
+        kind="referrals",
+        header="referral_ref,agency,person_ref,service,referred_on",
+    )
+
+
+def test_a_changed_birth_date_moves_the_record_off_the_shared_person(
+    linked_with_history, load
+) -> None:
+    load("HSCP_CJSW,C1,Jamie,McDonald,2004-03-21,M")
+    assert person_of("HSCP_CJSW", "C1") != person_of("POLICE", "P1")
+    assert Person.objects.count() == 2
+
+
+def test_the_events_of_a_record_that_moves_go_with_it(linked_with_history, load) -> None:
+    load("HSCP_CJSW,C1,Jamie,McDonald,2004-03-21,M")
+    assert Event.objects.get(event_ref="E2").person_id == person_of("HSCP_CJSW", "C1")
+    assert Event.objects.get(event_ref="E1").person_id == person_of("POLICE", "P1")
+
+
+def test_the_referrals_of_a_record_that_moves_go_with_it(linked_with_history, load) -> None:
+    load("HSCP_CJSW,C1,Jamie,McDonald,2004-03-21,M")
+    assert Referral.objects.get().person_id == person_of("HSCP_CJSW", "C1")
+
+
+def test_each_person_after_the_move_shows_its_own_records_birth_date(
+    linked_with_history, load
+) -> None:
+    load("HSCP_CJSW,C1,Jamie,McDonald,2004-03-21,M")
+    assert Person.objects.get(pk=person_of("POLICE", "P1")).date_of_birth == dt.date(2004, 3, 12)
+    assert Person.objects.get(pk=person_of("HSCP_CJSW", "C1")).date_of_birth == dt.date(2004, 3, 21)
+
+
+def test_both_records_are_single_once_they_no_longer_match(linked_with_history, load) -> None:
+    load("HSCP_CJSW,C1,Jamie,McDonald,2004-03-21,M")
+    methods = dict(AgencyRecord.objects.values_list("person_ref", "link_method"))
+    assert methods == {"P1": "single", "C1": "single"}
+
+
+def test_a_birth_date_removed_by_an_update_moves_the_record_off(linked_with_history, load) -> None:
+    load("HSCP_CJSW,C1,Jamie,McDonald,,M")
+    assert person_of("HSCP_CJSW", "C1") != person_of("POLICE", "P1")
+    assert Event.objects.get(event_ref="E2").person_id == person_of("HSCP_CJSW", "C1")
+
+
+def test_a_changed_birth_date_that_now_matches_joins_that_person(load) -> None:
+    load("POLICE,P1,Jamie,McDonald,2004-03-12,M", "HSCP_CJSW,C1,Jamie,McDonald,2004-03-21,M")
+    load(
+        "HSCP_CJSW,E2,C1,concern,2024-03-02",
+        kind="events",
+        header="agency,event_ref,person_ref,kind,occurred_at",
+    )
+    load("HSCP_CJSW,C1,Jamie,McDonald,2004-03-12,M")
+    assert person_of("HSCP_CJSW", "C1") == person_of("POLICE", "P1")
+    assert Event.objects.get().person_id == person_of("POLICE", "P1")
+    assert Person.objects.count() == 1
+
+
+def test_a_change_that_keeps_the_identity_keeps_the_person(linked_with_history, load) -> None:
+    before = person_of("HSCP_CJSW", "C1")
+    load("HSCP_CJSW,C1,JAMIE,Mc Donald,2004-03-12,M")
+    assert person_of("HSCP_CJSW", "C1") == person_of("POLICE", "P1") == before
+
+
+# The person's shown identity.
+
+
+def test_the_person_shows_the_values_most_of_their_records_hold(load) -> None:
+    load(
+        "POLICE,P1,Seán,O'Neill,1999-05-06,M",
+        "HSCP_CJSW,C1,Sean,O'Neill,1999-05-06,M",
+        "HSCP_ADRS,A1,Sean,ONeill,1999-05-06,U",
+    )
+    person = Person.objects.get()
+    assert (person.given_name, person.family_name, person.date_of_birth, person.sex) == (
+        "Sean",
+        "O'Neill",
+        dt.date(1999, 5, 6),
+        "M",
+    )
+
+
+def test_an_unknown_sex_gives_way_to_a_known_one(load) -> None:
+    load("POLICE,P1,Ann,Reid,1990-01-01,U", "HSCP_CJSW,C1,Ann,Reid,1990-01-01,F")
+    assert Person.objects.get().sex == "F"
+
+
+def test_a_lone_record_is_its_persons_identity(load) -> None:
+    load("POLICE,P1,Seán,O'Neill,1999-05-06,M")
+    person = Person.objects.get()
+    assert (person.given_name, person.family_name, person.date_of_birth, person.sex) == (
+        "Seán",
+        "O'Neill",
+        dt.date(1999, 5, 6),
+        "M",
+    )
+
+
+def test_on_a_tie_the_most_recently_updated_record_shows(load) -> None:
+    load("POLICE,P1,Seán,O'Neill,1999-05-06,M")
+    load("HSCP_CJSW,C1,Sean,O'Neill,1999-05-06,M")
+    assert Person.objects.get().given_name == "Sean"
+    load("POLICE,P1,Seán,O'Neill,1999-05-06,U")  # the police record changes last
+    assert Person.objects.get().given_name == "Seán"
