@@ -1,57 +1,104 @@
 # Pathways: the two commands are `make demo` and `make test` (README.md).
+# docs/developers.md says what each test stage does and how to run one alone.
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
+.NOTPARALLEL:
 
-PYTHON ?= $(shell command -v python3)
-VENV := .venv
-BIN := $(VENV)/bin
+PYTHON ?= python3
+BIN := .venv/bin
 PEOPLE ?= 20000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup demo test lint test-sqlite test-postgres test-browser bench system-packages clean
+# Under CI nothing is skipped: tests/conftest.py reads this and turns a missing
+# component (Chromium, a PostgreSQL server) into a failure instead of a skip.
+ifeq ($(CI),true)
+export PATHWAYS_REQUIRE_ALL := 1
+endif
+
+# `make test` runs `setup` once, then each stage with SETUP_DONE=1 so it is not run again.
+ifneq ($(SETUP_DONE),1)
+NEEDS_SETUP := setup
+endif
+
+TEST_STAGES := lint test-sqlite test-postgres test-browser
+
+.PHONY: help setup system-packages demo test $(TEST_STAGES) bench clean
 
 help:
-	@echo "make demo   - set everything up and serve Pathways on http://127.0.0.1:8000/"
-	@echo "make test   - set everything up and run lint, types and the whole suite"
-	@echo "make bench  - run the benchmarks (minutes; not part of make test)"
+	@echo "make demo          set everything up, load a synthetic partnership of PEOPLE=$(PEOPLE)"
+	@echo "                   people and serve Pathways on http://127.0.0.1:8000/"
+	@echo "make test          set everything up, then lint and run the whole suite"
+	@echo "make lint          ruff (lint and format) and mypy"
+	@echo "make test-sqlite   the suite on a temporary SQLite database"
+	@echo "make test-postgres the suite on a throwaway PostgreSQL"
+	@echo "make test-browser  the browser tests (Debian's Chromium)"
+	@echo "make bench         the benchmarks (minutes; not part of make test)"
 
+# Python packages from uv.lock into .venv, front-end packages from package-lock.json into
+# pathways/static/vendor/. Quick when nothing changed.
 setup:
-	@command -v uv >/dev/null || $(PYTHON) -m pip install --quiet uv
-	uv sync --frozen --python "$(PYTHON)"
-	scripts/vendor-static.sh
+	@echo "== setup: Python packages (uv) and front-end packages (npm)"
+	@# uv is given the interpreter itself, not its pyenv shim: uv compares that path with
+	@# the one .venv was made from, and would otherwise rebuild .venv on every run.
+	@python=$$($(PYTHON) -c 'import sys; print(sys.executable)'); \
+	if command -v uv >/dev/null; then uv=(uv); else \
+	  $$python -m uv --version >/dev/null 2>&1 || $$python -m pip install --quiet uv \
+	    || $$python -m pip install --quiet --user --break-system-packages uv; \
+	  uv=($$python -m uv); \
+	fi; \
+	"$${uv[@]}" sync --frozen --python "$$python"
+	@scripts/vendor-static.sh
+
+system-packages:
+	@echo "== system packages: PostgreSQL, Chromium, poppler-utils (apt-get where missing)"
+	@scripts/ensure-system-packages.sh
 
 demo: setup
 	$(BIN)/pathways demo --people $(PEOPLE)
 	$(BIN)/pathways runserver --insecure --noreload 127.0.0.1:8000
 
-system-packages:
-	scripts/ensure-system-packages.sh
+# Every stage runs even when an earlier one failed, so one CI run shows every failure;
+# the summary names the stages that failed and `make test` then fails.
+test: setup system-packages
+	@failed=(); summary=(); \
+	for stage in $(TEST_STAGES); do \
+	  start=$$SECONDS; \
+	  if $(MAKE) --no-print-directory SETUP_DONE=1 $$stage; then result=passed; \
+	  else result=FAILED; failed+=($$stage); fi; \
+	  summary+=("$$(printf '  %-14s %-6s %4d s' $$stage $$result $$((SECONDS - start)))"); \
+	done; \
+	echo; echo "== make test: summary"; printf '%s\n' "$${summary[@]}"; \
+	if [ $${#failed[@]} -ne 0 ]; then echo "make test FAILED: $${failed[*]}"; exit 1; fi; \
+	echo "make test: every stage passed"
 
-lint:
-	@echo "== ruff (lint and format) and mypy"
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy pathways
+lint: $(NEEDS_SETUP)
+	@echo "== lint: ruff check, ruff format --check, mypy pathways"
+	@status=0; \
+	$(BIN)/ruff check . || status=1; \
+	$(BIN)/ruff format --check . || status=1; \
+	$(BIN)/mypy pathways || status=1; \
+	exit $$status
 
-test-sqlite:
-	@echo "== the suite on SQLite"
-	scripts/run-pytest.sh -m "not browser"
+test-sqlite: $(NEEDS_SETUP)
+	@echo "== test-sqlite: the suite (without browser tests) on a temporary SQLite database"
+	@scripts/run-pytest.sh -m "not browser"
 
-test-postgres:
-	@echo "== the suite on a throwaway PostgreSQL"
-	scripts/with-postgres.sh scripts/run-pytest.sh -m "not browser"
+test-postgres: $(NEEDS_SETUP)
+	@echo "== test-postgres: the suite (without browser tests) on a throwaway PostgreSQL"
+	@scripts/with-postgres.sh scripts/run-pytest.sh -m "not browser"
 
-test-browser:
-	@echo "== browser tests (Debian's Chromium through Playwright)"
-	scripts/run-pytest.sh -m browser
-
-test: setup system-packages lint test-sqlite test-postgres test-browser
-	@echo "== all test stages passed"
+test-browser: $(NEEDS_SETUP)
+	@echo "== test-browser: browser tests in Debian's Chromium (screenshots in test-artifacts/)"
+	@scripts/run-pytest.sh -m browser --screenshot=only-on-failure \
+	  --output=test-artifacts/playwright
 
 bench: setup
-	@command -v /usr/bin/time >/dev/null || apt-get install -y -qq time
+	@echo "== system packages for the benchmarks"
+	@scripts/ensure-system-packages.sh --bench
+	@echo "== bench"
 	$(BIN)/python -m bench
 
+# Test artefacts only: the demo database in var/ and the installed packages stay.
 clean:
-	rm -rf var/test-* test-artifacts staticfiles
+	rm -rf test-artifacts .pytest_cache

@@ -1,57 +1,86 @@
-"""Browser tests: Playwright driving Debian's Chromium (never a downloaded browser)."""
+"""Browser tests: Playwright (pytest-playwright's `page` fixture) driving Debian's
+Chromium at /usr/bin/chromium, never a downloaded browser, against `live_server`.
+
+- Every test in this folder is marked `browser` (`make test-browser` runs them; the
+  other stages leave them out with `-m "not browser"`).
+- Every test here has the Glasgow partnership loaded in its database, although
+  `live_server` tests are transactional and their tables are emptied after each test.
+- Chromium missing: the tests skip and say so; under PATHWAYS_REQUIRE_ALL or CI=true
+  they fail instead.
+- `screenshot(page, name)` saves a full-page PNG as test-artifacts/screenshots/NAME.png.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync Playwright
+# live_server runs in a thread beside sync Playwright's event loop, which Django would
+# otherwise take for async code calling the ORM.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+HERE = Path(__file__).resolve().parent
+SCREENSHOTS = HERE.parents[1] / "test-artifacts" / "screenshots"
+REQUIRE_ALL = bool(os.environ.get("PATHWAYS_REQUIRE_ALL")) or os.environ.get("CI") == "true"
+
+# RECIPES.md: headless, no sandbox (CI runs as root), and none of the background
+# connections this machine's closed network would refuse.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-extensions",
+]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
+    # A conftest's collection hook sees the whole session's items: mark only this folder's.
     for item in items:
-        if here in Path(str(item.fspath)).parents:
+        if HERE in item.path.parents:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
-    if not Path(CHROMIUM).exists():
+@pytest.fixture(autouse=True)
+def _chromium_present() -> None:
+    if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
+        if REQUIRE_ALL:
+            pytest.fail(f"{message}; PATHWAYS_REQUIRE_ALL: a failure, not a skip")
         pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _partnership(_chromium_present: None, config_loaded: None) -> None:
+    """The Glasgow configuration, loaded again for each (transactional) browser test."""
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {
         **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": [
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-default-apps",
-            "--disable-extensions",
-        ],
+        "executable_path": str(CHROMIUM),
+        "args": CHROMIUM_ARGS,
     }
 
 
 @pytest.fixture
-def screenshot():  # type: ignore[no-untyped-def]
-    """screenshot(page, name): save a full-page PNG under test-artifacts/screenshots/."""
+def screenshot() -> Callable[[Any, str], Path]:
+    """screenshot(page, name) -> the path of a full-page PNG of the page as it is now."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+    def take(page: Any, name: str) -> Path:
         path = SCREENSHOTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
