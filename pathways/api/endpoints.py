@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Path, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
@@ -30,6 +30,8 @@ from pathways.sharing.policy import (
 
 logger = logging.getLogger(__name__)
 EVENTS_PER_PAGE = 50
+# The largest id the database can hold; larger ids are a validation error, not a crash.
+MAX_ID = 2**63 - 1
 
 
 class BearerToken(HttpBearer):
@@ -85,9 +87,26 @@ def _internal(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, 500, "internal error")
 
 
-@api.get("/people", response={200: list[PersonSummary], 422: Message}, summary="Find people")
+def _given_once(request: HttpRequest, *names: str) -> None:
+    """Refuse a query parameter given more than once (ninja would silently take the last)."""
+    for name in names:
+        if len(request.GET.getlist(name)) > 1:
+            raise HttpError(422, f"{name}: give it once")
+
+
+@api.get(
+    "/people",
+    response={200: list[PersonSummary], 401: Message, 422: Message},
+    summary="Find people",
+)
 def find_people(request: HttpRequest, q: str = Query(..., min_length=2, max_length=200)) -> Any:
-    """People the caller may see whose name, date of birth or agency reference matches `q`."""
+    """People the caller may see whose name, date of birth or agency reference matches `q`.
+
+    At most 25, ordered by family name and given name.
+    """
+    _given_once(request, "q")
+    # No name or reference holds a NUL character, and PostgreSQL text cannot.
+    q = q.replace("\x00", "")
     people = list(search_people(request.user, q))
     log_access(
         request.user,
@@ -100,8 +119,12 @@ def find_people(request: HttpRequest, q: str = Query(..., min_length=2, max_leng
     return people
 
 
-@api.get("/people/{person_id}", response={200: PersonOut, 404: Message}, summary="One person")
-def person(request: HttpRequest, person_id: int) -> Any:
+@api.get(
+    "/people/{person_id}",
+    response={200: PersonOut, 401: Message, 404: Message, 422: Message},
+    summary="One person",
+)
+def person(request: HttpRequest, person_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     """A person with the agency records and referrals the caller may see."""
     found = get_person_for(request.user, person_id, action="view_person", channel="api")
     return {
@@ -144,22 +167,32 @@ def person(request: HttpRequest, person_id: int) -> Any:
 
 @api.get(
     "/people/{person_id}/events",
-    response={200: EventPage, 404: Message, 422: Message},
+    response={200: EventPage, 401: Message, 404: Message, 422: Message},
     summary="A person's events, newest first",
 )
 def person_events(
-    request: HttpRequest, person_id: int, kind: EventKind | None = None, page: int = Query(1, ge=1)
+    request: HttpRequest,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    kind: EventKind | None = None,
+    page: int = Query(1, ge=1),
 ) -> Any:
-    """The person's events the caller may see, newest first, 50 a page."""
+    """The person's events the caller may see, newest first, 50 a page.
+
+    A page past the last is empty (with the total), so a client paging on stops cleanly.
+    """
+    _given_once(request, "kind", "page")
     found = get_person_for(request.user, person_id, action="view_events", channel="api")
     events = visible_events(request.user, found)
     if kind:
         events = events.filter(kind=kind)
     paginator = Paginator(events, EVENTS_PER_PAGE)
-    current = paginator.get_page(page)
+    try:
+        current = list(paginator.page(page))
+    except EmptyPage:
+        current = []
     return {
         "total": paginator.count,
-        "page": current.number,
+        "page": page,
         "pages": paginator.num_pages,
         "per_page": EVENTS_PER_PAGE,
         "events": [
