@@ -1,12 +1,11 @@
-"""`pathways export persons [--out FILE]`: the interchange export of linkage."""
+"""`pathways export persons [--out FILE]`: the interchange export of linkage (persons.csv)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pathways.people.export import write_persons_csv
 
@@ -15,13 +14,20 @@ class Command(BaseCommand):
     help = "Export persons.csv: which agency records belong to which person."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["persons"])
-        parser.add_argument("--out", type=Path, help="file to write (default: standard output)")
+        parser.add_argument("what", choices=["persons"], help="what to export")
+        parser.add_argument(
+            "--out", type=Path, metavar="FILE", help="file to write (default: standard output)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["out"]:
-            with options["out"].open("w", encoding="utf-8", newline="") as handle:
+        out: Path | None = options["out"]
+        if out is None:
+            # csv.writer writes whole lines, so the wrapper adds no line endings of its own.
+            write_persons_csv(self.stdout)  # type: ignore[arg-type]
+            return
+        try:
+            with out.open("w", encoding="utf-8", newline="") as handle:
                 count = write_persons_csv(handle)
-            self.stderr.write(f"{count} record(s) written to {options['out']}")
-        else:
-            write_persons_csv(sys.stdout)
+        except OSError as error:
+            raise CommandError(f"cannot write {out}: {error.strerror}") from None
+        self.stderr.write(f"{count} record(s) written to {out}")
