@@ -1,26 +1,43 @@
 """A deterministic synthetic partnership: people, their agency records, events and
 referral histories, realistic enough for demos, tests and benchmarks.
 
-Everything comes from one `random.Random(seed)`, person by person, so the same seed
-gives the same files byte for byte, and a million people stream through in minutes
-without being held in memory.
+`generate()` returns a `SynthData` that holds no rows: each iteration regenerates the
+population person by person from one `random.Random(seed)`, so the same seed gives the
+same rows (and files) byte for byte, and a million people stream through in a couple of
+minutes in a few megabytes of memory.
 
-What it models (issue 2 §5): a justice caseload mostly aged 18–40 with about 12% women,
-plus young people aged 12–25; heavy-tailed offending (a tenth of offenders commit over
-half the offences), acquisitive crime most common; substance and child-exploitation
-markers, custody episodes, overdoses, antisocial behaviour, convictions; the same person
-known to several agencies under noisy identities; and referral histories whose
-engagements last about 60–400 days, after which most people offend less.
+What it models:
+
+- a city's justice caseload: adults mostly aged 18-40, about 12% women, plus a group of
+  young people aged 12-25 (a quarter of everyone); dates of birth relative to `as_of`;
+- heavy-tailed offending over the six years before `as_of` (the most active tenth of
+  offenders commit well over half the offences), acquisitive crime the most common;
+  substance, alcohol and child-criminal-exploitation markers; police custody, usually the
+  same day as an offence; non-fatal overdoses, mostly among people who use drugs;
+  antisocial-behaviour incidents among young people; wellbeing and exploitation concerns;
+  and convictions recorded by justice social work, with custodial sentences keeping
+  people out of circulation for a while;
+- the same person known to several agencies (police, justice social work, children and
+  families, addiction services and the partners who run ADAPT, SIDESTEP and POP), about a
+  third of the extra records with a noisy identity: typos, nicknames, Mc/Mac, a missing,
+  transposed or mistyped date of birth, case and spacing, an old or missing postcode;
+- referral histories: referred, decided, consent, started and ended in that order,
+  engagements of about 60-400 days (mean about 180) when completed, and less offending
+  after a completed engagement for most people.
+
+Every row is valid under INTERCHANGE.md. `truth.csv` names the true person behind every
+people.csv row, so record linkage can be scored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from pathways.events.imports.formats import REFERRAL_COLUMNS
 from pathways.synth.names import (
     DISTRICTS,
     FAMILY_NAMES,
@@ -28,468 +45,1314 @@ from pathways.synth.names import (
     MALE_NAMES,
     STREETS,
     UNIT_LETTERS,
+    YOUNGER_FROM_YEAR,
+    GivenName,
 )
+
+# -- the interchange contract (INTERCHANGE.md), in documented column order -----------------
+
+PEOPLE_COLUMNS = (
+    "agency", "person_ref", "given_name", "family_name", "date_of_birth", "sex", "postcode",
+    "area", "address",
+)  # fmt: skip
+EVENT_COLUMNS = (
+    "agency", "event_ref", "person_ref", "kind", "occurred_at", "crime_group", "category",
+    "area", "flags", "disposal", "offence_date",
+)  # fmt: skip
+REFERRAL_COLUMNS = (
+    "referral_ref", "agency", "person_ref", "service", "referred_on", "decision",
+    "decided_on", "consent_on", "started_on", "ended_on", "end_reason",
+)  # fmt: skip
+TRUTH_COLUMNS = ("agency", "person_ref", "true_person")
+
+# -- the configured codes (config/glasgow) that the data may use --------------------------
 
 AREAS = ("NE", "NW", "S")
+AGENCIES = ("POLICE", "HSCP_CJSW", "HSCP_CF", "HSCP_ADRS", "INCLUDEM", "AFC", "AID_ABET")
+EVENT_KINDS = ("offence", "custody", "overdose", "asb", "conviction", "concern")
 CRIME_GROUPS = (
-    ("dishonesty", 34),
-    ("violence", 18),
-    ("antisocial", 15),
-    ("society", 12),
-    ("damage", 10),
-    ("miscellaneous", 4),
-    ("road_traffic", 5),
-    ("sexual", 2),
-)
-CATEGORIES = {
-    "dishonesty": ("shoplifting", "theft", "housebreaking", "fraud", "theft_of_motor_vehicle"),
-    "violence": ("common_assault", "serious_assault", "robbery", "attempted_murder"),
-    "antisocial": ("threatening_or_abusive_behaviour", "breach_of_the_peace", "drunkenness"),
-    "society": ("drugs_possession", "drugs_supply", "offensive_weapon", "bail_breach"),
-    "damage": ("vandalism", "fire_raising", "culpable_and_reckless_conduct"),
-    "miscellaneous": ("miscellaneous",),
-    "road_traffic": ("driving_without_insurance", "speeding", "drink_driving"),
-    "sexual": ("sexual_assault",),
-}
-VOLUNTARY_SERVICES = (
-    "ADAPT",
-    "SIDESTEP",
-    "NRS_YIT",
-    "BRAVEHEART",
-    "POP",
-    "COS",
-    "BRIDGING",
-    "W218",
-    "SACRO_WMS",
-)
+    "dishonesty", "violence", "antisocial", "society", "damage", "road_traffic",
+    "miscellaneous", "sexual",
+)  # fmt: skip
+FLAGS = ("substance", "alcohol", "domestic", "cce", "weapon", "hate", "exploitation")
+DISPOSALS = ("custody", "cpo", "fine", "admonition", "deferred", "other")
+DECISIONS = ("accepted", "declined", "withdrawn")
+END_REASONS = ("completed", "opted_out", "disengaged", "moved_away", "custody", "other")
 STATUTORY_SERVICES = ("STARS", "ISMS", "ATR")
-# Partner agencies that keep their own record of the people they work with.
-PARTNER_AGENCY = {
-    "ADAPT": ("INCLUDEM", "INC"),
-    "SIDESTEP": ("AFC", "AFC"),
-    "POP": ("AID_ABET", "AA"),
+VOLUNTARY_SERVICES = (
+    "ADAPT", "SIDESTEP", "NRS_YIT", "BRAVEHEART", "POP", "COS", "BRIDGING", "W218",
+    "SACRO_WMS",
+)  # fmt: skip
+SERVICES = VOLUNTARY_SERVICES + STATUTORY_SERVICES
+# Services whose provider keeps its own record of the people it accepts.
+PARTNER_AGENCY_OF_SERVICE = {
+    "ADAPT": "INCLUDEM",
+    "SIDESTEP": "AFC",
+    "POP": "AID_ABET",
+    "COS": "HSCP_ADRS",
 }
-END_REASONS = (
-    ("completed", 70),
-    ("opted_out", 10),
-    ("disengaged", 10),
-    ("moved_away", 4),
-    ("custody", 4),
-    ("other", 2),
-)
-YEARS_OF_HISTORY = 6
+
+# -- identifier schemes: prefix and digits; see `_Refs` ------------------------------------
+
+PERSON_REF_SCHEME = {
+    "POLICE": ("PS", 8),
+    "HSCP_CJSW": ("CJ", 7),
+    "HSCP_CF": ("CF-", 7),
+    "HSCP_ADRS": ("ADR/", 7),
+    "INCLUDEM": ("INC", 6),
+    "AFC": ("AFC-", 6),
+    "AID_ABET": ("AA", 6),
+}
+EVENT_REF_SCHEME = {
+    # Police crime reports, custody records and incident logs are numbered separately.
+    ("POLICE", "offence"): ("CR", 10),
+    ("POLICE", "custody"): ("CU", 10),
+    ("POLICE", "overdose"): ("IN", 10),
+    ("POLICE", "asb"): ("IN", 10),
+    ("POLICE", "concern"): ("VP", 10),
+    ("HSCP_CJSW", "conviction"): ("CJC", 9),
+}
+REFERRAL_REF_SCHEME = ("RF", 9)
+
+DEFAULT_AS_OF = dt.date(2026, 11, 1)
+HISTORY_DAYS = 6 * 365 + 1  # events fall in the six years up to and including as_of
+YEAR = 365.2425  # days
+MAX_OFFENCES = 120  # per person; with custody and convictions at most ~380 events
+# Offences per offender: half offend once; the rest Pareto-distributed (shape 1, scale
+# 1.2, capped), so a few are prolific and the busiest tenth commit over half the offences.
+ONE_OFF = 0.5
+PARETO_ALPHA = 1.0
+PARETO_SCALE = 1.2
+NAME_NOISE = 0.35  # share of a person's extra records whose name or birth date differs
 
 
-@dataclass
+# -- public API -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
 class Household:
-    """Everything generated for one true person: rows for each file."""
+    """Everything generated for one true person: row tuples for each file, in column order."""
 
-    people: list[dict[str, str]] = field(default_factory=list)
-    events: list[dict[str, str]] = field(default_factory=list)
-    referrals: list[dict[str, str]] = field(default_factory=list)
-    truth: list[dict[str, str]] = field(default_factory=list)
+    people: list[tuple[str, ...]] = field(default_factory=list)
+    events: list[tuple[str, ...]] = field(default_factory=list)
+    referrals: list[tuple[str, ...]] = field(default_factory=list)
+    truth: list[tuple[str, ...]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class SynthData:
-    """A synthetic partnership, generated afresh (identically) on each iteration."""
+    """A synthetic partnership of `people` true people, as of `as_of` (nothing later).
+
+    Holds no rows: `households()` (and iterating) regenerates them, identically each time.
+    """
 
     people: int
     seed: int
     as_of: dt.date
 
-    def __iter__(self) -> Iterator[Household]:
+    def households(self) -> Iterator[Household]:
+        """Each true person's rows, person by person, in a fixed order."""
         return _Generator(self).households()
 
+    def __iter__(self) -> Iterator[Household]:
+        return self.households()
 
-def generate(people: int, seed: int = 1, as_of: dt.date = dt.date(2026, 11, 1)) -> SynthData:
-    """A synthetic partnership of `people` true people as of `as_of` (nothing later)."""
-    if people < 1:
-        raise ValueError("people must be at least 1")
-    return SynthData(people, seed, as_of)
+
+def generate(people: int, seed: int = 1, as_of: dt.date = DEFAULT_AS_OF) -> SynthData:
+    """A synthetic partnership of `people` true people, each with one or more agency
+    records, whose events and referrals all fall on or before `as_of`."""
+    if people < 0:
+        raise ValueError("people must not be negative")
+    return SynthData(people, seed, dt.date(as_of.year, as_of.month, as_of.day))
 
 
 def iter_people_rows(data: SynthData) -> Iterator[dict[str, str]]:
-    for household in data:
-        yield from household.people
+    """people.csv rows as dicts keyed by the interchange column names ('' = unknown)."""
+    for house in data.households():
+        for row in house.people:
+            yield dict(zip(PEOPLE_COLUMNS, row, strict=True))
 
 
 def iter_event_rows(data: SynthData) -> Iterator[dict[str, str]]:
-    for household in data:
-        yield from household.events
+    """events.csv rows as dicts keyed by the interchange column names ('' = unknown)."""
+    for house in data.households():
+        for row in house.events:
+            yield dict(zip(EVENT_COLUMNS, row, strict=True))
 
 
 def iter_referral_rows(data: SynthData) -> Iterator[dict[str, str]]:
-    for household in data:
-        yield from household.referrals
+    """referrals.csv rows as dicts keyed by the interchange column names ('' = unknown)."""
+    for house in data.households():
+        for row in house.referrals:
+            yield dict(zip(REFERRAL_COLUMNS, row, strict=True))
 
 
 def iter_truth_rows(data: SynthData) -> Iterator[dict[str, str]]:
-    for household in data:
-        yield from household.truth
+    """truth.csv rows (`agency,person_ref,true_person`), one per people.csv row."""
+    for house in data.households():
+        for row in house.truth:
+            yield dict(zip(TRUTH_COLUMNS, row, strict=True))
 
 
-def _weighted(rng: random.Random, table: tuple[tuple[str, int], ...]) -> str:
-    return rng.choices([k for k, _ in table], weights=[w for _, w in table])[0]
+# -- weighted choice, cheaply ---------------------------------------------------------------
+
+
+class _Weighted:
+    """A fixed weighted choice: one `random()` and a bisection per pick."""
+
+    __slots__ = ("values", "cumulative", "total")
+
+    def __init__(self, pairs: Sequence[tuple[str, float]]) -> None:
+        self.values = [value for value, weight in pairs if weight > 0]
+        self.cumulative: list[float] = []
+        running = 0.0
+        for _, weight in pairs:
+            if weight > 0:
+                running += weight
+                self.cumulative.append(running)
+        self.total = running
+
+    def pick(self, rng: random.Random) -> str:
+        return self.values[bisect_right(self.cumulative, rng.random() * self.total)]
+
+
+def _count(rng: random.Random, mean: float) -> int:
+    """A geometric count (0, 1, 2, ...) with the given mean."""
+    if mean <= 0:
+        return 0
+    return int(rng.expovariate(math.log(1 + 1 / mean)))
+
+
+BASE_GROUP_WEIGHTS: dict[str, float] = {
+    "dishonesty": 28,
+    "violence": 19,
+    "antisocial": 16,
+    "society": 11,
+    "damage": 9,
+    "road_traffic": 7,
+    "miscellaneous": 6,
+    "sexual": 2,
+}
+CATEGORIES = {
+    "dishonesty": _Weighted(
+        [
+            ("shoplifting", 45),
+            ("theft", 18),
+            ("theft_by_opening_lockfast_places", 8),
+            ("housebreaking", 10),
+            ("fraud", 12),
+            ("theft_of_motor_vehicle", 7),
+        ]
+    ),
+    "violence": _Weighted(
+        [("common_assault", 70), ("serious_assault", 13), ("robbery", 12), ("attempted_murder", 2)]
+    ),
+    "antisocial": _Weighted(
+        [("threatening_or_abusive_behaviour", 55), ("breach_of_the_peace", 30), ("drunkenness", 15)]
+    ),
+    "society": _Weighted(
+        [
+            ("drugs_possession", 45),
+            ("drugs_supply", 15),
+            ("offensive_weapon", 15),
+            ("bail_breach", 25),
+        ]
+    ),
+    "damage": _Weighted(
+        [("vandalism", 75), ("fire_raising", 10), ("culpable_and_reckless_conduct", 15)]
+    ),
+    "road_traffic": _Weighted(
+        [
+            ("driving_without_insurance", 35),
+            ("speeding", 25),
+            ("drink_driving", 15),
+            ("driving_while_disqualified", 25),
+        ]
+    ),
+    "miscellaneous": _Weighted(
+        [("communications_act", 40), ("urinating_in_public", 30), ("licensing", 30)]
+    ),
+    "sexual": _Weighted([("sexual_assault", 50), ("communicating_indecently", 50)]),
+}
+# Hour of day, by kind: offences and incidents peak in the afternoon and evening.
+EVENING_HOURS = _Weighted(
+    [
+        (str(h), w)
+        for h, w in enumerate(
+            (3, 2, 2, 1, 1, 1, 1, 2, 3, 4, 5, 6, 6, 6, 7, 8, 9, 9, 9, 9, 8, 7, 6, 4)
+        )
+    ]
+)
+DAY_HOURS = _Weighted(
+    [
+        (str(h), w)
+        for h, w in enumerate(
+            (1, 1, 1, 1, 1, 1, 1, 2, 4, 6, 7, 7, 6, 6, 6, 6, 5, 4, 3, 3, 2, 2, 1, 1)
+        )
+    ]
+)
+CUSTODY_CHANCE = {
+    "violence": 0.45,
+    "sexual": 0.5,
+    "society": 0.35,
+    "dishonesty": 0.25,
+    "antisocial": 0.3,
+    "damage": 0.2,
+    "road_traffic": 0.12,
+    "miscellaneous": 0.1,
+}
+CONVICTION_CHANCE = {
+    "violence": 0.35,
+    "sexual": 0.45,
+    "society": 0.3,
+    "dishonesty": 0.28,
+    "antisocial": 0.25,
+    "damage": 0.25,
+    "road_traffic": 0.45,
+    "miscellaneous": 0.15,
+}
+DECISION_WEIGHTS = _Weighted([("accepted", 74), ("declined", 15), ("withdrawn", 11)])
+VOLUNTARY_ENDINGS = _Weighted(
+    [
+        ("completed", 66),
+        ("opted_out", 10),
+        ("disengaged", 13),
+        ("moved_away", 4),
+        ("custody", 4),
+        ("other", 3),
+    ]
+)
+STATUTORY_ENDINGS = _Weighted(
+    [("completed", 72), ("disengaged", 7), ("moved_away", 3), ("custody", 12), ("other", 6)]
+)
+# Length in days of engagements ending other than `completed`: (low, high, mode).
+SHORT_ENGAGEMENT = {
+    "opted_out": (3, 60, 14),
+    "disengaged": (14, 240, 60),
+    "moved_away": (20, 300, 90),
+    "custody": (10, 300, 80),
+    "other": (10, 300, 90),
+}
+# Who is referred: a chance per person growing with their number of offences beyond two
+# (young people, exploited children and women are referred more readily; see
+# `_Generator.referrals`), prompted by the busiest of a few candidate moments.
+REFERRAL_BASE = 0.015
+REFERRAL_PER_OFFENCE = 0.045
+TRIGGER_CANDIDATES = 3
+# The effect of an engagement on offending: each offence while engaged happens with
+# KEEP_DURING; after a completed engagement some people stop for a year (DESIST), the rest
+# offend at KEEP_AFTER_COMPLETED of their former rate; after any other ending, at
+# KEEP_AFTER_OTHER_ENDING. Together with offending that peters out anyway, about 70% of
+# people offend no more in the half-year after completing, and about 90% offend less.
+KEEP_DURING = 0.6
+DESIST = 0.2
+KEEP_AFTER_COMPLETED = 0.7
+KEEP_AFTER_OTHER_ENDING = 0.85
+
+
+# -- generation ------------------------------------------------------------------------------
+
+
+class _Offence:
+    """An offence as generated: `day` is a date ordinal, `minute` -1 when time unknown."""
+
+    __slots__ = ("day", "minute", "group", "category", "flags", "area", "keep", "conviction")
+
+    def __init__(self, day: int, minute: int, group: str, category: str, flags: str, area: str):
+        self.day = day
+        self.minute = minute
+        self.group = group
+        self.category = category
+        self.flags = flags
+        self.area = area
+        self.keep = False  # a referral's trigger: never thinned or lost to prison time
+        self.conviction: tuple[int, str] | None = None  # (day, disposal) when convicted
+
+
+class _Trigger:
+    """Something a referral can follow: an offence, antisocial behaviour, an overdose or
+    an exploitation concern (day is a date ordinal)."""
+
+    __slots__ = ("day", "kind", "group", "flags", "offence")
+
+    def __init__(
+        self, day: int, kind: str, group: str, flags: str, offence: _Offence | None = None
+    ) -> None:
+        self.day = day
+        self.kind = kind
+        self.group = group
+        self.flags = flags
+        self.offence = offence
+
+
+@dataclass(slots=True)
+class _Person:
+    """A true person: identity as it really is, and what drives their history."""
+
+    truth_id: str
+    sex: str
+    born: int  # date ordinal
+    given: str
+    given_variants: tuple[str, ...]
+    family: str
+    area: str
+    postcode: str
+    address: str
+    substance: bool
+    alcohol: bool
+    cce: bool
+    birthdays: dict[int, int]  # age in years -> date ordinal of that birthday
+
+    def turns(self, years: int) -> int:
+        """The date ordinal on which the person is `years` old (ages in BIRTHDAYS)."""
+        return self.birthdays[years]
+
+
+# The ages that matter: concerns from 10, criminal responsibility at 12, overdoses counted
+# from 14, court at 16, adulthood at 18, youth services until 26.
+BIRTHDAYS = (10, 12, 14, 16, 18, 26)
+
+
+def _birthdays(born: int) -> dict[int, int]:
+    date = dt.date.fromordinal(born)
+    found = {}
+    for years in BIRTHDAYS:
+        try:
+            found[years] = date.replace(year=date.year + years).toordinal()
+        except ValueError:  # born on 29 February: the birthday is 1 March
+            found[years] = dt.date(date.year + years, 3, 1).toordinal()
+    return found
+
+
+@dataclass(slots=True)
+class _Referral:
+    """One referral's history; dates are ordinals, 0 when not (yet) reached."""
+
+    service: str
+    referred: int
+    decision: str = ""
+    decided: int = 0
+    consent: int = 0
+    started: int = 0
+    ended: int = 0
+    end_reason: str = ""
+
+
+class _Refs:
+    """Identifiers: a counter per scheme, its numbers scattered over the digits the scheme
+    has (a bijection, so still unique) because real systems' identifiers are not 1, 2, 3
+    in the order people appear in an extract."""
+
+    # An odd multiplier not divisible by 5 is invertible modulo any power of ten.
+    MULTIPLIER = 2_862_933_555_777_941_757
+    INCREMENT = 1_442_695_040_888_963_407
+
+    def __init__(self) -> None:
+        # prefix -> [last number given, modulus, offset]
+        self.schemes: dict[str, list[int]] = {}
+
+    def next(self, prefix: str, digits: int) -> str:
+        scheme = self.schemes.get(prefix)
+        if scheme is None:
+            offset = self.INCREMENT + sum(map(ord, prefix)) * 7_919
+            scheme = self.schemes[prefix] = [0, 10**digits, offset]
+        scheme[0] += 1
+        n, modulus, offset = scheme
+        if n >= modulus:  # more than the scheme was sized for: longer refs, still unique
+            return f"{prefix}{n}"
+        return f"{prefix}{(n * self.MULTIPLIER + offset) % modulus:0{digits}d}"
+
+
+def _given_table(names: tuple[GivenName, ...], younger: bool) -> _Weighted:
+    return _Weighted([(g.name, g.younger if younger else g.older) for g in names])
 
 
 class _Generator:
+    """Generates households one true person at a time from a single seeded generator."""
+
     def __init__(self, data: SynthData) -> None:
         self.data = data
         self.rng = random.Random(data.seed)
-        self.as_of = data.as_of
-        self.start = data.as_of - dt.timedelta(days=365 * YEARS_OF_HISTORY)
-        self.counters: dict[str, int] = {}
-        self.male = list(MALE_NAMES)
-        self.female = list(FEMALE_NAMES)
+        self.as_of = data.as_of.toordinal()
+        self.start = self.as_of - HISTORY_DAYS + 1
+        self.refs = _Refs()
+        self.iso_cache: dict[int, str] = {}
+        # The hour that does not exist in Europe/London when clocks go forward (01:00-02:00
+        # on the last Sunday in March): a local time in it is not a valid time.
+        self.spring_forward = set()
+        for year in range(data.as_of.year - 90, data.as_of.year + 2):
+            march_31 = dt.date(year, 3, 31)
+            self.spring_forward.add(march_31.toordinal() - (march_31.weekday() + 1) % 7)
+        self.given_tables = {
+            (sex, younger): _given_table(FEMALE_NAMES if sex == "F" else MALE_NAMES, younger)
+            for sex in ("F", "M")
+            for younger in (False, True)
+        }
+        self.variants = {g.name: g.variants for g in MALE_NAMES + FEMALE_NAMES}
+        self.families = _Weighted(FAMILY_NAMES)
+        self.areas = _Weighted([("NE", 38), ("NW", 32), ("S", 30)])
+        self.group_tables: dict[tuple[bool, bool, bool, bool], _Weighted] = {}
 
-    def next_ref(self, prefix: str) -> str:
-        n = self.counters.get(prefix, 0) + 1
-        self.counters[prefix] = n
-        return f"{prefix}{n:07d}"
+    # -- helpers ------------------------------------------------------------------------
+
+    def iso(self, ordinal: int) -> str:
+        text = self.iso_cache.get(ordinal)
+        if text is None:
+            text = dt.date.fromordinal(ordinal).isoformat()
+            self.iso_cache[ordinal] = text
+        return text
+
+    def stamp(self, day: int, minute: int) -> str:
+        """`occurred_at`: a date, or a local date-time without offset."""
+        if minute < 0:
+            return self.iso(day)
+        hour, minute = divmod(minute, 60)
+        if hour == 1 and day in self.spring_forward:
+            hour = 2
+        return f"{self.iso(day)}T{hour:02d}:{minute:02d}:00"
+
+    def minute_of_day(self, hours: _Weighted, date_only: float = 0.12) -> int:
+        """A time of day in minutes, or -1 (date only) for some records."""
+        rng = self.rng
+        if rng.random() < date_only:
+            return -1
+        return int(hours.pick(rng)) * 60 + int(rng.random() * 60)
+
+    def day_between(self, first: int, last: int) -> int:
+        """A random day (ordinal) from `first` to `last` inclusive."""
+        # int(random() * n) rather than randrange(n): uniform enough, and twice as fast.
+        return first + int(self.rng.random() * (last - first + 1))
 
     def households(self) -> Iterator[Household]:
         for number in range(1, self.data.people + 1):
-            yield self.person(f"T{number:07d}")
+            yield self.household(f"T{number:07d}")
 
-    # -- one true person --------------------------------------------------------------
+    # -- one true person -------------------------------------------------------------------
 
-    def person(self, truth_id: str) -> Household:
+    def household(self, truth_id: str) -> Household:
+        """Everything about one true person: their records, events and referrals."""
+        rng = self.rng
+        person, age = self.person(truth_id)
+        # A few people are not known to this police division: people convicted of offences
+        # committed elsewhere (known to justice social work only), and people known only
+        # to addiction services or children and families.
+        roll = rng.random()
+        elsewhere = roll < 0.01 and age >= 17
+        known_to_police = roll >= 0.015 or (roll < 0.01 and not elsewhere)
+
+        offences = self.offences(person, age) if known_to_police or elsewhere else []
+        asb = self.asb_days(person, age) if known_to_police else []
+        overdoses = self.overdose_days(person) if known_to_police else []
+        concerns = self.concerns(person, age) if known_to_police else []
+        referrals: list[_Referral] = []
+        if known_to_police:
+            offences, referrals = self.referrals(person, age, offences, asb, overdoses, concerns)
+        offences, prison = self.courts(person, offences)
+        if person.substance and known_to_police:
+            for _, released in prison:
+                # The weeks after release from prison are when overdoses happen.
+                if rng.random() < 0.3 and released + 28 <= self.as_of:
+                    overdoses.append(released + rng.randrange(28))
+
+        house = Household()
+        agencies = self.agencies(person, known_to_police, elsewhere, offences, overdoses)
+        agencies += [a for a in self.partner_agencies(referrals) if a not in agencies]
+        refs: dict[str, str] = {}
+        for index, agency in enumerate(agencies):
+            prefix, digits = PERSON_REF_SCHEME[agency]
+            refs[agency] = self.refs.next(prefix, digits)
+            house.people.append(self.record(agency, refs[agency], person, primary=index == 0))
+            house.truth.append((agency, refs[agency], truth_id))
+
+        # (occurred_at, agency, kind, person_ref, crime_group, category, area, flags,
+        # disposal, offence_date): sorted on occurred_at before refs are given.
+        events: list[tuple[str, ...]] = []
+        if "POLICE" in refs:
+            self.police_events(events, person, refs["POLICE"], offences, asb, overdoses, concerns)
+        if "HSCP_CJSW" in refs:
+            self.conviction_events(events, person, refs["HSCP_CJSW"], offences)
+        # Chronological within a person, as an agency's extract would list them.
+        events.sort(key=lambda event: event[0])
+        for occurred, agency, kind, ref, *details in events:
+            prefix, digits = EVENT_REF_SCHEME[(agency, kind)]
+            event_ref = self.refs.next(prefix, digits)
+            house.events.append((agency, event_ref, ref, kind, occurred, *details))
+        for referral in referrals:
+            house.referrals.append(self.referral_row(referral, refs["POLICE"]))
+        return house
+
+    def agencies(
+        self,
+        person: _Person,
+        known_to_police: bool,
+        elsewhere: bool,
+        offences: list[_Offence],
+        overdoses: list[int],
+    ) -> list[str]:
+        """The statutory agencies that hold a record of the person, in a fixed order; the
+        first holds the person's primary record (an exact copy of their identity)."""
+        rng = self.rng
+        agencies: list[str] = []
+        if known_to_police:
+            agencies.append("POLICE")
+        if elsewhere or any(offence.conviction for offence in offences):
+            agencies.append("HSCP_CJSW")  # convictions are recorded by justice social work
+        under_18_in_window = person.turns(18) > self.start
+        cf_chance = 0.85 if person.cce else 0.3
+        if under_18_in_window and rng.random() < cf_chance:
+            agencies.append("HSCP_CF")
+        adrs_chance = 0.75 if overdoses else (0.45 if person.substance else 0.0)
+        if rng.random() < adrs_chance:
+            agencies.append("HSCP_ADRS")
+        if not agencies:
+            agencies.append("HSCP_CF" if under_18_in_window else "HSCP_ADRS")
+        return agencies
+
+    @staticmethod
+    def partner_agencies(referrals: list[_Referral]) -> list[str]:
+        """Providers that keep their own record of people they accepted, in order."""
+        found: list[str] = []
+        for referral in referrals:
+            partner = PARTNER_AGENCY_OF_SERVICE.get(referral.service)
+            if referral.decision == "accepted" and partner and partner not in found:
+                found.append(partner)
+        return found
+
+    def conviction_events(
+        self, events: list[tuple[str, ...]], person: _Person, ref: str, offences: list[_Offence]
+    ) -> None:
+        """Justice social work's record of convictions, dated by the court."""
+        rng = self.rng
+        for offence in offences:
+            if offence.conviction:
+                day, disposal = offence.conviction
+                # Court dates are mostly recorded as dates; some with the sitting time.
+                minute = -1 if rng.random() < 0.7 else rng.randrange(9 * 60, 16 * 60)
+                events.append(
+                    (
+                        self.stamp(day, minute),
+                        "HSCP_CJSW",
+                        "conviction",
+                        ref,
+                        offence.group,
+                        offence.category,
+                        person.area,
+                        offence.flags,
+                        disposal,
+                        self.iso(offence.day),
+                    )
+                )
+
+    def person(self, truth_id: str) -> tuple[_Person, float]:
+        """A true identity and its markers; also the age in years at as_of."""
         rng = self.rng
         young = rng.random() < 0.25
         if young:
-            age = rng.randint(12, 25)
+            age = rng.triangular(12.0, 26.0, 17.0)
         else:
-            age = min(75, max(18, int(rng.gauss(31, 9))))
-        sex = "F" if rng.random() < 0.12 else ("X" if rng.random() < 0.005 else "M")
-        born = self.as_of - dt.timedelta(days=age * 365 + rng.randint(0, 364))
-        names = self.female if sex == "F" else self.male
-        given = rng.choice(names)
-        family = rng.choice(FAMILY_NAMES)
-        area = rng.choice(AREAS)
-        postcode = self.postcode(area)
-        substance = (not young or age >= 16) and rng.random() < 0.3
-        cce = young and age < 18 and rng.random() < 0.15
-        identity = {
-            "given": given,
-            "family": family,
-            "born": born,
-            "sex": sex,
-            "postcode": postcode,
-            "area": area,
-            "address": self.address(),
-        }
-
-        house = Household()
-        police_ref = self.next_ref("PS")
-        self.add_record(house, "POLICE", police_ref, identity, truth_id, noisy=False)
-
-        offences = self.offence_dates(born)
-        groups = [self.crime_group(substance, young) for _ in offences]
-        referral = self.referral(
-            house, truth_id, identity, police_ref, offences, groups, young, age, sex, substance, cce
+            # Skewed: most adults on a justice caseload are in their twenties and thirties.
+            age = min(78.0, 18.0 + rng.gammavariate(2.0, 7.5))
+        roll = rng.random()
+        sex = "F" if roll < (0.15 if young else 0.113) else ("X" if roll > 0.998 else "M")
+        born = self.as_of - int(age * YEAR) - 1
+        born_year = dt.date.fromordinal(born).year
+        table = self.given_tables[("F" if sex == "F" else "M", born_year >= YOUNGER_FROM_YEAR)]
+        given = table.pick(rng)
+        variants = self.variants[given]
+        if rng.random() < 0.08:  # a middle name, which other agencies may leave out
+            middle = table.pick(rng)
+            if middle != given:
+                given = f"{given} {middle}"
+        area = self.areas.pick(rng)
+        substance_chance = 0.03 if age < 16 else (0.12 if age < 21 else 0.38)
+        person = _Person(
+            truth_id=truth_id,
+            sex=sex,
+            born=born,
+            given=given,
+            given_variants=variants,
+            family=self.families.pick(rng),
+            area=area,
+            postcode=self.postcode(area),
+            address=self.address(area),
+            substance=rng.random() < substance_chance,
+            alcohol=rng.random() < (0.2 if age >= 18 else 0.08),
+            # Exploitation of children: only people under 18 at some time in the window.
+            cce=young and age < 24 and rng.random() < 0.15,
+            birthdays=_birthdays(born),
         )
-        if referral is not None:
-            offences, groups = self.fewer_after(referral, offences, groups)
+        return person, age
 
-        cjsw_ref = None
-        if not young or age >= 16:
-            if len(offences) >= 3 and rng.random() < 0.6:
-                cjsw_ref = self.next_ref("CJ")
-                self.add_record(house, "HSCP_CJSW", cjsw_ref, identity, truth_id)
-        if age < 18 and rng.random() < 0.4:
-            self.add_record(house, "HSCP_CF", self.next_ref("CF"), identity, truth_id)
-        if substance and rng.random() < 0.5:
-            self.add_record(house, "HSCP_ADRS", self.next_ref("AD"), identity, truth_id)
+    # -- offending ---------------------------------------------------------------------------
 
-        for day, group in zip(offences, groups, strict=True):
-            flags = []
-            if substance and rng.random() < 0.6:
-                flags.append("substance")
-            if rng.random() < 0.1:
-                flags.append("alcohol")
-            if cce and rng.random() < 0.5:
-                flags.append("cce")
-            if group == "violence" and rng.random() < 0.2:
-                flags.append(rng.choice(("weapon", "domestic")))
-            self.event(
-                house, police_ref, "offence", day, area, group, rng.choice(CATEGORIES[group]), flags
-            )
-            if rng.random() < 0.3:
-                self.event(house, police_ref, "custody", day, area)
-            if cjsw_ref and rng.random() < 0.4:
-                convicted = day + dt.timedelta(days=rng.randint(30, 300))
-                if convicted <= self.as_of:
-                    disposal = rng.choice(
-                        ("cpo", "fine", "custody", "admonition", "deferred", "other", "cpo", "fine")
-                    )
-                    self.event(
-                        house,
-                        cjsw_ref,
-                        "conviction",
-                        convicted,
-                        area,
-                        group,
-                        "",
-                        [],
-                        disposal=disposal,
-                        offence_date=day,
-                        agency="HSCP_CJSW",
-                    )
-        if substance:
-            for _ in range(int(rng.expovariate(1.6))):
-                self.event(
-                    house, police_ref, "overdose", self.any_day(born), area, flags=["substance"]
-                )
-        if young:
-            for _ in range(int(rng.expovariate(0.9))):
-                self.event(house, police_ref, "asb", self.any_day(born), area)
-        if cce:
-            for _ in range(rng.randint(1, 2)):
-                self.event(house, police_ref, "concern", self.any_day(born), area, flags=["cce"])
-        return house
-
-    # -- offending ----------------------------------------------------------------------
-
-    def offence_dates(self, born: dt.date) -> list[dt.date]:
+    def offences(self, person: _Person, age: float) -> list[_Offence]:
+        """The person's offences, oldest first: heavy-tailed in number, clustered in an
+        active spell, never before the age of criminal responsibility (12)."""
         rng = self.rng
-        # Heavy-tailed: most people offend a little, a few a great deal.
-        if rng.random() < 0.22:
-            count = 0
-        else:
-            count = min(250, int(rng.paretovariate(1.2)) - 1 + rng.randint(0, 2))
-        earliest = max(self.start, born + dt.timedelta(days=365 * 12))
-        span = (self.as_of - earliest).days
-        if span <= 0:
+        earliest = max(self.start, person.turns(12))
+        span = self.as_of - earliest
+        # Some are known to police, but never as the accused: fewer of those who use drugs.
+        if span < 0 or rng.random() < (0.06 if person.substance else 0.15):
             return []
-        return sorted(earliest + dt.timedelta(days=rng.randint(0, span)) for _ in range(count))
+        # Heavy-tailed, a drug dependency driving the most prolific.
+        # Fewer one-off offenders among people with a drug dependency.
+        if rng.random() < (ONE_OFF / 2 if person.substance else ONE_OFF):
+            count = 1.0
+        else:
+            count = rng.paretovariate(PARETO_ALPHA) * PARETO_SCALE
+            count *= 1.6 if person.substance else 1.0
+        # Someone who turned 12 recently has had less time to offend.
+        count *= min(1.0, 0.3 + span / HISTORY_DAYS)
+        count_int = max(1, min(MAX_OFFENCES, int(count)))
+        if count_int <= 2:
+            first, last = earliest, self.as_of
+        else:
+            length = int(span * rng.uniform(0.35, 1.0))
+            first = earliest + rng.randrange(span - length + 1)
+            last = first + length
+        days = sorted(self.day_between(first, last) for _ in range(count_int))
+        groups = self.group_table(person, age)
+        offences = []
+        for day in days:
+            group = groups.pick(rng)
+            category = CATEGORIES[group].pick(rng)
+            flags = self.offence_flags(person, day, group, category)
+            roll = rng.random()
+            area = person.area if roll < 0.75 else ("" if roll > 0.95 else rng.choice(AREAS))
+            offences.append(
+                _Offence(day, self.minute_of_day(EVENING_HOURS), group, category, flags, area)
+            )
+        return offences
 
-    def crime_group(self, substance: bool, young: bool) -> str:
+    def group_table(self, person: _Person, age: float) -> _Weighted:
+        key = (person.substance, age < 26, person.sex == "F", person.alcohol)
+        table = self.group_tables.get(key)
+        if table is None:
+            weights = dict(BASE_GROUP_WEIGHTS)
+            if person.substance:  # acquisitive crime to fund a dependency; drugs offences
+                weights["dishonesty"] *= 2.6
+                weights["society"] *= 1.3
+            if age < 26:
+                for group, factor in (
+                    ("violence", 1.4),
+                    ("antisocial", 1.5),
+                    ("damage", 2.0),
+                    ("dishonesty", 0.8),
+                    ("road_traffic", 0.3),
+                ):
+                    weights[group] *= factor
+            if person.sex == "F":
+                weights["dishonesty"] *= 1.3
+                weights["violence"] *= 0.7
+                weights["sexual"] *= 0.1
+            if person.alcohol:
+                weights["violence"] *= 1.3
+                weights["antisocial"] *= 1.4
+            table = _Weighted(list(weights.items()))
+            self.group_tables[key] = table
+        return table
+
+    def offence_flags(self, person: _Person, day: int, group: str, category: str) -> str:
         rng = self.rng
-        if substance and rng.random() < 0.35:
-            return "dishonesty"
-        if young and rng.random() < 0.2:
-            return rng.choice(("violence", "antisocial", "damage"))
-        return _weighted(rng, CRIME_GROUPS)
+        flags = []
+        if person.substance:
+            if rng.random() < (0.75 if group in ("dishonesty", "society") else 0.5):
+                flags.append("substance")
+        elif category in ("drugs_possession", "drugs_supply") and rng.random() < 0.5:
+            flags.append("substance")
+        if category in ("drunkenness", "drink_driving") or (
+            rng.random() < (0.5 if person.alcohol else 0.05)
+            and group in ("violence", "antisocial", "damage")
+        ):
+            flags.append("alcohol")
+        if group == "violence" and person.sex != "F" and rng.random() < 0.22:
+            flags.append("domestic")
+        if (
+            person.cce
+            and group in ("society", "dishonesty", "violence")
+            and day < person.turns(18)
+            and rng.random() < 0.6
+        ):
+            flags.append("cce")
+        if category == "offensive_weapon" or (group == "violence" and rng.random() < 0.12):
+            flags.append("weapon")
+        if group in ("violence", "antisocial") and rng.random() < 0.02:
+            flags.append("hate")
+        if group == "sexual" and rng.random() < 0.2:
+            flags.append("exploitation")
+        return ";".join(flags)
 
-    def any_day(self, born: dt.date) -> dt.date:
-        earliest = max(self.start, born + dt.timedelta(days=365 * 12))
-        span = max(0, (self.as_of - earliest).days)
-        return earliest + dt.timedelta(days=self.rng.randint(0, span))
+    def asb_days(self, person: _Person, age: float) -> list[int]:
+        """Antisocial-behaviour incidents: mostly while aged 12-25."""
+        rng = self.rng
+        first = max(self.start, person.turns(12))
+        last = min(self.as_of, person.turns(26) - 1)
+        count = _count(rng, 1.1) if age < 32 else 0
+        if first > last:
+            first, last, count = self.start, self.as_of, 0
+        if rng.random() < 0.06:  # an adult neighbour dispute, now and then
+            count += 1
+            first, last = max(first, self.start), self.as_of
+        return [self.day_between(first, last) for _ in range(count)]
 
-    def fewer_after(
-        self, referral: dict[str, str], offences: list[dt.date], groups: list[str]
-    ) -> tuple[list[dt.date], list[str]]:
-        """After an engagement, most people offend less: drop most later offences."""
-        if not referral.get("ended_on"):
-            return offences, groups
-        ended = dt.date.fromisoformat(referral["ended_on"])
-        completed = referral["end_reason"] == "completed"
-        keep = 0.25 if completed else 0.7
-        kept = [
-            (d, g)
-            for d, g in zip(offences, groups, strict=True)
-            if d <= ended or self.rng.random() < keep
-        ]
-        return [d for d, _ in kept], [g for _, g in kept]
+    def overdose_days(self, person: _Person) -> list[int]:
+        """Non-fatal overdoses, from age 14: mostly people who use drugs."""
+        rng = self.rng
+        first = max(self.start, person.turns(14))
+        if first > self.as_of:
+            return []
+        count = _count(rng, 0.7) if person.substance else int(rng.random() < 0.005)
+        return [self.day_between(first, self.as_of) for _ in range(count)]
 
-    # -- referrals ----------------------------------------------------------------------
+    def concerns(self, person: _Person, age: float) -> list[tuple[int, str]]:
+        """Wellbeing and exploitation concerns: (day, flags)."""
+        rng = self.rng
+        found: list[tuple[int, str]] = []
+        childhood_end = min(self.as_of, person.turns(18) - 1)
+        childhood_start = max(self.start, person.turns(10))
+        if person.cce and childhood_start <= childhood_end:
+            for _ in range(1 + _count(rng, 1.0)):
+                flags = "cce;exploitation" if rng.random() < 0.3 else "cce"
+                found.append((self.day_between(childhood_start, childhood_end), flags))
+        elif childhood_start <= childhood_end and rng.random() < 0.08:
+            found.append((self.day_between(childhood_start, childhood_end), ""))
+        elif age >= 18 and rng.random() < 0.04:
+            flags = "domestic" if person.sex == "F" and rng.random() < 0.5 else ""
+            found.append((self.day_between(self.start, self.as_of), flags))
+        return found
+
+    # -- referrals ---------------------------------------------------------------------------
+
+    def referrals(
+        self,
+        person: _Person,
+        age: float,
+        offences: list[_Offence],
+        asb: list[int],
+        overdoses: list[int],
+        concerns: list[tuple[int, str]],
+    ) -> tuple[list[_Offence], list[_Referral]]:
+        """The person's referral history (up to four, one after another), and their
+        offences as changed by it: fewer during an engagement and after a completed one."""
+        rng = self.rng
+        # Referrals follow offending: the more of it, the likelier one is.
+        chance = REFERRAL_BASE + REFERRAL_PER_OFFENCE * max(0, min(len(offences), 20) - 2)
+        if age < 26:
+            chance += 0.05
+        if person.cce:
+            chance += 0.4
+        if person.sex == "F":
+            chance += 0.04
+        if not (offences or asb or overdoses or concerns) or rng.random() >= chance:
+            return offences, []
+        triggers = [_Trigger(o.day, "offence", o.group, o.flags, o) for o in offences]
+        triggers += [_Trigger(day, "asb", "", "") for day in asb]
+        triggers += [_Trigger(day, "overdose", "", "substance") for day in overdoses]
+        triggers += [_Trigger(day, "concern", "", flags) for day, flags in concerns if flags]
+        triggers.sort(key=lambda t: t.day)
+
+        found: list[_Referral] = []
+        free_from = self.start
+        while len(found) < 4:
+            # Referrals follow something that happened, not the last days before as_of.
+            candidates = [t for t in triggers if free_from <= t.day <= self.as_of - 3]
+            if not candidates:
+                break
+            # What prompts a referral is usually a run of offending: of a few candidates,
+            # the one with the most offences in the half-year before it.
+            trigger = max(
+                (rng.choice(candidates) for _ in range(TRIGGER_CANDIDATES)),
+                key=lambda t: self.recent_offences(offences, t.day, 182),
+            )
+            referral = self.referral(person, trigger, offences)
+            if referral is None:
+                break
+            found.append(referral)
+            if referral.started:
+                offences = self.after_engagement(offences, referral)
+            resolved = referral.ended or referral.decided or referral.referred
+            if not referral.decided or (referral.started and not referral.ended):
+                break  # still pending or engaged: nothing new yet
+            free_from = resolved + 30
+            if rng.random() >= (0.35 if age < 26 else 0.25):
+                break
+        return offences, found
 
     def referral(
-        self,
-        house: Household,
-        truth_id: str,
-        identity: dict,
-        police_ref: str,
-        offences: list[dt.date],
-        groups: list[str],
-        young: bool,
-        age: int,
-        sex: str,
-        substance: bool,
-        cce: bool,
-    ) -> dict[str, str] | None:
+        self, person: _Person, trigger: _Trigger, offences: list[_Offence]
+    ) -> _Referral | None:
+        """One referral prompted by `trigger`, taken as far as as_of allows: referred,
+        decided, consent (voluntary services), started, ended. None if no service fits or
+        it would fall after as_of."""
         rng = self.rng
-        if not offences or rng.random() > 0.16:
-            return None
-        service = self.service_for(young, age, sex, substance, cce, groups)
+        service = self.service_for(person, trigger, offences)
         if service is None:
             return None
-        anchor = offences[len(offences) // 2] if len(offences) > 1 else offences[0]
-        referred = anchor + dt.timedelta(days=rng.randint(5, 60))
-        if referred > self.as_of - dt.timedelta(days=3):
+        if service in STATUTORY_SERVICES:
+            # Supervision follows a conviction and a community payback order.
+            offence = trigger.offence
+            assert offence is not None
+            convicted = trigger.day + rng.randint(30, 200)
+            if convicted > self.as_of:
+                return None
+            offence.conviction = (convicted, "cpo")
+            referred = convicted + rng.randint(0, 14)
+        elif service in ("POP", "COS"):
+            referred = trigger.day + rng.randint(0, 7)  # from custody, or after an overdose
+        else:
+            referred = trigger.day + rng.randint(3, 45)
+        if referred > self.as_of:
             return None
-        row = dict.fromkeys(REFERRAL_COLUMNS, "")
-        row.update(
-            referral_ref=self.next_ref("RF"),
-            agency="POLICE",
-            person_ref=police_ref,
-            service=service,
-            referred_on=referred.isoformat(),
-        )
-        decided = referred + dt.timedelta(days=rng.randint(1, 10))
+        if trigger.offence is not None:
+            trigger.offence.keep = True
+        referral = _Referral(service, referred)
+        if rng.random() < 0.85:
+            decided = referred + int(rng.triangular(0, 42, 7))
+        else:  # a waiting list, or a joint decision waiting for a meeting
+            decided = referred + rng.randint(30, 100)
         if decided > self.as_of:
-            house.referrals.append(row)  # still awaiting a decision
-            return row
-        decision = _weighted(rng, (("accepted", 78), ("declined", 14), ("withdrawn", 8)))
-        row.update(decision=decision, decided_on=decided.isoformat())
-        if decision != "accepted":
-            house.referrals.append(row)
-            return row
-        day = decided
-        if service in VOLUNTARY_SERVICES:
-            day = decided + dt.timedelta(days=rng.randint(0, 14))
-            if day > self.as_of:
-                house.referrals.append(row)
-                return row
-            row["consent_on"] = day.isoformat()
-        started = day + dt.timedelta(days=rng.randint(1, 21))
+            return referral  # pending: only recent referrals are
+        referral.decision = DECISION_WEIGHTS.pick(rng)
+        referral.decided = decided
+        if referral.decision != "accepted":
+            return referral
+        statutory = service in STATUTORY_SERVICES
+        ready = decided
+        if statutory:
+            if rng.random() < 0.15:  # sometimes recorded though not needed
+                consent = decided + rng.randint(0, 7)
+                if consent > self.as_of:
+                    return referral
+                referral.consent = ready = consent
+        else:
+            if rng.random() < 0.07:
+                return referral  # accepted, but the person never gave consent
+            consent = decided + rng.randint(0, 14)
+            if consent > self.as_of:
+                return referral
+            referral.consent = ready = consent
+        started = ready + rng.randint(0, 21)
         if started > self.as_of:
-            house.referrals.append(row)
-            return row
-        row["started_on"] = started.isoformat()
-        length = int(rng.triangular(60, 400, 90))
-        ended = started + dt.timedelta(days=length)
-        if ended <= self.as_of:
-            row["ended_on"] = ended.isoformat()
-            row["end_reason"] = _weighted(rng, END_REASONS)
-        house.referrals.append(row)
-        if service in PARTNER_AGENCY:
-            agency, prefix = PARTNER_AGENCY[service]
-            self.add_record(house, agency, self.next_ref(prefix), identity, truth_id)
-        return row
+            return referral
+        referral.started = started
+        reason = (STATUTORY_ENDINGS if statutory else VOLUNTARY_ENDINGS).pick(rng)
+        if reason == "completed":
+            length = int(rng.triangular(60, 400, 85))  # mean about 182 days
+        else:
+            low, high, mode = SHORT_ENGAGEMENT[reason]
+            length = int(rng.triangular(low, high, mode))
+        if started + length <= self.as_of:
+            referral.ended = started + length
+            referral.end_reason = reason
+        return referral  # else still engaged
 
     def service_for(
-        self, young: bool, age: int, sex: str, substance: bool, cce: bool, groups: list[str]
+        self, person: _Person, trigger: _Trigger, offences: list[_Offence]
     ) -> str | None:
-        rng = self.rng
-        if young and age <= 25:
-            if cce:
-                return "SIDESTEP"
-            if "violence" in groups or "damage" in groups:
-                return "ADAPT"
-            if "antisocial" in groups:
-                return "NRS_YIT"
-            return "BRAVEHEART" if rng.random() < 0.5 else None
-        if sex == "F":
-            return rng.choice(("W218", "SACRO_WMS", "STARS"))
-        if substance and "dishonesty" in groups and age >= 16:
-            return "POP" if rng.random() < 0.7 else "ATR"
-        return rng.choice(("STARS", "ISMS", "ATR", "BRIDGING", "COS"))
+        """A service the trigger would plausibly be referred to, mostly within its
+        eligibility (age on the day, sex, crime groups, flags)."""
+        options: list[tuple[str, float]] = []
+        flags = trigger.flags
+        over_16 = trigger.day >= person.turns(16)
+        over_18 = trigger.day >= person.turns(18)
+        # Youth services take people aged 12-25 when referred, up to 45 days after.
+        youth = trigger.day >= person.turns(12) and trigger.day + 46 < person.turns(26)
+        if youth:
+            if "cce" in flags or "exploitation" in flags:
+                options.append(("SIDESTEP", 8))
+            if trigger.kind == "asb" or trigger.group == "antisocial":
+                options += [("NRS_YIT", 4), ("ADAPT", 2)]
+            if trigger.group in ("violence", "damage"):
+                options.append(("ADAPT", 5))
+            if trigger.kind != "concern":
+                options.append(("BRAVEHEART", 1.5))
+        if (
+            over_16
+            and person.sex == "M"
+            and trigger.group == "dishonesty"
+            and ("substance" in flags or "alcohol" in flags)
+            and self.recent_offences(offences, trigger.day) >= 3
+        ):
+            options.append(("POP", 7))
+        if trigger.kind == "overdose" and over_16:
+            options.append(("COS", 3))
+        if person.sex == "F" and over_16:
+            options.append(("SACRO_WMS", 1.2))
+            if over_18:
+                options.append(("W218", 1.5))
+        if trigger.kind == "offence" and over_16:
+            options += [("STARS", 1.2), ("ISMS", 0.6), ("BRIDGING", 0.3)]
+            if person.alcohol or "alcohol" in flags:
+                options.append(("ATR", 1.0))
+        if not options:
+            return None
+        return _Weighted(options).pick(self.rng)
 
-    # -- records and events ---------------------------------------------------------------
+    @staticmethod
+    def recent_offences(offences: list[_Offence], day: int, days: int = 365) -> int:
+        """Offences in the `days` days up to `day`."""
+        return sum(1 for o in offences if day - days < o.day <= day)
 
-    def add_record(
-        self,
-        house: Household,
-        agency: str,
-        ref: str,
-        identity: dict,
-        truth_id: str,
-        noisy: bool = True,
-    ) -> None:
+    def after_engagement(self, offences: list[_Offence], referral: _Referral) -> list[_Offence]:
+        """Fewer offences while engaged; after a completed engagement some people stop for
+        at least a year and the rest offend less; after any other ending, a little less."""
         rng = self.rng
-        given, family = identity["given"], identity["family"]
-        born: dt.date | None = identity["born"]
-        postcode, sex = identity["postcode"], identity["sex"]
-        if noisy and rng.random() < 0.35:
-            given, family, born, postcode = self.noise(
-                given, family, born, postcode, identity["area"]
-            )
-        house.people.append(
-            {
-                "agency": agency,
-                "person_ref": ref,
-                "given_name": given,
-                "family_name": family,
-                "date_of_birth": born.isoformat() if born else "",
-                "sex": sex if rng.random() > 0.03 else "",
-                "postcode": postcode,
-                "area": identity["area"],
-                "address": identity["address"],
-            }
-        )
-        house.truth.append({"agency": agency, "person_ref": ref, "true_person": truth_id})
-
-    def noise(
-        self, given: str, family: str, born: dt.date | None, postcode: str, area: str
-    ) -> tuple[str, str, dt.date | None, str]:
-        rng = self.rng
-        kind = rng.randrange(9)
-        if kind == 0 and len(given) > 3:  # a typo: two letters swapped
-            i = rng.randrange(1, len(given) - 2)
-            given = given[:i] + given[i + 1] + given[i] + given[i + 2 :]
-        elif kind == 1:
-            nicknames = MALE_NAMES.get(given) or FEMALE_NAMES.get(given) or ()
-            if nicknames:
-                given = rng.choice(nicknames)
-        elif kind == 2:
-            if family.startswith("Mac"):
-                family = "Mc" + family[3:]
-            elif family.startswith("Mc"):
-                family = "Mac" + family[2:]
-            elif len(family) > 4:  # a letter dropped
-                i = rng.randrange(1, len(family) - 1)
-                family = family[:i] + family[i + 1 :]
-        elif kind == 3:
-            born = None
-        elif kind == 4 and born and born.day <= 12 and born.day != born.month:
-            born = born.replace(month=born.day, day=born.month)
-        elif kind == 5 and born:
-            born = born.replace(day=min(28, born.day % 9 + 1)) if born.day != 1 else born
-        elif kind == 6:
-            postcode = self.postcode(area)  # an old address
-        elif kind == 7:
-            postcode = ""
+        started, ended = referral.started, referral.ended or self.as_of + 1
+        desists = referral.end_reason == "completed" and rng.random() < DESIST
+        if referral.end_reason == "completed":
+            keep_after = KEEP_AFTER_COMPLETED
         else:
-            given, family = given.upper(), family.upper()
-        return given, family, born, postcode
+            keep_after = KEEP_AFTER_OTHER_ENDING
+        kept = []
+        for offence in offences:
+            if offence.keep or offence.day < started:
+                kept.append(offence)
+            elif offence.day <= ended:
+                if rng.random() < KEEP_DURING:
+                    kept.append(offence)
+            elif desists:
+                if offence.day > ended + 365 and rng.random() < 0.5:
+                    kept.append(offence)
+            elif rng.random() < keep_after:
+                kept.append(offence)
+        return kept
+
+    def referral_row(self, referral: _Referral, police_ref: str) -> tuple[str, ...]:
+        prefix, digits = REFERRAL_REF_SCHEME
+        iso = self.iso
+        return (
+            self.refs.next(prefix, digits),
+            "POLICE",
+            police_ref,
+            referral.service,
+            iso(referral.referred),
+            referral.decision,
+            iso(referral.decided) if referral.decided else "",
+            iso(referral.consent) if referral.consent else "",
+            iso(referral.started) if referral.started else "",
+            iso(referral.ended) if referral.ended else "",
+            referral.end_reason,
+        )
+
+    # -- courts ---------------------------------------------------------------------------
+
+    def courts(
+        self, person: _Person, offences: list[_Offence]
+    ) -> tuple[list[_Offence], list[tuple[int, int]]]:
+        """Convictions for some offences by people aged 16 or over (younger ones go to the
+        children's hearings system); custodial sentences take people out of circulation,
+        so offences that would have fallen in prison time do not happen. Returns the
+        offences that happened and the (from, to) days spent in prison."""
+        rng = self.rng
+        prison: list[tuple[int, int]] = []
+        kept: list[_Offence] = []
+        priors = 0
+        for offence in offences:
+            # A later offence's sentence starts after that offence, so every interval that
+            # can cover this offence is already known.
+            if not offence.keep and any(a <= offence.day < b for a, b in prison):
+                continue
+            kept.append(offence)
+            if offence.conviction:
+                priors += 1
+                continue
+            if offence.day < person.turns(16):
+                continue
+            if rng.random() >= CONVICTION_CHANCE[offence.group]:
+                continue
+            convicted = offence.day + min(600, 21 + int(rng.expovariate(1 / 100)))
+            if convicted > self.as_of:
+                continue  # not yet through the courts
+            custody = min(35.0, 2.0 + 5.0 * priors)
+            disposal = _Weighted(
+                [
+                    ("custody", custody),
+                    ("cpo", 25),
+                    ("fine", 35),
+                    ("admonition", max(4.0, 20.0 - 4.0 * priors)),
+                    ("deferred", 10),
+                    ("other", 6),
+                ]
+            ).pick(rng)
+            offence.conviction = (convicted, disposal)
+            priors += 1
+            if disposal == "custody":
+                sentence = int(rng.triangular(28, 900, 120))
+                prison.append((convicted, convicted + sentence // 2))  # half served
+        return kept, prison
+
+    # -- police events ------------------------------------------------------------------------
+
+    def police_events(
+        self,
+        events: list[tuple[str, ...]],
+        person: _Person,
+        ref: str,
+        offences: list[_Offence],
+        asb: list[int],
+        overdoses: list[int],
+        concerns: list[tuple[int, str]],
+    ) -> None:
+        """Offences with their custody episodes, overdoses, antisocial behaviour and
+        concerns, as tuples like those of `household`."""
+        rng = self.rng
+        home = person.area
+        for offence in offences:
+            events.append(
+                (
+                    self.stamp(offence.day, offence.minute),
+                    "POLICE",
+                    "offence",
+                    ref,
+                    offence.group,
+                    offence.category,
+                    offence.area,
+                    offence.flags,
+                    "",
+                    "",
+                )
+            )
+            chance = CUSTODY_CHANCE[offence.group]
+            if offence.day < person.turns(16):
+                chance *= 0.3  # children are rarely held in police custody
+            if rng.random() < chance:
+                events.append(
+                    (
+                        self.custody_stamp(offence.day, offence.minute),
+                        "POLICE",
+                        "custody",
+                        ref,
+                        "",
+                        "",
+                        offence.area,
+                        "",
+                        "",
+                        "",
+                    )
+                )
+        for day in overdoses:
+            flags = "substance;alcohol" if rng.random() < 0.15 else "substance"
+            if not person.substance and rng.random() < 0.5:
+                flags = ""  # a first, unexpected overdose
+            stamp = self.stamp(day, self.minute_of_day(EVENING_HOURS))
+            events.append((stamp, "POLICE", "overdose", ref, "", "", home, flags, "", ""))
+        for day in asb:
+            stamp = self.stamp(day, self.minute_of_day(EVENING_HOURS, 0.2))
+            events.append((stamp, "POLICE", "asb", ref, "", "", home, "", "", ""))
+        for day, flags in concerns:
+            stamp = self.stamp(day, self.minute_of_day(DAY_HOURS))
+            events.append((stamp, "POLICE", "concern", ref, "", "", home, flags, "", ""))
+
+    def custody_stamp(self, day: int, minute: int) -> str:
+        """Arrest soon after the offence: the same day mostly, sometimes past midnight."""
+        rng = self.rng
+        if minute < 0:
+            return self.iso(day if rng.random() < 0.85 else min(self.as_of, day + 1))
+        minute += 10 + int(rng.random() * 290)
+        if minute >= 24 * 60:
+            if day + 1 > self.as_of:
+                minute = 24 * 60 - 1
+            else:
+                day, minute = day + 1, minute - 24 * 60
+        return self.stamp(day, minute)
+
+    # -- identities -------------------------------------------------------------------------
 
     def postcode(self, area: str) -> str:
+        """A Glasgow postcode in the area, normalised (`G31 2AB`)."""
         rng = self.rng
         district = rng.choice(DISTRICTS[area])
-        unit = f"{rng.randint(1, 9)}{rng.choice(UNIT_LETTERS)}{rng.choice(UNIT_LETTERS)}"
-        shape = rng.random()
-        if shape < 0.05:
-            return f"g{district}{unit.lower()}"  # as typed, to be normalised
-        if shape < 0.08:
-            return f"G{district}  {unit}"
-        return f"G{district} {unit}"
+        letters = rng.choice(UNIT_LETTERS) + rng.choice(UNIT_LETTERS)
+        return f"G{district} {rng.randint(1, 9)}{letters}"
 
-    def address(self) -> str:
-        return f"{self.rng.randint(1, 400)} {self.rng.choice(STREETS)}, Glasgow"
+    def styled_postcode(self, postcode: str) -> str:
+        """The postcode as someone typed it: mostly tidy, some lower case or oddly spaced."""
+        roll = self.rng.random()
+        if roll < 0.05:
+            return postcode.lower()
+        if roll < 0.08:
+            return postcode.replace(" ", "")
+        if roll < 0.10:
+            return postcode.replace(" ", "  ")
+        if roll < 0.11:
+            return postcode.lower().replace(" ", "")
+        return postcode
 
-    def event(
-        self,
-        house: Household,
-        person_ref: str,
-        kind: str,
-        day: dt.date,
-        area: str,
-        group: str = "",
-        category: str = "",
-        flags: list[str] | None = None,
-        disposal: str = "",
-        offence_date: dt.date | None = None,
-        agency: str = "POLICE",
-    ) -> None:
+    def address(self, area: str) -> str:
         rng = self.rng
-        if rng.random() < 0.15:
-            occurred = day.isoformat()
-        else:
-            occurred = f"{day.isoformat()}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00"
-        house.events.append(
-            {
-                "agency": agency,
-                "event_ref": self.next_ref("EV" if agency == "POLICE" else "CV"),
-                "person_ref": person_ref,
-                "kind": kind,
-                "occurred_at": occurred,
-                "crime_group": group,
-                "category": category,
-                "area": area,
-                "flags": ";".join(flags or ()),
-                "disposal": disposal,
-                "offence_date": offence_date.isoformat() if offence_date else "",
-            }
+        street = rng.choice(STREETS[area])
+        number = rng.randint(1, 420)
+        if rng.random() < 0.45:  # a tenement flat: floor/position, the Glasgow way
+            return f"Flat {rng.randint(0, 4)}/{rng.randint(1, 3)}, {number} {street}, Glasgow"
+        return f"{number} {street}, Glasgow"
+
+    def record(self, agency: str, ref: str, person: _Person, primary: bool) -> tuple[str, ...]:
+        """One agency's record of the person: the primary record exact, the others with a
+        third having a noisy name or date of birth, and older or missing details."""
+        rng = self.rng
+        given, family, born = person.given, person.family, self.iso(person.born)
+        postcode, address, area, sex = person.postcode, person.address, person.area, person.sex
+        if not primary:
+            if rng.random() < NAME_NOISE:
+                given, family, born = self.noisy_identity(person, given, family, born)
+                if rng.random() < 0.1:  # sometimes two things are wrong
+                    given, family, born = self.noisy_identity(person, given, family, born)
+            roll = rng.random()
+            if roll < 0.10:  # an old address
+                moved_to = rng.choice(AREAS)
+                postcode = self.postcode(moved_to)
+                while postcode == person.postcode:
+                    postcode = self.postcode(moved_to)
+                address = self.address(moved_to)
+            elif roll < 0.17:
+                postcode = ""
+                address = "" if rng.random() < 0.5 else address
+            roll = rng.random()
+            if roll < 0.03:
+                sex = ""
+            elif roll < 0.04:
+                sex = "U"
+            if rng.random() < 0.08:
+                area = ""
+        return (
+            agency,
+            ref,
+            given,
+            family,
+            born,
+            sex,
+            self.styled_postcode(postcode) if postcode else "",
+            area,
+            address,
         )
+
+    def noisy_identity(
+        self, person: _Person, given: str, family: str, born: str
+    ) -> tuple[str, str, str]:
+        """Change the name or date of birth the way records differ between agencies.
+        Always changes something."""
+        rng = self.rng
+        kind = NOISE_KINDS.pick(rng)
+        if " " in given and rng.random() < 0.4:
+            kind = "middle_name"  # most often left out when there is one
+        if kind == "nickname":
+            first, _, rest = given.partition(" ")
+            variants = person.given_variants if first == person.given.split(" ")[0] else ()
+            if variants:
+                return rng.choice(variants), family, born
+            kind = "typo"
+        if kind == "mc_mac":
+            changed = _mc_mac(family, rng)
+            if changed != family:
+                return given, changed, born
+            kind = "case_spacing"
+        if kind == "middle_name":
+            if " " in given:
+                return given.split(" ")[0], family, born
+            kind = "typo"
+        if kind == "no_given_name" and given:
+            return "", family, born
+        if kind == "dob_missing" and born:
+            return given, family, ""
+        if kind == "dob_transposed" and born:
+            swapped = _transposed(born)
+            if swapped and swapped <= self.iso(self.as_of):
+                return given, family, swapped
+            kind = "dob_digit"
+        if kind == "dob_digit" and born:
+            changed = _one_digit_off(born, rng, self.iso(self.as_of))
+            if changed:
+                return given, family, changed
+            return given, family, ""
+        if kind == "case_spacing":
+            if given and rng.random() < 0.3:  # a system that keeps names in capitals
+                return given.upper(), family.upper(), born
+            changed = _case_or_spacing(family, rng)
+            if changed != family:
+                return given, changed, born
+        # A typo, in the given name or the family name.
+        if given and (rng.random() < 0.55 or len(family) < 4):
+            return _typo(given, rng), family, born
+        return given, _typo(family, rng), born
+
+
+NOISE_KINDS = _Weighted(
+    [
+        ("typo", 20),
+        ("nickname", 16),
+        ("mc_mac", 10),
+        ("case_spacing", 11),
+        ("middle_name", 3),
+        ("no_given_name", 2),
+        ("dob_missing", 12),
+        ("dob_transposed", 9),
+        ("dob_digit", 11),
+    ]
+)
+
+
+def _typo(text: str, rng: random.Random) -> str:
+    """Two neighbouring letters swapped, or a letter dropped (never the first)."""
+    swaps = [
+        i
+        for i in range(1, len(text) - 1)
+        if text[i] != text[i + 1] and text[i].isalpha() and text[i + 1].isalpha()
+    ]
+    if swaps and rng.random() < 0.5:
+        i = rng.choice(swaps)
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+    if len(text) >= 3:
+        i = rng.randrange(1, len(text))
+        return text[:i] + text[i + 1 :]
+    return text + text[-1:]  # a doubled letter: "Al" -> "All"
+
+
+def _mc_mac(family: str, rng: random.Random) -> str:
+    """McDonald <-> MacDonald, sometimes spaced or in capitals (MC DONALD, Mac Donald)."""
+    if family.startswith("Mac") and len(family) > 3 and family[3].isupper():
+        rest, other = family[3:], "Mc"
+    elif family.startswith("Mc") and len(family) > 2 and family[2].isupper():
+        rest, other = family[2:], "Mac"
+    else:
+        return family
+    roll = rng.random()
+    if roll < 0.7:
+        return other + rest
+    if roll < 0.85:
+        return f"{family[: len(family) - len(rest)]} {rest}"
+    return (other + rest).upper()
+
+
+def _case_or_spacing(family: str, rng: random.Random) -> str:
+    """How the same surname gets typed: capitals, O'Neill as O Neill or ONeill."""
+    if "'" in family and rng.random() < 0.6:
+        return family.replace("'", " " if rng.random() < 0.5 else "")
+    if rng.random() < 0.8:
+        return family.upper()
+    return family.lower()
+
+
+def _transposed(born: str) -> str:
+    """Day and month swapped (2001-03-07 -> 2001-07-03); '' when that is no change or no
+    date."""
+    year, month, day = born.split("-")
+    if day == month or int(day) > 12:
+        return ""
+    return f"{year}-{day}-{month}"
+
+
+def _one_digit_off(born: str, rng: random.Random, latest: str) -> str:
+    """One digit of the year's last digit, the month or the day mistyped; '' if no valid
+    date comes of it."""
+    positions = (3, 6, 8, 9)  # YYYY-MM-DD: last year digit, month units, day tens and units
+    for _ in range(8):
+        i = rng.choice(positions)
+        digit = rng.choice([d for d in "0123456789" if d != born[i]])
+        candidate = born[:i] + digit + born[i + 1 :]
+        try:
+            dt.date.fromisoformat(candidate)
+        except ValueError:
+            continue
+        if candidate <= latest:
+            return candidate
+    return ""
