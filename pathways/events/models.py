@@ -82,6 +82,9 @@ class Event(models.Model):
     disposal = models.CharField(max_length=16, choices=Disposal.choices, blank=True)
     offence_date = models.DateField(null=True, blank=True)
     content_hash = models.CharField(max_length=32)
+    # The row exactly as the agency last sent it (imports/events.py source_hash): a
+    # re-sent row with the same fingerprint is unchanged without being checked again.
+    source_hash = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         constraints = [

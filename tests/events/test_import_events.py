@@ -270,3 +270,14 @@ def test_a_changed_row_is_an_update_and_the_previous_version_is_kept(people, wri
         "2024-03-01T00:00:00+00:00",
         "violence",
     )
+
+
+def test_a_stored_row_sent_again_beside_a_conflicting_one_is_rejected_with_it(
+    people, write_csv
+) -> None:
+    events(write_csv, "POLICE,E1,P1,custody,2024-03-01,,")
+    run = events(
+        write_csv, "POLICE,E1,P1,custody,2024-03-01,,", "POLICE,E1,P1,custody,2024-03-02,,"
+    )
+    assert (run.rejected, run.unchanged, run.updated) == (2, 0, 0)
+    assert Event.objects.get().occurred_on == dt.date(2024, 3, 1)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from django.db import connection, transaction
 
 from pathways.events.imports import fields
+from pathways.events.imports.bulk import bulk_load_pays, indexes_set_aside
 from pathways.events.imports.formats import EVENT_COLUMNS
 from pathways.events.imports.records import unknown_person_reason
 from pathways.events.imports.sinks import Progress, Reject, conflict_reason
@@ -166,6 +168,7 @@ class EventsSpec:
             ("content_hash", "text"),
             ("occurred_raw", "text"),
             ("flags_raw", "text"),
+            ("source_hash", "text"),
         ]
 
     def staged_row(self, item: Pending) -> tuple[Any, ...]:
@@ -196,6 +199,7 @@ class EventsSpec:
             item.content_hash,
             item.raw["occurred_at"],
             item.raw["flags"],
+            source_hash(item.raw),
         )
 
     def merge(
@@ -203,8 +207,9 @@ class EventsSpec:
     ) -> dict[str, int]:
         """Write the staged events in one transaction: a few set-based statements."""
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"CREATE INDEX {table}_key ON {table} (agency, event_ref)")
-            if self.postgres:
+            if not self.postgres:
+                cursor.execute(f"CREATE INDEX {table}_key ON {table} (agency, event_ref)")
+            else:
                 # Temporary tables are never analysed automatically: without statistics
                 # the planner takes a million staged rows for a handful. Hash joins and
                 # grouping over them want more than the default 4 MB of working memory.
@@ -235,11 +240,17 @@ class EventsSpec:
                 JOIN people_agencyrecord r
                 ON r.agency_id = s.agency AND r.person_ref = s.person_ref"""
             changed = """(e.content_hash <> src.content_hash OR e.record_id <> src.rec)"""
+            matches = f"""events_event e JOIN ({joined}) src
+                ON e.agency_id = src.agency AND e.event_ref = src.event_ref"""
             cursor.execute(
-                f"""SELECT e.id FROM events_event e JOIN ({joined}) src
-                ON e.agency_id = src.agency AND e.event_ref = src.event_ref WHERE {changed}"""
+                f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN {changed} THEN 1 ELSE 0 END), 0) "
+                f"FROM {matches}"
             )
-            changed_ids = [r[0] for r in cursor.fetchall()]
+            matched, changing = cursor.fetchone()
+            changed_ids: list[int] = []
+            if changing:
+                cursor.execute(f"SELECT e.id FROM {matches} WHERE {changed}")
+                changed_ids = [r[0] for r in cursor.fetchall()]
             self._keep_previous(changed_ids, run_id)
             if progress:
                 progress(2, 4, "updating")
@@ -254,17 +265,35 @@ class EventsSpec:
                 updated = cursor.rowcount
             if progress:
                 progress(3, 4, "inserting")
-            cursor.execute(
-                f"""INSERT INTO events_event ({", ".join(INSERT_COLUMNS)})
-                SELECT s.agency, s.event_ref, r.id, r.person_id, s.kind, s.occurred_at,
-                    s.occurred_on, s.crime_group, s.category, s.area, s.flags, s.disposal,
-                    s.offence_date, s.content_hash
-                FROM {table} s JOIN people_agencyrecord r
-                    ON r.agency_id = s.agency AND r.person_ref = s.person_ref
-                WHERE NOT EXISTS (SELECT 1 FROM events_event e
-                    WHERE e.agency_id = s.agency AND e.event_ref = s.event_ref)"""
-            )
-            created = cursor.rowcount
+            created = 0
+            if staged > matched:
+                # On PostgreSQL, ON CONFLICT rather than NOT EXISTS: a plan that scans
+                # events_event for each row (chosen when its statistics say it is empty)
+                # would re-read the rows this very statement adds, and never finish.
+                new_only = (
+                    "ON CONFLICT (agency_id, event_ref) DO NOTHING"
+                    if self.postgres
+                    else """WHERE NOT EXISTS (SELECT 1 FROM events_event e
+                        WHERE e.agency_id = s.agency AND e.event_ref = s.event_ref)"""
+                )
+                insert = f"""INSERT INTO events_event ({", ".join(INSERT_COLUMNS)})
+                    SELECT s.agency, s.event_ref, r.id, r.person_id, s.kind, s.occurred_at,
+                        s.occurred_on, s.crime_group, s.category, s.area, s.flags, s.disposal,
+                        s.offence_date, s.content_hash, s.source_hash
+                    FROM {table} s JOIN people_agencyrecord r
+                        ON r.agency_id = s.agency AND r.person_ref = s.person_ref
+                    {new_only}"""
+                if self.postgres and bulk_load_pays(cursor, staged - matched):
+                    # With no staged reference stored yet, nothing can conflict.
+                    fresh = matched == 0
+                    if fresh:
+                        insert = insert.replace(new_only, "")
+                    with indexes_set_aside(cursor, progress, keep_unique=not fresh):
+                        cursor.execute(insert)
+                        created = cursor.rowcount
+                else:
+                    cursor.execute(insert)
+                    created = cursor.rowcount
             if progress:
                 progress(4, 4, "done")
         return {
@@ -279,6 +308,13 @@ class EventsSpec:
 
         Returns the number of exact repeats (each counts as unchanged).
         """
+        # Usually no key is repeated: one pass finds out, and the rest is skipped.
+        cursor.execute(
+            f"""SELECT EXISTS (SELECT 1 FROM {table}
+            GROUP BY agency, event_ref HAVING COUNT(*) > 1)"""
+        )
+        if not cursor.fetchone()[0]:
+            return 0
         conflicting = f"""(s.agency, s.event_ref) IN (SELECT agency, event_ref FROM {table}
             GROUP BY agency, event_ref HAVING COUNT(DISTINCT content_hash) > 1)"""
         cursor.execute(f"SELECT {STAGE_ROW} FROM {table} s WHERE {conflicting} ORDER BY s.line")
@@ -327,6 +363,7 @@ UPDATE_COLUMNS = [
     ("disposal", "disposal"),
     ("offence_date", "offence_date"),
     ("content_hash", "content_hash"),
+    ("source_hash", "source_hash"),
 ]
 INSERT_COLUMNS = [
     "agency_id",
@@ -343,7 +380,18 @@ INSERT_COLUMNS = [
     "disposal",
     "offence_date",
     "content_hash",
+    "source_hash",
 ]
+
+
+def source_hash(values: dict[str, str]) -> str:
+    """A fingerprint of an events.csv row exactly as sent (every column, untrimmed, a
+    left-out column as empty): 16 hex digits of the MD5 of the values joined by \\x1f.
+
+    events_copy.py computes the same in SQL.
+    """
+    text = "\x1f".join(values[c] for c in EVENT_COLUMNS)
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
 
 
 def _row_values(row: tuple[Any, ...]) -> dict[str, str]:

@@ -23,6 +23,7 @@ from pathways.events.imports.quarantine import LEADING, quarantine_columns, quar
 from pathways.events.imports.referrals import ReferralsSpec
 from pathways.events.imports.sinks import Progress, Sink, SpoolSink, StagingSink, conflict_reason
 from pathways.events.imports.specs import Codes, Pending, RowInvalid, RowSpec, content_hash
+from pathways.events.imports.staging import give_temporary_tables_memory
 from pathways.events.models import ImportRun, RejectedRow
 
 KINDS = ("people", "events", "referrals")
@@ -86,6 +87,7 @@ def import_file(
     `FileRefused` after recording the run as failed with the reason.
     """
     spec = spec_for(kind)
+    give_temporary_tables_memory()
     run = ImportRun.objects.create(
         kind=kind,
         file_name=str(path),
@@ -113,7 +115,10 @@ def import_file(
     )
     try:
         with source:
-            for row in source:
+            copied = _stage_by_copy(spec, source, sink, reject, progress)
+            if copied is not None:
+                read, duplicates = copied  # rows re-sent as they were count as unchanged
+            for row in source if copied is None else ():
                 read += 1
                 if row.problem:
                     reject(row.line, row.problem[0], row.problem[1], _printable(row.values))
@@ -160,6 +165,23 @@ def import_file(
     run.rejected = reject.count
     _finish(run, ImportRun.Status.FINISHED)
     return run
+
+
+def _stage_by_copy(
+    spec: RowSpec, source: CsvSource, sink: Sink, reject: _RejectSink, progress: Progress | None
+) -> tuple[int, int] | None:
+    """Events on PostgreSQL go in by COPY (events_copy.py): the rows read and those left
+    out as unchanged, or None when this file is read row by row instead."""
+    if not (
+        isinstance(spec, EventsSpec)
+        and spec.postgres
+        and isinstance(sink, StagingSink)
+        and os.environ.get("PATHWAYS_IMPORT_COPY", "1") != "0"
+    ):
+        return None
+    from pathways.events.imports.events_copy import stage_by_copy
+
+    return stage_by_copy(spec, source.path, source.header, sink.table, reject, progress)
 
 
 def _finish(run: ImportRun, status: str, error: str = "") -> None:

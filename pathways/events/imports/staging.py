@@ -12,6 +12,24 @@ from typing import Any
 
 from django.db import connection, transaction
 
+TEMP_BUFFERS = "256MB"
+
+
+def give_temporary_tables_memory() -> None:
+    """On PostgreSQL, let this session keep its staging tables in memory.
+
+    `temp_buffers` (8 MB by default) can only be raised before the session first touches
+    a temporary table; a session that already has is left as it is.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM pg_class WHERE relpersistence = 't' AND pg_table_is_visible(oid)"
+        )
+        if cursor.fetchone()[0] == 0:
+            cursor.execute(f"SET temp_buffers = '{TEMP_BUFFERS}'")
+
 
 class StagingTable:
     """`CREATE TEMPORARY TABLE name (columns)`, appended to in buffered chunks."""
