@@ -168,3 +168,19 @@ def test_a_bulk_load_rebuilds_the_indexes_and_keys_exactly_as_they_were(
     assert after == before
     assert any(kind == "constraint" and "FOREIGN KEY (record_id)" in d for kind, _, d in after)
     assert Event.objects.filter(person__isnull=False).count() == 20
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '"POL"ICE,E1,P1,custody,2024-01-01,,,,,,',  # COPY would read POLICE
+        'POLICE,E1,P1,cus"tody,2024-01-01,,,,,,',
+        'POLICE,"E1",P1,custody,"2024-01-01",,"a, b",,,,',  # plain quoting: COPY keeps it
+    ],
+)
+def test_quoting_is_read_as_python_reads_it(
+    people, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str
+) -> None:
+    path = tmp_path / "events.csv"
+    path.write_text(",".join(EVENT_COLUMNS) + "\n" + line + "\n", encoding="utf-8")
+    assert outcome(path, monkeypatch, "1") == outcome(path, monkeypatch, "0")

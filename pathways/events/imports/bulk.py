@@ -85,3 +85,6 @@ def indexes_set_aside(
         cursor.execute(definition)
     for name, definition in [*constraints, *foreign_keys]:
         cursor.execute(f'ALTER TABLE {TABLE} ADD CONSTRAINT "{name}" {definition}')
+    # The table has at least doubled: without fresh statistics the next import's plans
+    # would take it for the size it was.
+    cursor.execute(f"ANALYZE {TABLE}")

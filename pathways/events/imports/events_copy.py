@@ -16,6 +16,7 @@ are handed back: `load_by_copy` returns None and the ordinary path reads the fil
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,9 +90,12 @@ class CopyPath:
         return rows
 
     def _chunks(self) -> Iterator[tuple[int, bytes | None]]:
-        """The file in chunks; None where it holds `\\.`, which COPY would read as its end."""
+        """The file in chunks; None where COPY would not read it as Python's csv does: a
+        `\\.` (COPY's end of data) or a line whose quoting is not plain RFC 4180 (COPY
+        reads `"POL"ICE` as POLICE, where Python refuses the row)."""
         done = 0
         tail = b""
+        partial = b""  # the unfinished last line of the previous chunk
         with self.path.open("rb") as handle:
             while chunk := handle.read(CHUNK):
                 if done == 0 and chunk.startswith(b"\xef\xbb\xbf"):
@@ -100,10 +104,20 @@ class CopyPath:
                 if b"\\." in tail + chunk[:1] or b"\\." in chunk:
                     yield done, None
                     return
-                self.quoted = self.quoted or b'"' in chunk
+                if b'"' in chunk or b'"' in partial:
+                    self.quoted = True
+                    lines = (partial + chunk).split(b"\n")
+                    partial = lines.pop()
+                    if not all(_plainly_quoted(line) for line in lines):
+                        yield done, None
+                        return
+                else:
+                    partial = chunk[chunk.rfind(b"\n") + 1 :] if b"\n" in chunk else partial + chunk
                 tail = chunk[-1:]
                 done += len(chunk)
                 yield done, chunk
+        if not _plainly_quoted(partial):
+            yield done, None
 
     def stage(self, table: StagingTable, reject: Reject, rows: int) -> int:
         """Fill the staging table: plain rows in SQL, the rest through `EventsSpec.clean`.
@@ -286,6 +300,16 @@ class CopyPath:
         # Casts of a row that is not plain could fail: such a row stages only its line.
         guarded = [f"CASE WHEN r.plain THEN {value} END" for value in typed]
         return ", ".join(["r.ord + 1", *guarded, occurred, flags, self._source_hash_sql()])
+
+
+# One line of RFC 4180 fields: unquoted without quotes, or wholly quoted with "" inside.
+_FIELD = rb'(?:[^,"\r\n]*|"(?:[^"]|"")*")'
+_QUOTED_LINE = re.compile(rb"^" + _FIELD + rb"(?:," + _FIELD + rb")*\r?$")
+
+
+def _plainly_quoted(line: bytes) -> bool:
+    """Whether a physical line (without its \\n) reads the same to COPY and to Python."""
+    return b'"' not in line or _QUOTED_LINE.match(line) is not None
 
 
 class _HandBack(Exception):
