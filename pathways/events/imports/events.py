@@ -81,21 +81,10 @@ class EventsSpec:
             occurred_at, occurred_on = fields.parse_occurred_at(values["occurred_at"])
         except fields.BadValue:
             return None
-        clean = {
-            "agency": agency,
-            "event_ref": event_ref,
-            "person_ref": person_ref,
-            "kind": kind,
-            "occurred_at": occurred_at,
-            "occurred_on": occurred_on,
-            "crime_group": crime_group,
-            "category": category,
-            "area": area,
-            "flags": ";".join(sorted(set(flags))) if flags else "",
-            "disposal": disposal,
-            "offence_date": None,
-        }
-        return (agency, event_ref), clean
+        return _cleaned(
+            agency, event_ref, person_ref, kind, (occurred_at, occurred_on), crime_group,
+            category, area, flags, disposal, None,
+        )  # fmt: skip
 
     def _clean_with_reasons(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]]:
         p = ProblemList()
@@ -132,22 +121,10 @@ class EventsSpec:
             p.add("disposal", "is required for a conviction")
         offence_date = p.check("offence_date", fields.optional_date, values["offence_date"])
         p.raise_if_any()
-        occurred_at, occurred_on = occurred
-        clean = {
-            "agency": agency,
-            "event_ref": event_ref,
-            "person_ref": person_ref,
-            "kind": kind,
-            "occurred_at": occurred_at,
-            "occurred_on": occurred_on,
-            "crime_group": crime_group,
-            "category": category,
-            "area": area,
-            "flags": ";".join(sorted(set(flags))),
-            "disposal": disposal,
-            "offence_date": offence_date,
-        }
-        return (agency, event_ref), clean
+        return _cleaned(
+            agency, event_ref, person_ref, kind, occurred, crime_group, category, area, flags,
+            disposal, offence_date,
+        )  # fmt: skip
 
     def staging_columns(self) -> list[tuple[str, str]]:
         moment, day = ("timestamptz", "date") if self.postgres else ("text", "text")
@@ -344,6 +321,37 @@ class EventsSpec:
                 )
                 for e in chunk
             )
+
+
+def _cleaned(
+    agency: str,
+    event_ref: str,
+    person_ref: str,
+    kind: str,
+    occurred: tuple[dt.datetime, dt.date],
+    crime_group: str,
+    category: str,
+    area: str,
+    flags: list[str],
+    disposal: str,
+    offence_date: dt.date | None,
+) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """A checked row's key and clean values, in the fixed order content_hash() relies on."""
+    clean = {
+        "agency": agency,
+        "event_ref": event_ref,
+        "person_ref": person_ref,
+        "kind": kind,
+        "occurred_at": occurred[0],
+        "occurred_on": occurred[1],
+        "crime_group": crime_group,
+        "category": category,
+        "area": area,
+        "flags": ";".join(sorted(set(flags))),
+        "disposal": disposal,
+        "offence_date": offence_date,
+    }
+    return (agency, event_ref), clean
 
 
 STAGE_ROW = (
