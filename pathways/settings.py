@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pathways.sharing.context.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pathways.api.middleware.JsonErrorsForApi",
@@ -142,6 +143,12 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 X_FRAME_OPTIONS = "DENY"
+
+# The access audit's HMAC key, kept outside the database (sharing/audit.py). Production
+# must set it; demo and test make a key file under VAR_DIR.
+PATHWAYS_AUDIT_KEY = env_secret("PATHWAYS_AUDIT_KEY")
+if PRODUCTION and not PATHWAYS_AUDIT_KEY:
+    raise RuntimeError("PATHWAYS_AUDIT_KEY (or PATHWAYS_AUDIT_KEY_FILE) must be set in production")
 
 # The partnership whose configuration `pathways init` loads by default.
 PATHWAYS_CONFIG_DIR = Path(os.environ.get("PATHWAYS_CONFIG_DIR", BASE_DIR / "config" / "glasgow"))

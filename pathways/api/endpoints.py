@@ -19,10 +19,9 @@ from pathways.api.schemas import EventOut, EventPage, Message, PersonOut, Person
 from pathways.api.tokens import user_for_token
 from pathways.events.models import EventKind
 from pathways.people.search import search_people
-from pathways.sharing.models import AccessLog
 from pathways.sharing.policy import (
     get_person_for,
-    log_access,
+    record_search,
     visible_events,
     visible_records,
     visible_referrals,
@@ -108,14 +107,7 @@ def find_people(request: HttpRequest, q: str = Query(..., min_length=2, max_leng
     # No name or reference holds a NUL character, and PostgreSQL text cannot.
     q = q.replace("\x00", "")
     people = list(search_people(request.user, q))
-    log_access(
-        request.user,
-        None,
-        action="search",
-        channel="api",
-        outcome=AccessLog.Outcome.ALLOWED,
-        detail=f"{len(people)} result(s) for: {q}",
-    )
+    record_search(request.user, people, detail=f"{len(people)} result(s) for: {q}")
     return people
 
 
@@ -126,7 +118,7 @@ def find_people(request: HttpRequest, q: str = Query(..., min_length=2, max_leng
 )
 def person(request: HttpRequest, person_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     """A person with the agency records and referrals the caller may see."""
-    found = get_person_for(request.user, person_id, action="view_person", channel="api")
+    found = get_person_for(request.user, person_id, action="view_person")
     return {
         "id": found.pk,
         "given_name": found.given_name,
@@ -181,7 +173,7 @@ def person_events(
     A page past the last is empty (with the total), so a client paging on stops cleanly.
     """
     _given_once(request, "kind", "page")
-    found = get_person_for(request.user, person_id, action="view_events", channel="api")
+    found = get_person_for(request.user, person_id, action="view_events")
     events = visible_events(request.user, found)
     if kind:
         events = events.filter(kind=kind)

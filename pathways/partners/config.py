@@ -6,7 +6,6 @@ reason, so a person editing the files can fix them in one pass.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,16 @@ from typing import Any
 from django.db import transaction
 
 from pathways.events.models import EVENT_FLAGS, CrimeGroup
+from pathways.partners.config_checks import Checker, ConfigError, ConfigProblem, read_tables
 from pathways.partners.models import Agency, Area, Role, Service, Team
+from pathways.sharing.config import (
+    apply_governance,
+    check_agreements,
+    check_categories,
+    check_role_categories,
+)
+
+__all__ = ["ConfigError", "ConfigProblem", "PartnershipConfig", "apply_config", "load_config"]
 
 SECTORS = {"police", "social_work", "health", "council", "third_sector", "partnership"}
 CAPABILITIES = {
@@ -30,25 +38,7 @@ CAPABILITIES = {
 }
 SEXES = {"M", "F", "X", "U"}
 # Files read, in dependency order.
-FILES = ("areas", "agencies", "roles", "services", "teams")
-
-
-@dataclass(frozen=True)
-class ConfigProblem:
-    file: str
-    key: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.key}: {self.reason}"
-
-
-class ConfigError(Exception):
-    """The configuration is invalid; `problems` lists every reason."""
-
-    def __init__(self, problems: list[ConfigProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+FILES = ("areas", "agencies", "categories", "roles", "services", "teams", "agreements")
 
 
 @dataclass
@@ -58,119 +48,8 @@ class PartnershipConfig:
     roles: dict[str, dict[str, Any]] = field(default_factory=dict)
     services: dict[str, dict[str, Any]] = field(default_factory=dict)
     teams: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-
-class _Checker:
-    """Collects problems while reading one file's entries."""
-
-    def __init__(self, file: str, problems: list[ConfigProblem]) -> None:
-        self.file = file
-        self.problems = problems
-
-    def problem(self, key: str, reason: str) -> None:
-        self.problems.append(ConfigProblem(self.file, key, reason))
-
-    def text(self, entry: dict[str, Any], key: str, name: str, required: bool = True) -> str:
-        value = entry.get(name)
-        if value is None:
-            if required:
-                self.problem(f"{key}.{name}", "is required")
-            return ""
-        if not isinstance(value, str) or (required and not value.strip()):
-            self.problem(f"{key}.{name}", f"must be non-empty text, not {value!r}")
-            return ""
-        return value.strip()
-
-    def boolean(self, entry: dict[str, Any], key: str, name: str, default: bool) -> bool:
-        value = entry.get(name, default)
-        if not isinstance(value, bool):
-            self.problem(f"{key}.{name}", f"must be true or false, not {value!r}")
-            return default
-        return value
-
-    def ref(
-        self,
-        entry: dict[str, Any],
-        key: str,
-        name: str,
-        known: dict,
-        what: str,
-        required: bool = True,
-    ) -> str | None:
-        value = entry.get(name)
-        if value is None:
-            if required:
-                self.problem(f"{key}.{name}", "is required")
-            return None
-        if value not in known:
-            self.problem(f"{key}.{name}", f"unknown {what} {value!r}")
-            return None
-        return str(value)
-
-    def code_list(
-        self, entry: dict[str, Any], key: str, name: str, allowed: set[str] | dict, what: str
-    ) -> list[str]:
-        value = entry.get(name, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(f"{key}.{name}", f"must be a list of {what} codes, not {value!r}")
-            return []
-        for v in value:
-            if v not in allowed:
-                self.problem(f"{key}.{name}", f"unknown {what} {v!r}")
-        return [v for v in value if v in allowed]
-
-    def number(self, entry: dict[str, Any], key: str, name: str, low: int, high: int) -> int | None:
-        value = entry.get(name)
-        if value is None:
-            return None
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            self.problem(
-                f"{key}.{name}", f"must be a whole number from {low} to {high}, not {value!r}"
-            )
-            return None
-        return value
-
-    def unknown_keys(self, entry: dict[str, Any], key: str, allowed: set[str]) -> None:
-        for name in sorted(set(entry) - allowed):
-            self.problem(f"{key}.{name}", "is not a known setting (a typo?)")
-
-
-def _read_tables(directory: Path, problems: list[ConfigProblem]) -> dict[str, dict[str, Any]]:
-    tables: dict[str, dict[str, Any]] = {}
-    for name in FILES:
-        path = directory / f"{name}.toml"
-        file = f"{name}.toml"
-        if not path.exists():
-            problems.append(ConfigProblem(file, "-", f"file is missing from {directory}"))
-            tables[name] = {}
-            continue
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            problems.append(ConfigProblem(file, "-", f"is not valid TOML: {exc}"))
-            tables[name] = {}
-            continue
-        extra = set(data) - {name}
-        for key in sorted(extra):
-            problems.append(
-                ConfigProblem(file, key, f"unexpected top-level table; expected [{name}.CODE]")
-            )
-        section = data.get(name, {})
-        entries: dict[str, Any] = {}
-        for code, entry in section.items():
-            if not isinstance(entry, dict):
-                problems.append(ConfigProblem(file, f"{name}.{code}", "must be a table"))
-                continue
-            if not code.replace("_", "").isalnum() or len(code) > 32:
-                problems.append(
-                    ConfigProblem(
-                        file, f"{name}.{code}", "a code is letters, digits and _ (at most 32)"
-                    )
-                )
-                continue
-            entries[code] = entry
-        tables[name] = entries
-    return tables
+    categories: dict[str, dict[str, Any]] = field(default_factory=dict)
+    agreements: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def load_config(directory: Path) -> PartnershipConfig:
@@ -181,16 +60,16 @@ def load_config(directory: Path) -> PartnershipConfig:
     problems: list[ConfigProblem] = []
     if not directory.is_dir():
         raise ConfigError([ConfigProblem(str(directory), "-", "is not a directory")])
-    tables = _read_tables(directory, problems)
+    tables = read_tables(directory, FILES, problems)
     config = PartnershipConfig()
 
-    check = _Checker("areas.toml", problems)
+    check = Checker("areas.toml", problems)
     for code, entry in tables["areas"].items():
         key = f"areas.{code}"
         check.unknown_keys(entry, key, {"name"})
         config.areas[code] = {"name": check.text(entry, key, "name")}
 
-    check = _Checker("agencies.toml", problems)
+    check = Checker("agencies.toml", problems)
     for code, entry in tables["agencies"].items():
         key = f"agencies.{code}"
         check.unknown_keys(entry, key, {"name", "sector"})
@@ -201,16 +80,20 @@ def load_config(directory: Path) -> PartnershipConfig:
             )
         config.agencies[code] = {"name": check.text(entry, key, "name"), "sector": sector}
 
-    check = _Checker("roles.toml", problems)
+    config.categories = check_categories(Checker("categories.toml", problems), tables["categories"])
+
+    check = Checker("roles.toml", problems)
     for code, entry in tables["roles"].items():
         key = f"roles.{code}"
-        check.unknown_keys(entry, key, {"name", "capabilities"})
+        check.unknown_keys(entry, key, {"name", "capabilities", "categories"})
         config.roles[code] = {
             "name": check.text(entry, key, "name"),
             "capabilities": check.code_list(entry, key, "capabilities", CAPABILITIES, "capability"),
+            # Checked against categories.toml once that is read (sharing.config).
+            "categories": entry.get("categories", []),
         }
 
-    check = _Checker("services.toml", problems)
+    check = Checker("services.toml", problems)
     kinds = {k.value for k in Service.Kind}
     crime_groups = {c.value for c in CrimeGroup}
     for code, entry in tables["services"].items():
@@ -281,7 +164,7 @@ def load_config(directory: Path) -> PartnershipConfig:
         if config.services[code]["voluntary"] and not config.services[code]["requires_consent"]:
             check.problem(f"{key}.requires_consent", "a voluntary service must require consent")
 
-    check = _Checker("teams.toml", problems)
+    check = Checker("teams.toml", problems)
     for code, entry in tables["teams"].items():
         key = f"teams.{code}"
         check.unknown_keys(entry, key, {"name", "agency", "area", "service", "partnership"})
@@ -292,6 +175,16 @@ def load_config(directory: Path) -> PartnershipConfig:
             "service": check.ref(entry, key, "service", config.services, "service", required=False),
             "partnership": check.boolean(entry, key, "partnership", False),
         }
+
+    check_role_categories(Checker("roles.toml", problems), config.roles, config.categories)
+    config.agreements = check_agreements(
+        Checker("agreements.toml", problems),
+        tables["agreements"],
+        agencies=config.agencies,
+        services=config.services,
+        teams=config.teams,
+        categories=config.categories,
+    )
 
     if problems:
         raise ConfigError(problems)
@@ -326,4 +219,5 @@ def apply_config(config: PartnershipConfig) -> dict[str, int]:
                 "partnership": values["partnership"],
             },
         )
+    apply_governance(config.categories, config.agreements)
     return {name: len(getattr(config, name)) for name in FILES}

@@ -68,6 +68,8 @@ class Role(models.Model):
     code = models.CharField(max_length=32, primary_key=True)
     name = models.CharField(max_length=200)
     capabilities = models.JSONField(default=list, blank=True)
+    # The data categories (sharing.DataCategory codes) the role may see at all.
+    categories = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return self.name

@@ -1,177 +1,231 @@
 """The one door to person data.
 
 Every query for people, their records, events and referrals that a user may see is
-built here and filtered in SQL. Views, the API and exports fetch through these
-functions; nothing else reads person data for a user.
-
-Provisional rules (issue 3 replaces the rules, not the door):
-- members of an agency see that agency's records and events, and the people they belong to;
-- the partnership team (police and social work in the team marked `partnership`) see all;
-- a practitioner of a team that delivers a service sees the people referred to it;
-- roles without the `view` capability (administrator, data protection officer,
-  researcher, data quality) see no person at all.
+built here from the user's grants (`sharing.grants`: role rules and agreements) and
+filtered by the database. Views, the API and exports fetch through these functions;
+nothing else reads person data for a user. `decide` answers the same question for one
+person and one category, naming the rule or agreement that allows it.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 
 from pathways.events.models import Event
-from pathways.partners.models import Membership
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Referral
-from pathways.sharing.models import AccessLog
+from pathways.sharing.audit import record_access
+from pathways.sharing.grants import Grant, User, event_kinds_by_category, grants_of
 
-User = AbstractBaseUser | AnonymousUser
+__all__ = [
+    "NOT_FOUND",
+    "Decision",
+    "User",
+    "decide",
+    "get_person_for",
+    "grants_holding",
+    "visible_events",
+    "visible_people",
+    "visible_records",
+    "visible_referrals",
+]
 
 NOT_FOUND = "No person with that id, or you may not see them."
+REFUSED_BASIS = "no role rule or agreement lets this user see this person"
 
 
 @dataclass(frozen=True)
-class Reach:
-    """What a user's memberships open: whole partnership, agencies, services."""
+class Decision:
+    """Whether a user may see a category of a person's data, and on what basis."""
 
-    everything: bool
-    agencies: frozenset[str]
-    services: frozenset[str]
-
-    @property
-    def nothing(self) -> bool:
-        return not (self.everything or self.agencies or self.services)
+    allowed: bool
+    basis: str
+    purpose: str = ""
+    sources: frozenset[str] = frozenset()  # agencies whose data of the category is open
 
 
-def reach_of(user: User) -> Reach:
-    """The agencies and services a user's viewing memberships give access to.
+def _kinds(user: User) -> dict[str, tuple[str, ...]]:
+    cached = getattr(user, "_pathways_kinds", None)
+    if cached is None:
+        cached = event_kinds_by_category()
+        if getattr(user, "pk", None) is not None:
+            user._pathways_kinds = cached  # type: ignore[union-attr]
+    return cached
 
-    Remembered on the user object, which lives for one request: a change of
-    membership takes effect on the next request.
+
+def _people_q(grants: Iterable[Grant], kinds: dict[str, tuple[str, ...]]) -> Q | None:
+    """SQL on Person: some grant's condition holds and its source holds data on them.
+
+    Grants that differ only in their source agency are asked as one (`agency IN …`).
     """
-    cached = getattr(user, "_pathways_reach", None)
-    if isinstance(cached, Reach):
-        return cached
-    reach = _reach_from_memberships(user)
-    if getattr(user, "pk", None) is not None:
-        user._pathways_reach = reach  # type: ignore[union-attr]
-    return reach
-
-
-def _reach_from_memberships(user: User) -> Reach:
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return Reach(False, frozenset(), frozenset())
-    everything = False
-    agencies: set[str] = set()
-    services: set[str] = set()
-    user_id: int = getattr(user, "pk", 0)
-    memberships = Membership.objects.filter(user_id=user_id).select_related("team", "role")
-    for membership in memberships:
-        if "view" not in membership.role.capabilities:
-            continue
-        team = membership.team
-        if team.partnership:
-            everything = True
-        if team.service_id:
-            services.add(team.service_id)
-        else:
-            agencies.add(team.agency_id)
-    return Reach(everything, frozenset(agencies), frozenset(services))
-
-
-def _people_condition(reach: Reach) -> Q:
-    if reach.everything:
-        return Q()
-    condition = Q(pk__in=[])
-    if reach.agencies:
-        condition |= Q(
-            Exists(AgencyRecord.objects.filter(person=OuterRef("pk"), agency_id__in=reach.agencies))
-        )
-    if reach.services:
-        condition |= Q(
-            Exists(Referral.objects.filter(person=OuterRef("pk"), service_id__in=reach.services))
-        )
+    merged: dict[tuple, set[str]] = defaultdict(set)
+    for grant in grants:
+        key = (grant.categories, grant.condition, grant.services, grant.referral_services)
+        merged[key].add(grant.source)
+    condition: Q | None = None
+    for (categories, rule, services, referral_services), sources in merged.items():
+        for source in sorted(sources):
+            grant = Grant(source, categories, rule, services, "", "", "", referral_services)
+            holds = grant.holds_data_q(kinds)
+            if holds is None:
+                continue
+            when = grant.condition_q()
+            part = holds if when is None else when & holds
+            condition = part if condition is None else condition | part
     return condition
 
 
 def visible_people(user: User) -> QuerySet[Person]:
-    """The people this user may see at all."""
-    reach = reach_of(user)
-    if reach.nothing:
+    """The people this user may see at all: some grant opens data held about them."""
+    condition = _people_q(grants_of(user), _kinds(user))
+    if condition is None:
         return Person.objects.none()
-    return Person.objects.filter(_people_condition(reach))
+    return Person.objects.filter(condition)
+
+
+def grants_holding(user: User, person: Person) -> tuple[Grant, ...]:
+    """The user's grants whose condition holds for this person now: one query.
+
+    Remembered on the person object (which lives for one request).
+    """
+    cached = getattr(person, "_pathways_holding", None)
+    if cached is not None and cached[0] == user.pk:
+        return cached[1]
+    grants = grants_of(user)
+    conditional = {f"g{i}": g.condition_q() for i, g in enumerate(grants)}
+    asked = {name: q for name, q in conditional.items() if q is not None}
+    answers: dict[str, bool] = {}
+    if asked:
+        row = (
+            Person.objects.filter(pk=person.pk)
+            .annotate(
+                **{
+                    name: ExpressionWrapper(q, output_field=BooleanField())
+                    for name, q in asked.items()
+                }
+            )
+            .values(*asked)
+            .first()
+        )
+        answers = row or {}
+    holding = tuple(
+        g for i, g in enumerate(grants) if conditional[f"g{i}"] is None or answers.get(f"g{i}")
+    )
+    person._pathways_holding = (user.pk, holding)  # type: ignore[attr-defined]
+    return holding
+
+
+def decide(user: User, person: Person, category: str, purpose: str | None = None) -> Decision:
+    """May `user` see `person`'s data of `category` (for `purpose`, if given)?
+
+    The basis names the first role rule or agreement that allows it; `sources` are all
+    the agencies whose data of that category is open to the user about this person.
+    """
+    allowing = [
+        g
+        for g in grants_holding(user, person)
+        if category in g.categories and (purpose is None or g.purpose == purpose)
+    ]
+    if not allowing:
+        return Decision(False, f"no role rule or agreement opens {category} data to this user")
+    first = allowing[0]
+    return Decision(True, first.basis, first.purpose, frozenset(g.source for g in allowing))
 
 
 def visible_records(user: User, person: Person) -> QuerySet[AgencyRecord]:
-    """The person's agency records this user may see."""
-    reach = reach_of(user)
-    records = AgencyRecord.objects.filter(person=person).select_related("agency", "area")
-    if reach.everything:
-        return records
-    if not reach.agencies:
-        # A service practitioner sees who the person is through the referral's record.
-        return records.filter(referrals__service_id__in=reach.services).distinct()
-    return records.filter(
-        Q(agency_id__in=reach.agencies) | Q(referrals__service_id__in=reach.services)
-    ).distinct()
+    """The person's agency records (identity) this user may see."""
+    sources = {g.source for g in grants_holding(user, person) if "identity" in g.categories}
+    return (
+        AgencyRecord.objects.filter(person=person, agency_id__in=sorted(sources))
+        .select_related("agency", "area")
+        .order_by("agency_id", "person_ref")
+    )
 
 
 def visible_events(user: User, person: Person) -> QuerySet[Event]:
     """The person's events this user may see, newest first."""
-    reach = reach_of(user)
-    events = Event.objects.filter(person=person)
-    if not reach.everything:
-        events = events.filter(agency_id__in=reach.agencies)
-    return events.select_related("agency", "area").order_by("-occurred_at", "-id")
+    kinds = _kinds(user)
+    opened: dict[str, set[str]] = defaultdict(set)
+    for grant in grants_holding(user, person):
+        for category in grant.categories:
+            opened[grant.source].update(kinds.get(category, ()))
+    condition = Q(pk__in=[])
+    for source, source_kinds in sorted(opened.items()):
+        if source_kinds:
+            condition |= Q(agency_id=source, kind__in=sorted(source_kinds))
+    return (
+        Event.objects.filter(condition, person=person)
+        .select_related("agency", "area")
+        .order_by("-occurred_at", "-id")
+    )
 
 
 def visible_referrals(user: User, person: Person) -> QuerySet[Referral]:
-    """The person's referrals this user may see."""
-    reach = reach_of(user)
-    referrals = Referral.objects.filter(person=person)
-    if not reach.everything:
-        referrals = referrals.filter(
-            Q(service_id__in=reach.services)
-            | Q(service__provider_id__in=reach.agencies)
-            | Q(record__agency_id__in=reach.agencies)
-        )
-    return referrals.select_related("service", "record").order_by("-referred_on", "-id")
+    """The person's referrals this user may see (held by the referring agency)."""
+    condition = Q(pk__in=[])
+    for grant in grants_holding(user, person):
+        if "referral" not in grant.categories:
+            continue
+        part = Q(record__agency_id=grant.source)
+        if grant.referral_services is not None:
+            part &= Q(service_id__in=sorted(grant.referral_services))
+        condition |= part
+    return (
+        Referral.objects.filter(condition, person=person)
+        .select_related("service", "record")
+        .order_by("-referred_on", "-id")
+    )
 
 
-def get_person_for(user: User, person_id: int, *, action: str, channel: str) -> Person:
-    """The person if this user may see them, else 404; either way the look is logged.
+def opened_categories(user: User, person: Person) -> tuple[set[str], list[Grant]]:
+    """The categories open to the user about this person, and the grants opening them."""
+    holding = list(grants_holding(user, person))
+    return {c for g in holding for c in g.categories}, holding
+
+
+def get_person_for(user: User, person_id: int, *, action: str, purpose: str = "") -> Person:
+    """The person if this user may see them, else 404; either way the look is audited.
 
     Refusal looks exactly like absence, so a user cannot learn that someone exists.
     """
     person = visible_people(user).filter(pk=person_id).first()
-    log_access(
-        user,
-        person_id,
-        action=action,
-        channel=channel,
-        outcome=AccessLog.Outcome.ALLOWED if person else AccessLog.Outcome.REFUSED,
-    )
     if person is None:
+        record_access(
+            user,
+            action=action,
+            allowed=False,
+            person_id=person_id,
+            basis=REFUSED_BASIS,
+            purpose=purpose,
+        )
         raise Http404(NOT_FOUND)
+    categories, holding = opened_categories(user, person)
+    record_access(
+        user,
+        action=action,
+        allowed=True,
+        person_id=person.pk,
+        categories=categories,
+        purpose=purpose or "; ".join(dict.fromkeys(g.purpose for g in holding)),
+        basis="; ".join(dict.fromkeys(g.basis for g in holding)),
+    )
     return person
 
 
-def log_access(
-    user: User,
-    person_id: int | None,
-    *,
-    action: str,
-    channel: str,
-    outcome: str,
-    detail: str = "",
-) -> AccessLog:
-    """Write one row of the access log."""
-    return AccessLog.objects.create(
-        user_id=user.pk if getattr(user, "is_authenticated", False) else None,
-        person_id=person_id,
-        action=action,
-        channel=channel,
-        outcome=outcome,
-        detail=detail[:500],
+def record_search(user: User, people: Iterable[Person], *, detail: str) -> None:
+    """Audit a search: who searched for what, and which people it showed them."""
+    record_access(
+        user,
+        action="search",
+        allowed=True,
+        person_ids=[p.pk for p in people],
+        categories={"identity"},
+        purpose="finding a person",
+        basis="the people shown are those the user's grants open",
+        detail=detail,
     )

@@ -16,10 +16,9 @@ from django.views.decorators.http import require_GET
 from pathways.events.models import EventKind, ImportRun
 from pathways.people.models import Person
 from pathways.people.search import search_people
-from pathways.sharing.models import AccessLog
 from pathways.sharing.policy import (
     get_person_for,
-    log_access,
+    record_search,
     visible_events,
     visible_records,
     visible_referrals,
@@ -77,12 +76,9 @@ def people_search(request: HttpRequest) -> HttpResponse:
         more = len(found) > RESULTS_SHOWN
         people = found[:RESULTS_SHOWN]
         # The query text is kept: the audit log must show what was looked for.
-        log_access(
+        record_search(
             request.user,
-            None,
-            action="search",
-            channel="web",
-            outcome=AccessLog.Outcome.ALLOWED,
+            people,
             detail=f"{len(people)}{'+' if more else ''} result(s) for: {query}",
         )
     context = {"form": form, "query": query, "people": people, "more": more, "shown": RESULTS_SHOWN}
@@ -103,7 +99,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     People the user may not see get the same 404 as people who do not exist.
     """
     user = request.user
-    found = get_person_for(user, person_id, action="view_person", channel="web")
+    found = get_person_for(user, person_id, action="view_person")
     events = visible_events(user, found)
     counts = dict(events.order_by().values_list("kind").annotate(n=Count("id")))
     filter_form = ChronologyFilterForm(request.GET, counts=counts)

@@ -1,7 +1,9 @@
 """Who may fetch whom through the API: the sharing door, and its audit trail.
 
-Visibility (see conftest.py): police sees everyone; cjsw sees Callum (justice social work
-record); adapt sees Kieran (referred to ADAPT); dpo sees no one. `missing` is an id no
+Visibility (see conftest.py and config/glasgow/agreements.toml): police sees everyone it
+holds a record of; cjsw sees Callum (its own record) and Kieran (referred: the
+police-social work protocol); adapt sees Kieran (referred to ADAPT, not yet consented);
+dpo sees no one. `missing` is an id no
 person has, which nobody can tell apart from a person they may not see.
 """
 
@@ -9,14 +11,14 @@ from __future__ import annotations
 
 import pytest
 
-from pathways.sharing.models import AccessLog
+from pathways.sharing.models import AccessEvent
 from pathways.sharing.policy import NOT_FOUND
 
 pytestmark = pytest.mark.django_db
 
 VISIBLE = {
     "police": {"kieran", "owen", "callum"},
-    "cjsw": {"callum"},
+    "cjsw": {"callum", "kieran"},
     "adapt": {"kieran"},
     "dpo": set(),
 }
@@ -40,8 +42,8 @@ def test_permission_matrix(call, world, endpoint, who, person, status) -> None:
     assert response.status_code == status
     if status == 404:
         assert response.json() == {"message": NOT_FOUND}
-    log = AccessLog.objects.get(person_id=person_id)
-    assert (log.user_id, log.action, log.channel, log.outcome) == (
+    log = AccessEvent.objects.get(person_id=person_id)
+    assert (log.user_id, log.action, log.channel, log.decision) == (
         world.users[who].pk,
         action,
         "api",
@@ -75,7 +77,8 @@ def test_a_refusal_answers_exactly_as_a_person_who_does_not_exist(call, world) -
         ("adapt", "Craig", []),
         ("cjsw", "Craig", ["callum"]),
         ("cjsw", "C300", ["callum"]),
-        ("cjsw", "Adair", []),
+        ("cjsw", "Adair", ["kieran"]),
+        ("cjsw", "Baird", []),
         ("dpo", "Adair", []),
         ("dpo", "Craig", []),
     ],
@@ -88,8 +91,8 @@ def test_search_finds_only_people_the_caller_may_see(call, world, who, query, ex
 
 def test_every_search_is_in_the_access_log(call, world) -> None:
     call("adapt", "/api/v1/people?q=Baird")
-    log = AccessLog.objects.get()
-    assert (log.user_id, log.person_id, log.action, log.channel, log.outcome) == (
+    log = AccessEvent.objects.get()
+    assert (log.user_id, log.person_id, log.action, log.channel, log.decision) == (
         world.users["adapt"].pk,
         None,
         "search",
@@ -111,12 +114,10 @@ def test_social_work_sees_its_own_record_not_the_polices(call, world) -> None:
     assert body["referrals"] == []
 
 
-def test_the_partnership_team_sees_every_record_and_referral(call, world) -> None:
+def test_the_partnership_team_sees_police_records_and_referrals(call, world) -> None:
     callum = call("police", f"/api/v1/people/{world.id_of('callum')}").json()
-    assert sorted((r["agency"], r["person_ref"]) for r in callum["records"]) == [
-        ("HSCP_CJSW", "C300"),
-        ("POLICE", "P300"),
-    ]
+    # Callum is on no caseload and referred nowhere: social work's record stays its own.
+    assert [(r["agency"], r["person_ref"]) for r in callum["records"]] == [("POLICE", "P300")]
     kieran = call("police", f"/api/v1/people/{world.id_of('kieran')}").json()
     # Newest referral first.
     assert [r["service"] for r in kieran["referrals"]] == ["SIDESTEP", "ADAPT"]
@@ -125,11 +126,13 @@ def test_the_partnership_team_sees_every_record_and_referral(call, world) -> Non
 @pytest.mark.parametrize(
     ("who", "person", "event_refs"),
     [
-        ("police", "callum", ["C-CJSW", "C-POLICE"]),
+        ("police", "callum", ["C-POLICE"]),
         ("cjsw", "callum", ["C-CJSW"]),
         ("police", "kieran", ["K2", "K1"]),
-        # Under the provisional rules a partner sees who the person is, not police events.
+        # Referred, not yet consented: a partner sees who and why, no offending yet.
         ("adapt", "kieran", []),
+        # Referred: the protocol shares police offending and custody with social work.
+        ("cjsw", "kieran", ["K2", "K1"]),
     ],
 )
 def test_events_are_only_those_the_caller_may_see(call, world, who, person, event_refs) -> None:

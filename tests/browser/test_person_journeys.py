@@ -24,7 +24,7 @@ from pathways.partners.config import apply_config, load_config
 from pathways.partners.models import Membership
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Referral
-from pathways.sharing.models import AccessLog
+from pathways.sharing.models import AccessEvent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -218,7 +218,7 @@ def test_police_analyst_searches_opens_a_person_and_reads_the_chronology(
     )
 
     assert script_errors == []
-    logged = AccessLog.objects.filter(user__username="police", action="view_person")
+    logged = AccessEvent.objects.filter(user__username="police", action="view_person")
     assert set(logged.values_list("person_id", "outcome")) == {(people["referred"].pk, "allowed")}
 
 
@@ -271,11 +271,11 @@ def test_partner_practitioner_cannot_find_open_or_fetch_a_person_not_referred(
     assert allowed.status == 200
 
     # Every attempt is in the access log as refused.
-    refused = AccessLog.objects.filter(user=adapt, person_id=hidden.pk, outcome="refused")
+    refused = AccessEvent.objects.filter(user=adapt, person_id=hidden.pk, decision="refused")
     assert set(refused.values_list("channel", flat=True)) == {"web", "api"}
     assert refused.filter(channel="web", action="view_person").count() == 1
     searches = list(
-        AccessLog.objects.filter(user=adapt, action="search").values_list("detail", flat=True)
+        AccessEvent.objects.filter(user=adapt, action="search").values_list("detail", flat=True)
     )
     assert "0 result(s) for: Hidden" in searches
     assert "0 result(s) for: 30/07/2005" in searches

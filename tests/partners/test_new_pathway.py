@@ -1,5 +1,6 @@
 """A new partner pathway is a configuration change only (issue 2 §3): a new agency, its
-service and its team are added to the TOML files, `pathways init --config` loads them,
+service, its team and the agreement that shares referrals with it are added to the TOML
+files, `pathways init --config` loads them,
 and referrals to the new service are imported and seen, with no code changed."""
 
 from __future__ import annotations
@@ -38,6 +39,19 @@ min_age = 16
 max_age = 21
 areas = ["NE", "NW"]
 """
+NEW_AGREEMENT = """
+[agreements.POLICE_STREETWISE_REFERRAL]
+title = "Referral details for Streetwise mentoring"
+owner = "Police Scotland Greater Glasgow Division"
+from = "POLICE"
+to_service = "STREETWISE_MENTOR"
+categories = ["identity", "referral"]
+purpose = "to contact the person about the referral"
+legal_basis = "UK GDPR Art 6(1)(e)"
+condition = "active_referral"
+valid_from = 2024-01-01
+review_on = 2030-01-01
+"""
 NEW_TEAM = """
 [teams.STREETWISE_NE]
 name = "Streetwise mentors, North East"
@@ -52,7 +66,13 @@ def with_streetwise(tmp_path: Path) -> Path:
     """config/glasgow/ plus the Streetwise pathway, loaded with `pathways init --config`."""
     config = tmp_path / "config"
     shutil.copytree(settings.PATHWAYS_CONFIG_DIR, config)
-    for name, text in (("agencies", NEW_AGENCY), ("services", NEW_SERVICE), ("teams", NEW_TEAM)):
+    additions = (
+        ("agencies", NEW_AGENCY),
+        ("services", NEW_SERVICE),
+        ("teams", NEW_TEAM),
+        ("agreements", NEW_AGREEMENT),
+    )
+    for name, text in additions:
         with (config / f"{name}.toml").open("a", encoding="utf-8") as handle:
             handle.write(text)
     call_command("init", config=config, stdout=io.StringIO())

@@ -7,7 +7,7 @@ import re
 
 from django.test import Client
 
-from pathways.sharing.models import AccessLog
+from pathways.sharing.models import AccessEvent
 
 from .world import World, make_person
 
@@ -39,10 +39,12 @@ def test_search_by_agency_reference(client: Client, world: World) -> None:
     assert names_in(html) == ["Morgan Hidden"]
 
 
-def test_partnership_team_sees_people_of_every_agency(client: Client, world: World) -> None:
+def test_partnership_team_does_not_find_a_person_known_only_to_social_work(
+    client: Client, world: World
+) -> None:
     client.force_login(world.police)
     html = client.get("/people/", {"q": "Social"}).content.decode()
-    assert names_in(html) == ["Robin Social"]
+    assert names_in(html) == []
 
 
 def test_partner_worker_finds_the_referred_person_only(client: Client, world: World) -> None:
@@ -59,7 +61,11 @@ def test_partner_worker_finds_the_referred_person_only(client: Client, world: Wo
 def test_social_worker_sees_own_agency_people_only(client: Client, world: World) -> None:
     client.force_login(world.socialworker)
     assert names_in(client.get("/people/", {"q": "Social"}).content.decode()) == ["Robin Social"]
-    assert names_in(client.get("/people/", {"q": "Referred"}).content.decode()) == []
+    assert names_in(client.get("/people/", {"q": "Hidden"}).content.decode()) == []
+    # Referred to a partner: the police-social work protocol opens him to social work.
+    assert names_in(client.get("/people/", {"q": "Referred"}).content.decode()) == [
+        "Jamie Referred"
+    ]
 
 
 def test_each_search_is_logged_with_its_query_and_count(client: Client, world: World) -> None:
@@ -67,8 +73,8 @@ def test_each_search_is_logged_with_its_query_and_count(client: Client, world: W
     client.get("/people/", {"q": "Referred"})
     client.get("/people/", {"q": "Hidden"})
     rows = list(
-        AccessLog.objects.order_by("id").values_list(
-            "user__username", "person_id", "action", "channel", "outcome", "detail"
+        AccessEvent.objects.order_by("id").values_list(
+            "user__username", "person_id", "action", "channel", "decision", "detail"
         )
     )
     assert rows == [
@@ -83,7 +89,7 @@ def test_an_empty_search_shows_the_form_and_logs_nothing(client: Client, world: 
     assert response.status_code == 200
     html = response.content.decode()
     assert '<label class="ds_label" for="search-q">' in html
-    assert AccessLog.objects.count() == 0
+    assert AccessEvent.objects.count() == 0
 
 
 def test_without_javascript_the_whole_page_comes_back(client: Client, world: World) -> None:
@@ -121,7 +127,7 @@ def test_many_matches_are_capped_and_said_so(client: Client, world: World) -> No
     html = client.get("/people/", {"q": "Many"}).content.decode()
     assert len(names_in(html)) == 25
     assert "More than 25" in html
-    assert AccessLog.objects.get().detail == "25+ result(s) for: Many"
+    assert AccessEvent.objects.get().detail == "25+ result(s) for: Many"
 
 
 def test_roles_without_view_cannot_search(client: Client, world: World) -> None:
@@ -130,4 +136,4 @@ def test_roles_without_view_cannot_search(client: Client, world: World) -> None:
         response = client.get("/people/", {"q": "Referred"})
         assert response.status_code == 403
         assert "You cannot open this page" in response.content.decode()
-    assert AccessLog.objects.count() == 0
+    assert AccessEvent.objects.count() == 0

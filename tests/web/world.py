@@ -100,7 +100,7 @@ def add_event(
 def refer(
     person: Person, agency: str, service: str, on: dt.date, state: str = "engaged"
 ) -> Referral:
-    record = AgencyRecord.objects.get(person=person, agency_id=agency)
+    record = AgencyRecord.objects.filter(person=person, agency_id=agency).earliest("pk")
     return Referral.objects.create(
         person=person,
         record=record,

@@ -1,0 +1,216 @@
+"""The rules of who may see what, as grants.
+
+A grant opens one agency's data of some categories to a user, about the people for whom
+its condition holds. A user's grants come from two places, both configuration:
+- role rules: each team membership whose role has the `view` capability opens the
+  team's own agency's data, in the categories the role may see (`roles.toml`);
+- agreements (`agreements.toml`) whose recipient is the user's team, its service or its
+  agency, valid on the day, in the categories both the agreement shares and the role
+  may see, while the agreement's condition holds for the person.
+
+Conditions are SQL (`Exists` over referrals) so that lists of people are filtered by the
+database; the same expressions decide for one person (`policy.grants_holding`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from pathways.events.models import Event
+from pathways.partners.models import Membership, Service, Team
+from pathways.people.models import AgencyRecord
+from pathways.referrals.models import Referral, ReferralState
+from pathways.sharing.models import Agreement, Condition, DataCategory
+
+User = AbstractBaseUser | AnonymousUser
+
+# A referral is active from the moment it reaches the partner until it ends.
+ACTIVE_STATES = (
+    ReferralState.SENT,
+    ReferralState.ACCEPTED,
+    ReferralState.CONSENTED,
+    ReferralState.ENGAGED,
+)
+# Consent given and not withdrawn: withdrawal moves the referral to `opted_out`.
+CONSENTED_STATES = (ReferralState.CONSENTED, ReferralState.ENGAGED)
+ENGAGED_STATES = (ReferralState.ENGAGED,)
+STATES_FOR = {
+    Condition.ACTIVE_REFERRAL: ACTIVE_STATES,
+    Condition.CONSENTED_REFERRAL: CONSENTED_STATES,
+    Condition.STATUTORY_CASE: ENGAGED_STATES,
+    Condition.OPEN_ENGAGEMENT: ENGAGED_STATES,
+}
+# Case records whose category the software fixes (categories.toml says so too).
+REFERRAL_CATEGORIES = frozenset({"referral"})
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One agency's data, in some categories, open to a user while a condition holds."""
+
+    source: str  # the agency whose data is opened
+    categories: frozenset[str]
+    condition: str  # a Condition value
+    # The services the condition looks at; None: any service.
+    services: frozenset[str] | None
+    basis: str  # what a person reads in the audit: the role rule or the agreement
+    purpose: str
+    agreement: str = ""  # the agreement's code; empty for a role rule
+    # Referrals shown under this grant are limited to these services (None: all the
+    # source's referrals): a partner sees its own referral, not the person's others.
+    referral_services: frozenset[str] | None = None
+
+    def condition_q(self) -> Q | None:
+        """The condition as SQL on Person (None when it always holds)."""
+        if self.condition == Condition.ALWAYS:
+            return None
+        referrals = Referral.objects.filter(
+            person=OuterRef("pk"), state__in=STATES_FOR[Condition(self.condition)]
+        )
+        if self.services is not None:
+            referrals = referrals.filter(service_id__in=self.services)
+        if self.condition == Condition.STATUTORY_CASE:
+            referrals = referrals.filter(service__kind=Service.Kind.STATUTORY)
+        return Q(Exists(referrals))
+
+    def holds_data_q(self, kinds_of: dict[str, tuple[str, ...]]) -> Q | None:
+        """SQL on Person: the source agency holds data of these categories about them.
+
+        Identity is the agency's record of the person; every event and referral an
+        agency holds hangs on such a record, so a record is enough when identity is
+        shared. Otherwise the person must have an event of a shared kind, or a referral.
+        """
+        if "identity" in self.categories:
+            return Q(
+                Exists(AgencyRecord.objects.filter(person=OuterRef("pk"), agency_id=self.source))
+            )
+        condition: Q | None = None
+        kinds = [
+            kind for category in sorted(self.categories) for kind in kinds_of.get(category, ())
+        ]
+        if kinds:
+            condition = Q(
+                Exists(
+                    Event.objects.filter(
+                        person=OuterRef("pk"), agency_id=self.source, kind__in=kinds
+                    )
+                )
+            )
+        if self.categories & REFERRAL_CATEGORIES:
+            referrals = Referral.objects.filter(
+                person=OuterRef("pk"), record__agency_id=self.source
+            )
+            if self.referral_services is not None:
+                referrals = referrals.filter(service_id__in=self.referral_services)
+            held = Q(Exists(referrals))
+            condition = held if condition is None else condition | held
+        return condition
+
+
+def event_kinds_by_category() -> dict[str, tuple[str, ...]]:
+    """Each category's event kinds (categories.toml)."""
+    return {
+        code: tuple(kinds)
+        for code, kinds in DataCategory.objects.values_list("code", "event_kinds")
+    }
+
+
+def _recipient_services(
+    agreement: Agreement, team: Team, provided: dict[str, frozenset[str]]
+) -> frozenset[str]:
+    """The services an agreement's condition looks at by default: the recipient's."""
+    if agreement.to_service_id:
+        return frozenset({agreement.to_service_id})
+    if agreement.to_team_id and team.service_id:
+        return frozenset({team.service_id})
+    return provided.get(agreement.to_agency_id or team.agency_id, frozenset())
+
+
+def _receives(agreement: Agreement, team: Team) -> bool:
+    return (
+        agreement.to_agency_id == team.agency_id
+        or (agreement.to_service_id is not None and agreement.to_service_id == team.service_id)
+        or agreement.to_team_id == team.code
+    )
+
+
+def grants_of(user: User, on: dt.date | None = None) -> tuple[Grant, ...]:
+    """Every grant the user's memberships and the agreements valid `on` (default today)
+    give. Remembered on the user object, which lives for one request, so a change of
+    membership or agreement takes effect on the next request."""
+    day = on or timezone.localdate()
+    cached = getattr(user, "_pathways_grants", None)
+    if cached is not None and cached[0] == day:
+        return cached[1]
+    grants = _grants_from_configuration(user, day)
+    if getattr(user, "pk", None) is not None:
+        user._pathways_grants = (day, grants)  # type: ignore[union-attr]
+    return grants
+
+
+def _grants_from_configuration(user: User, day: dt.date) -> tuple[Grant, ...]:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return ()
+    memberships = [
+        m
+        for m in Membership.objects.filter(user_id=int(user.pk or 0)).select_related("team", "role")
+        if "view" in (m.role.capabilities or []) and m.role.categories
+    ]
+    if not memberships:
+        return ()
+    agreements = list(
+        Agreement.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day
+        )
+    )
+    provided: dict[str, set[str]] = defaultdict(set)
+    for code, provider in Service.objects.values_list("code", "provider_id"):
+        provided[provider].add(code)
+    services_of = {agency: frozenset(codes) for agency, codes in provided.items()}
+    grants: list[Grant] = []
+    for membership in memberships:
+        team, role = membership.team, membership.role
+        allowed = frozenset(role.categories)
+        grants.append(
+            Grant(
+                source=team.agency_id,
+                categories=allowed,
+                condition=Condition.ALWAYS,
+                services=None,
+                basis=f"role rule: {role.code} in {team.code} sees its own agency's data",
+                purpose="the agency's own work",
+            )
+        )
+        for agreement in agreements:
+            shared = allowed & frozenset(agreement.categories)
+            if not shared or not _receives(agreement, team):
+                continue
+            about = agreement.about_services
+            services = (
+                None
+                if about == ["*"]
+                else frozenset(about)
+                if about
+                else _recipient_services(agreement, team, services_of)
+            )
+            grants.append(
+                Grant(
+                    source=agreement.from_agency_id,
+                    categories=shared,
+                    condition=agreement.condition,
+                    services=services,
+                    basis=f"agreement {agreement.code} ({agreement.condition})",
+                    purpose=agreement.purpose,
+                    agreement=agreement.code,
+                    referral_services=(
+                        frozenset({agreement.to_service_id}) if agreement.to_service_id else None
+                    ),
+                )
+            )
+    return tuple(grants)
