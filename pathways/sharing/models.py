@@ -114,6 +114,8 @@ class Consent(models.Model):
     class Method(models.TextChoices):
         SIGNED_FORM = "signed_form", "signed form"
         VERBAL = "verbal", "verbal, with a witness"
+        # Consent an earlier system recorded (referrals.csv consent_on), known by date only.
+        MIGRATED = "migrated", "recorded in the earlier system"
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="consents")
     service = models.ForeignKey("partners.Service", on_delete=models.PROTECT)

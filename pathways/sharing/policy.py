@@ -28,6 +28,7 @@ __all__ = [
     "User",
     "decide",
     "get_person_for",
+    "get_referral_for",
     "grants_holding",
     "visible_events",
     "visible_people",
@@ -120,8 +121,16 @@ def grants_holding(user: User, person: Person) -> tuple[Grant, ...]:
     return holding
 
 
-def decide(user: User, person: Person, category: str, purpose: str | None = None) -> Decision:
-    """May `user` see `person`'s data of `category` (for `purpose`, if given)?
+def decide(
+    user: User,
+    person: Person,
+    category: str,
+    purpose: str | None = None,
+    *,
+    source: str | None = None,
+) -> Decision:
+    """May `user` see `person`'s data of `category` (for `purpose`, if given; of the
+    agency `source`, if given)?
 
     The basis names the first role rule or agreement that allows it; `sources` are all
     the agencies whose data of that category is open to the user about this person.
@@ -129,7 +138,9 @@ def decide(user: User, person: Person, category: str, purpose: str | None = None
     allowing = [
         g
         for g in grants_holding(user, person)
-        if category in g.categories and (purpose is None or g.purpose == purpose)
+        if category in g.categories
+        and (purpose is None or g.purpose == purpose)
+        and (source is None or g.source == source)
     ]
     if not allowing:
         return Decision(False, f"no role rule or agreement opens {category} data to this user")
@@ -215,6 +226,36 @@ def get_person_for(user: User, person_id: int, *, action: str, purpose: str = ""
         basis="; ".join(dict.fromkeys(g.basis for g in holding)),
     )
     return person
+
+
+def get_referral_for(user: User, referral_id: int, *, action: str) -> Referral:
+    """A referral the user may see, else 404; either way the look is audited."""
+    referral = Referral.objects.filter(pk=referral_id).select_related("person", "service").first()
+    if (
+        referral is None
+        or not visible_referrals(user, referral.person).filter(pk=referral_id).exists()
+    ):
+        record_access(
+            user,
+            action=action,
+            allowed=False,
+            person_id=referral.person_id if referral else None,
+            basis=REFUSED_BASIS,
+            detail=f"referral {referral_id}",
+        )
+        raise Http404("No referral with that id, or you may not see it.")
+    decision = decide(user, referral.person, "referral")
+    record_access(
+        user,
+        action=action,
+        allowed=True,
+        person_id=referral.person_id,
+        categories={"referral"},
+        purpose=decision.purpose,
+        basis=decision.basis,
+        detail=f"referral {referral_id}",
+    )
+    return referral
 
 
 def record_search(user: User, people: Iterable[Person], *, detail: str) -> None:

@@ -1,12 +1,16 @@
-"""Files the pages offer for download: the rejected rows of an import run as CSV."""
+"""Files the pages offer for download: the rejected rows of an import run, and a person's
+chronology, as CSV safe to open in a spreadsheet."""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
 
+from django.db.models import QuerySet
+
 from pathways.events.imports.quarantine import LEADING, quarantine_columns, quarantine_rows
-from pathways.events.models import ImportRun
+from pathways.events.models import Event, ImportRun
+from pathways.events.spreadsheet import neutralise
 
 
 class _Line:
@@ -23,3 +27,34 @@ def rejected_rows_csv(run: ImportRun) -> Iterator[str]:
     yield writer.writerow([*LEADING, *columns])
     for row in quarantine_rows(run, columns):
         yield writer.writerow(row)
+
+
+CHRONOLOGY_COLUMNS = (
+    "agency", "event_ref", "kind", "occurred_at", "crime_group", "category", "area", "flags",
+    "disposal", "offence_date",
+)  # fmt: skip
+
+
+def chronology_csv(events: QuerySet[Event]) -> Iterator[str]:
+    """The events (already filtered by the sharing policy) as CSV lines, newest first;
+    text that a spreadsheet would run as a formula is neutralised."""
+    writer = csv.writer(_Line())
+    yield writer.writerow(CHRONOLOGY_COLUMNS)
+    for event in events.iterator(chunk_size=2_000):
+        yield writer.writerow(
+            [
+                neutralise(value)
+                for value in (
+                    event.agency_id,
+                    event.event_ref,
+                    event.kind,
+                    event.occurred_at.isoformat(),
+                    event.crime_group,
+                    event.category,
+                    event.area_id or "",
+                    event.flags,
+                    event.disposal,
+                    event.offence_date.isoformat() if event.offence_date else "",
+                )
+            ]
+        )

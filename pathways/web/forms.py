@@ -1,10 +1,12 @@
-"""Forms of the pages: searching for people and filtering a chronology."""
+"""Forms of the pages: searching for people, filtering a chronology, recording consent."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from pathways.events.models import EventKind
@@ -40,3 +42,68 @@ class ChronologyFilterForm(forms.Form):
         if self.is_valid():
             return str(self.cleaned_data["kind"])
         return ""
+
+
+def _not_in_future(day: dt.date) -> dt.date:
+    if day > timezone.localdate():
+        raise forms.ValidationError("The date cannot be in the future.")
+    return day
+
+
+class ConsentForm(forms.Form):
+    answer = forms.ChoiceField(
+        label="The person's answer",
+        choices=[("given", "Consent given"), ("refused", "Consent refused")],
+        widget=forms.RadioSelect,
+    )
+    on = forms.DateField(
+        label="Date of the answer",
+        help_text="For example 23/11/2026.",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"class": "ds_input ds_input--fixed-10"}),
+    )
+    method = forms.ChoiceField(
+        label="How the person answered",
+        choices=[("verbal", "Verbally, with a witness"), ("signed_form", "On a signed form")],
+        widget=forms.RadioSelect,
+    )
+    witness = forms.CharField(
+        label="Witness (for a verbal answer)",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "ds_input ds_input--fixed-20"}),
+    )
+    scan = forms.FileField(
+        label="Scan of the signed form",
+        required=False,
+        help_text="A PDF or image of the form the person signed.",
+    )
+
+    def clean_on(self) -> dt.date:
+        return _not_in_future(self.cleaned_data["on"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("method") == "verbal" and not data.get("witness", "").strip():
+            self.add_error("witness", "Give the name of the witness to a verbal answer.")
+        if data.get("method") == "signed_form" and not data.get("scan"):
+            self.add_error("scan", "Attach the scan of the signed form.")
+        return data
+
+
+class WithdrawalForm(forms.Form):
+    on = forms.DateField(
+        label="Date consent was withdrawn",
+        help_text="For example 23/11/2026.",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"class": "ds_input ds_input--fixed-10"}),
+    )
+    reason = forms.CharField(
+        label="Why the person withdrew",
+        help_text="In the person's own words if possible.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"class": "ds_input", "rows": 3}),
+    )
+
+    def clean_on(self) -> dt.date:
+        return _not_in_future(self.cleaned_data["on"])

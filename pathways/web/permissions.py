@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase
@@ -60,3 +61,11 @@ def capability_required(capability: str) -> Callable[[View], View]:
         return login_required(guarded)
 
     return decorator
+
+
+def signed_in(request: HttpRequest) -> AuthUser:
+    """The signed-in user of a view guarded by sign-in (never anonymous there)."""
+    user = request.user
+    if not isinstance(user, AuthUser):
+        raise PermissionDenied("Sign in first.")
+    return user

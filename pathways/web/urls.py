@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path
 
-from pathways.web import views
+from pathways.web import consent_views, views
 
 urlpatterns: list[URLPattern] = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -13,6 +13,17 @@ urlpatterns: list[URLPattern] = [
     path("", views.home, name="home"),
     path("people/", views.people_search, name="people-search"),
     path("people/<int:person_id>/", views.person, name="person"),
+    path("people/<int:person_id>/events.csv", views.person_events_csv, name="person-events-csv"),
+    path(
+        "referrals/<int:referral_id>/consent/",
+        consent_views.consent_record,
+        name="consent-record",
+    ),
+    path(
+        "referrals/<int:referral_id>/consent/withdraw/",
+        consent_views.consent_withdraw,
+        name="consent-withdraw",
+    ),
     path("imports/", views.import_runs, name="import-runs"),
     path("imports/<int:run_id>/", views.import_run, name="import-run"),
     path(

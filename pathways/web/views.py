@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from pathways.events.models import EventKind, ImportRun
 from pathways.people.models import Person
 from pathways.people.search import search_people
+from pathways.sharing.consent import services_acted_for
 from pathways.sharing.policy import (
     get_person_for,
     record_search,
@@ -23,9 +24,14 @@ from pathways.sharing.policy import (
     visible_records,
     visible_referrals,
 )
-from pathways.web.downloads import rejected_rows_csv
+from pathways.web.downloads import chronology_csv, rejected_rows_csv
 from pathways.web.forms import ChronologyFilterForm, PersonSearchForm
-from pathways.web.permissions import capability_required, has_capability, memberships_of
+from pathways.web.permissions import (
+    capability_required,
+    has_capability,
+    memberships_of,
+    signed_in,
+)
 
 RESULTS_SHOWN = 25
 EVENTS_PER_PAGE = 50
@@ -114,6 +120,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": found,
             "records": list(visible_records(user, found)),
             "referrals": list(visible_referrals(user, found)),
+            "acts_for": services_acted_for(signed_in(request)),
             "events": page,
             "page_numbers": page_numbers,
             "kind": kind,
@@ -153,4 +160,15 @@ def import_run_rejected_csv(request: HttpRequest, run_id: int) -> StreamingHttpR
     run = get_object_or_404(ImportRun, pk=run_id)
     response = StreamingHttpResponse(rejected_rows_csv(run), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-run-{run.pk}-rejected.csv"'
+    return response
+
+
+@require_GET
+@login_required
+def person_events_csv(request: HttpRequest, person_id: int) -> StreamingHttpResponse:
+    """The chronology the user may see, as a CSV download (audited as an export)."""
+    found = get_person_for(request.user, person_id, action="export_events")
+    events = visible_events(request.user, found)
+    response = StreamingHttpResponse(chronology_csv(events), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="person-{found.pk}-events.csv"'
     return response

@@ -4,6 +4,8 @@
    results, no page load), opens them and reads the chronology.
 2. A partner practitioner (Includem ADAPT) cannot find a person not referred to ADAPT,
    gets 404 opening their address and 404 JSON from the API; each attempt is logged.
+3. A partner mentor sees the offending history of a young person who has consented; the
+   young person withdraws, the mentor records it, and on reload cannot open the person.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ CHRONOLOGY = [
     (240, "custody", "", "Held for court", "", "POLICE"),
     (300, "offence", "violence", "Robbery", "weapon;cce", "POLICE"),
 ]
+
+POLICE_SEES = [row for row in CHRONOLOGY if row[1] not in ("overdose", "concern")]
 
 
 def make_user(username: str, team: str, role: str, name: str) -> AbstractBaseUser:
@@ -188,8 +192,10 @@ def test_police_analyst_searches_opens_a_person_and_reads_the_chronology(
     results.get_by_role("link", name="Kieran Referred").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kieran Referred")
     chronology = page.locator("table.pw_chronology tbody tr")
-    expect(chronology).to_have_count(len(CHRONOLOGY))
-    expect(page.locator("#event-count")).to_contain_text("12 events you may see, newest first")
+    # Not the overdose (health: not the police analyst's role) nor social work's concern
+    # (risk: not in the protocol).
+    expect(chronology).to_have_count(len(POLICE_SEES))
+    expect(page.locator("#event-count")).to_contain_text("10 events you may see, newest first")
     first = chronology.first
     expect(first).to_contain_text("1 Jun 2024, 21:15")
     expect(first).to_contain_text("Custody")
@@ -211,7 +217,7 @@ def test_police_analyst_searches_opens_a_person_and_reads_the_chronology(
     # Filter the chronology by kind, with the keyboard.
     page.get_by_label("Show").select_option("offence")
     page.get_by_role("button", name="Show events").press("Enter")
-    expect(page.locator("#event-count")).to_contain_text("6 offence events of 12")
+    expect(page.locator("#event-count")).to_contain_text("6 offence events of 10")
     expect(chronology).to_have_count(6)
     expect(page).to_have_url(
         f"{live_server.url}/people/{people['referred'].pk}/?kind=offence#chronology"
@@ -219,7 +225,7 @@ def test_police_analyst_searches_opens_a_person_and_reads_the_chronology(
 
     assert script_errors == []
     logged = AccessEvent.objects.filter(user__username="police", action="view_person")
-    assert set(logged.values_list("person_id", "outcome")) == {(people["referred"].pk, "allowed")}
+    assert set(logged.values_list("person_id", "decision")) == {(people["referred"].pk, "allowed")}
 
 
 def test_partner_practitioner_cannot_find_open_or_fetch_a_person_not_referred(
@@ -279,3 +285,41 @@ def test_partner_practitioner_cannot_find_open_or_fetch_a_person_not_referred(
     )
     assert "0 result(s) for: Hidden" in searches
     assert "0 result(s) for: 30/07/2005" in searches
+
+
+def test_partner_mentor_loses_the_person_when_the_young_person_withdraws_consent(
+    page: Page, live_server, people: dict[str, Person], screenshot
+) -> None:
+    make_user("adapt", "INCLUDEM_ADAPT", "partner_worker", "Alex Adapt")
+    referred = people["referred"]
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server.url, "adapt")
+
+    # Engaged with consent: police share the offending history with ADAPT.
+    page.goto(f"{live_server.url}/people/{referred.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kieran Referred")
+    chronology = page.locator("table.pw_chronology tbody tr")
+    expect(chronology.filter(has_text="Serious assault")).to_have_count(1)
+    expect(chronology.filter(has_text="Arrested on warrant")).to_have_count(0)  # custody
+    screenshot(page, "person-partner-consented")
+
+    # The young person withdraws; the mentor records it.
+    page.get_by_role("link", name="Record withdrawal of consent to ADAPT").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kieran Referred withdraws consent")
+    page.get_by_role("button", name="Record the withdrawal").click()
+    expect(page.get_by_role("alert")).to_contain_text("Why the person withdrew")
+    page.get_by_label("Why the person withdrew").fill("Says he does not want to go any more")
+    screenshot(page, "consent-withdraw-form")
+    page.get_by_role("button", name="Record the withdrawal").click()
+    expect(page.get_by_role("status")).to_contain_text("Consent is withdrawn")
+    screenshot(page, "consent-withdrawn-home")
+
+    # On reload the person is gone: the same 404 as for someone who does not exist.
+    response = page.goto(f"{live_server.url}/people/{referred.pk}/")
+    assert response is not None and response.status == 404
+    expect(page.locator("body")).not_to_contain_text("Kieran")
+    referral = Referral.objects.get(person=referred)
+    assert (referral.state, referral.end_reason) == ("opted_out", "opted_out")
+    assert AccessEvent.objects.filter(
+        username="adapt", person_id=referred.pk, action="view_person", decision="refused"
+    ).exists()

@@ -100,7 +100,9 @@ def add_event(
 def refer(
     person: Person, agency: str, service: str, on: dt.date, state: str = "engaged"
 ) -> Referral:
+    """A referral accepted on `on`; consented and started the same day when `state` says so."""
     record = AgencyRecord.objects.filter(person=person, agency_id=agency).earliest("pk")
+    consented = state in ("consented", "engaged") and service != "STARS"
     return Referral.objects.create(
         person=person,
         record=record,
@@ -108,6 +110,8 @@ def refer(
         referred_on=on,
         decision="accepted",
         decided_on=on,
+        consent_on=on if consented else None,
+        started_on=on if state == "engaged" else None,
         state=state,
     )
 

@@ -1,0 +1,103 @@
+"""The referral state machine: which step may follow which, in one table, and the one
+function that takes a step — recording who, when and why, and refusing a stale writer.
+
+(DESIGN.md "Referral states".) Issue 4 builds the pathway's pages on this.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import F
+
+from pathways.referrals.models import Referral, ReferralState, Transition
+
+S = ReferralState
+ALLOWED: dict[str, frozenset[str]] = {
+    S.PROPOSED: frozenset({S.APPROVED, S.SENT, S.WITHDRAWN}),
+    S.APPROVED: frozenset({S.SENT, S.WITHDRAWN}),
+    S.SENT: frozenset({S.ACCEPTED, S.DECLINED, S.WITHDRAWN}),
+    S.ACCEPTED: frozenset({S.CONSENTED, S.CONSENT_REFUSED, S.ENGAGED, S.WITHDRAWN}),
+    S.CONSENTED: frozenset({S.ENGAGED, S.OPTED_OUT, S.WITHDRAWN}),
+    S.ENGAGED: frozenset({S.COMPLETED, S.OPTED_OUT, S.DISENGAGED, S.CLOSED}),
+}
+ENDINGS = frozenset({S.COMPLETED, S.OPTED_OUT, S.DISENGAGED, S.CLOSED})
+CLOSING_REASONS = ("moved_away", "custody", "other")
+
+
+class TransitionRefused(Exception):
+    """A step the state machine does not allow from the referral's state."""
+
+
+class StaleReferral(Exception):
+    """Someone else changed the referral first; reload and decide again."""
+
+
+def check_step(referral: Referral, to_state: str) -> None:
+    """Raise TransitionRefused, with a reason a person can act on, unless allowed."""
+    allowed = ALLOWED.get(referral.state, frozenset())
+    if to_state not in allowed:
+        raise TransitionRefused(
+            f"a referral that is {referral.state.replace('_', ' ')} cannot become "
+            f"{to_state.replace('_', ' ')}"
+        )
+    if referral.state == S.ACCEPTED and to_state == S.ENGAGED and referral.service.requires_consent:
+        raise TransitionRefused(
+            f"{referral.service.name} is voluntary: record the person's consent before "
+            "engagement starts"
+        )
+
+
+def move(
+    referral: Referral,
+    to_state: str,
+    *,
+    on: dt.date,
+    by: User | None,
+    reason: str = "",
+    closing_reason: str = "",
+) -> Transition:
+    """Take one step; the referral object is updated in place.
+
+    Refused when the table does not allow it, or when the referral changed since it was
+    read (its `version` is no longer the stored one): two users acting at once cannot
+    both win.
+    """
+    check_step(referral, to_state)
+    changes: dict[str, object] = {"state": to_state}
+    if to_state in (S.ACCEPTED, S.DECLINED) or (to_state == S.WITHDRAWN and not referral.decision):
+        changes.update(decision=to_state, decided_on=on)
+    if to_state == S.CONSENTED:
+        changes["consent_on"] = on
+    if to_state == S.ENGAGED:
+        changes["started_on"] = on
+    if to_state in ENDINGS:
+        end_reason = closing_reason if to_state == S.CLOSED else to_state
+        changes.update(ended_on=on, end_reason=end_reason)
+        if to_state == S.CLOSED:
+            if closing_reason not in CLOSING_REASONS:
+                raise TransitionRefused(f"closing needs a reason: {', '.join(CLOSING_REASONS)}")
+            changes["closing_reason"] = closing_reason
+    with transaction.atomic():
+        updated = Referral.objects.filter(pk=referral.pk, version=referral.version).update(
+            **changes, version=F("version") + 1
+        )
+        if not updated:
+            raise StaleReferral(
+                "someone else changed this referral while you were looking at it; "
+                "reload the page to see what they did"
+            )
+        step = Transition.objects.create(
+            referral=referral,
+            from_state=referral.state,
+            to_state=to_state,
+            on=on,
+            by=by,
+            reason=reason[:500],
+        )
+    for name, value in changes.items():
+        setattr(referral, name, value)
+    referral.version += 1
+    return step

@@ -1,0 +1,98 @@
+"""Pages for recording a person's consent to a service, and its withdrawal. Thin: the
+rules are in `pathways.sharing.consent`; the referral comes through the sharing door."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from pathways.sharing.consent import (
+    ConsentError,
+    current_consent,
+    may_record_consent,
+    record_consent,
+    withdraw_consent,
+)
+from pathways.sharing.policy import get_referral_for, visible_people
+from pathways.web.forms import ConsentForm, WithdrawalForm
+from pathways.web.permissions import capability_required, signed_in
+
+
+def _person_url(referral_person_id: int) -> str:
+    return reverse("person", args=[referral_person_id]) + "#referrals"
+
+
+@capability_required("view")
+def consent_record(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """Record the person's answer to an accepted referral."""
+    user = signed_in(request)
+    referral = get_referral_for(user, referral_id, action="record_consent")
+    if not may_record_consent(user, referral):
+        messages.error(request, "Only the team delivering the service can record consent.")
+        return redirect(_person_url(referral.person_id))
+    form = ConsentForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"on": timezone.localdate().strftime("%d/%m/%Y")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_consent(
+                user,
+                referral,
+                given=data["answer"] == "given",
+                on=data["on"],
+                method=data["method"],
+                witness=data["witness"],
+                scan=data["scan"],
+            )
+        except ConsentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f"The person's answer to {referral.service.name} is recorded."
+            )
+            return redirect(_person_url(referral.person_id))
+    return render(request, "consent/record.html", {"form": form, "referral": referral})
+
+
+@capability_required("view")
+def consent_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """Record that the person withdrew consent: their engagement ends as opted out."""
+    user = signed_in(request)
+    referral = get_referral_for(user, referral_id, action="withdraw_consent")
+    if not may_record_consent(user, referral):
+        messages.error(request, "Only the team delivering the service can record a withdrawal.")
+        return redirect(_person_url(referral.person_id))
+    form = WithdrawalForm(
+        request.POST or None, initial={"on": timezone.localdate().strftime("%d/%m/%Y")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            withdraw_consent(
+                user,
+                referral,
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ConsentError as error:
+            form.add_error(None, str(error))
+        else:
+            if visible_people(user).filter(pk=referral.person_id).exists():
+                messages.success(request, "Consent is withdrawn; the engagement has ended.")
+                return redirect(_person_url(referral.person_id))
+            messages.success(
+                request,
+                "Consent is withdrawn and the engagement has ended. What you could see "
+                "because of that consent is no longer open to you.",
+            )
+            return redirect("home")
+    return render(
+        request,
+        "consent/withdraw.html",
+        {"form": form, "referral": referral, "consent": current_consent(referral)},
+    )
