@@ -150,6 +150,11 @@ PATHWAYS_AUDIT_KEY = env_secret("PATHWAYS_AUDIT_KEY")
 if PRODUCTION and not PATHWAYS_AUDIT_KEY:
     raise RuntimeError("PATHWAYS_AUDIT_KEY (or PATHWAYS_AUDIT_KEY_FILE) must be set in production")
 
+# What the data protection officer's "unusual access" page flags (sharing/audit_queries.py).
+PATHWAYS_UNUSUAL_DAYS = int(os.environ.get("PATHWAYS_UNUSUAL_DAYS", "30"))
+PATHWAYS_UNUSUAL_PEOPLE = int(os.environ.get("PATHWAYS_UNUSUAL_PEOPLE", "25"))
+PATHWAYS_UNUSUAL_REFUSALS = int(os.environ.get("PATHWAYS_UNUSUAL_REFUSALS", "10"))
+
 # The partnership whose configuration `pathways init` loads by default.
 PATHWAYS_CONFIG_DIR = Path(os.environ.get("PATHWAYS_CONFIG_DIR", BASE_DIR / "config" / "glasgow"))
 

@@ -48,14 +48,15 @@ def has_capability(user: User, capability: str) -> bool:
     return capability in capabilities_of(user)
 
 
-def capability_required(capability: str) -> Callable[[View], View]:
-    """Guard a view: sign-in first, then 403 unless the user has `capability`."""
+def capability_required(*capabilities: str) -> Callable[[View], View]:
+    """Guard a view: sign-in first, then 403 unless the user has one of `capabilities`."""
 
     def decorator(view: View) -> View:
         @wraps(view)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not has_capability(request.user, capability):
-                raise PermissionDenied(f"Your role does not allow this ({capability}).")
+            if not any(has_capability(request.user, c) for c in capabilities):
+                needed = " or ".join(capabilities)
+                raise PermissionDenied(f"Your role does not allow this ({needed}).")
             return view(request, *args, **kwargs)
 
         return login_required(guarded)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path
 
-from pathways.web import consent_views, views
+from pathways.web import consent_views, governance_views, views
 
 urlpatterns: list[URLPattern] = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -24,6 +24,11 @@ urlpatterns: list[URLPattern] = [
         consent_views.consent_withdraw,
         name="consent-withdraw",
     ),
+    path("governance/agreements/", governance_views.agreements, name="agreements"),
+    path("audit/", governance_views.audit_home, name="audit"),
+    path("audit/people/<int:person_id>/", governance_views.audit_person, name="audit-person"),
+    path("audit/users/<str:username>/", governance_views.audit_user, name="audit-user"),
+    path("audit/unusual/", governance_views.audit_unusual, name="audit-unusual"),
     path("imports/", views.import_runs, name="import-runs"),
     path("imports/<int:run_id>/", views.import_run, name="import-run"),
     path(

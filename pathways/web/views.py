@@ -3,11 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
@@ -26,6 +23,7 @@ from pathways.sharing.policy import (
 )
 from pathways.web.downloads import chronology_csv, rejected_rows_csv
 from pathways.web.forms import ChronologyFilterForm, PersonSearchForm
+from pathways.web.pagination import page_of
 from pathways.web.permissions import (
     capability_required,
     has_capability,
@@ -37,17 +35,6 @@ RESULTS_SHOWN = 25
 EVENTS_PER_PAGE = 50
 RUNS_PER_PAGE = 50
 REJECTED_PER_PAGE = 100
-
-
-def _page(
-    request: HttpRequest, items: QuerySet[Any], per_page: int
-) -> tuple[Page[Any], list[int | str]]:
-    """The requested page (a bad or out-of-range number gives the nearest page) and the
-    page numbers to link to, with "…" for the ones left out."""
-    paginator: Paginator[Any] = Paginator(items, per_page)
-    page = paginator.get_page(request.GET.get("page"))
-    numbers = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-    return page, numbers
 
 
 @require_GET
@@ -63,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "can_view": "view" in capabilities,
             "can_manage_imports": has_capability(request.user, "manage_imports"),
+            "can_read_audit": has_capability(request.user, "read_audit"),
             "can_configure": request.user.is_staff,
             "search_form": PersonSearchForm(),
         },
@@ -112,7 +100,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     kind = filter_form.chosen_kind()
     if kind:
         events = events.filter(kind=kind)
-    page, page_numbers = _page(request, events, EVENTS_PER_PAGE)
+    page, page_numbers = page_of(request, events, EVENTS_PER_PAGE)
     return render(
         request,
         "people/person.html",
@@ -136,7 +124,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
 def import_runs(request: HttpRequest) -> HttpResponse:
     """Every import run, newest first, with its counts."""
     runs = ImportRun.objects.select_related("user").order_by("-started_at", "-id")
-    page, page_numbers = _page(request, runs, RUNS_PER_PAGE)
+    page, page_numbers = page_of(request, runs, RUNS_PER_PAGE)
     return render(request, "imports/runs.html", {"runs": page, "page_numbers": page_numbers})
 
 
@@ -145,7 +133,9 @@ def import_runs(request: HttpRequest) -> HttpResponse:
 def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
     """One import run: its summary and the rows it rejected, with why."""
     run = get_object_or_404(ImportRun.objects.select_related("user"), pk=run_id)
-    page, page_numbers = _page(request, run.rejected_rows.order_by("line", "id"), REJECTED_PER_PAGE)
+    page, page_numbers = page_of(
+        request, run.rejected_rows.order_by("line", "id"), REJECTED_PER_PAGE
+    )
     return render(
         request,
         "imports/run.html",
