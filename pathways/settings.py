@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "pathways.partners",
     "pathways.people",
     "pathways.events",
@@ -73,10 +75,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "pathways.web.two_factor.RequireTwoFactor",
     "pathways.sharing.context.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pathways.api.middleware.JsonErrorsForApi",
+    "pathways.web.security.ContentSecurityPolicy",
 ]
 
 ROOT_URLCONF = "pathways.urls"
@@ -119,8 +124,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 if PATHWAYS_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -138,11 +148,41 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Signed out after PATHWAYS_SESSION_MINUTES without a request, and when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("PATHWAYS_SESSION_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (docs/operators.md).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+# Scripts, styles, fonts and images from this site only; no framing, no plugins.
+PATHWAYS_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+# Sign-in throttling (web/signin.py) and two-factor authentication (web/two_factor.py):
+# on in production, off in demo and test unless PATHWAYS_TWO_FACTOR says otherwise.
+PATHWAYS_SIGNIN_ATTEMPTS = int(os.environ.get("PATHWAYS_SIGNIN_ATTEMPTS", "5"))
+PATHWAYS_SIGNIN_LOCK_MINUTES = int(os.environ.get("PATHWAYS_SIGNIN_LOCK_MINUTES", "15"))
+PATHWAYS_TWO_FACTOR = env_bool("PATHWAYS_TWO_FACTOR", default=PRODUCTION)
+PATHWAYS_TWO_FACTOR_CATEGORIES = [
+    c.strip()
+    for c in os.environ.get("PATHWAYS_TWO_FACTOR_CATEGORIES", "health,offending").split(",")
+    if c.strip()
+]
+OTP_TOTP_ISSUER = "Pathways"
 
 # The access audit's HMAC key, kept outside the database (sharing/audit.py). Production
 # must set it; demo and test make a key file under VAR_DIR.

@@ -194,8 +194,11 @@ def visible_referrals(user: User, person: Person) -> QuerySet[Referral]:
 
 
 def opened_categories(user: User, person: Person) -> tuple[set[str], list[Grant]]:
-    """The categories open to the user about this person, and the grants opening them."""
-    holding = list(grants_holding(user, person))
+    """The categories open to the user about this person, and the grants opening them,
+    counting only agencies that hold a record of the person (the audit names the rules
+    that actually showed something, not every rule that could have)."""
+    holders = set(AgencyRecord.objects.filter(person=person).values_list("agency_id", flat=True))
+    holding = [g for g in grants_holding(user, person) if g.source in holders]
     return {c for g in holding for c in g.categories}, holding
 
 

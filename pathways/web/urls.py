@@ -5,10 +5,18 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path
 
-from pathways.web import consent_views, governance_views, views
+from pathways.web import consent_views, governance_views, two_factor, views
+from pathways.web.signin import ThrottledSignInForm
 
 urlpatterns: list[URLPattern] = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=ThrottledSignInForm
+        ),
+        name="login",
+    ),
+    path("account/two-factor/", two_factor.two_factor, name="two-factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("people/", views.people_search, name="people-search"),

@@ -13,8 +13,8 @@ from .world import World, make_person, make_user, refer
 
 
 def test_the_agreements_read_as_sentences_with_overdue_reviews(client: Client, world) -> None:
-    client.force_login(world.dpo)
     with time_machine.travel(dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)):
+        client.force_login(world.dpo)
         html = client.get("/governance/agreements/").content.decode()
     assert (
         "Police Scotland, Greater Glasgow Division shares offending data with Includem ADAPT "
@@ -30,6 +30,7 @@ def test_the_agreements_read_as_sentences_with_overdue_reviews(client: Client, w
     # The five referral-details agreements were due for review on 30 September 2026.
     assert "5 agreements are overdue for review</strong> (as of 23 November 2026)" in html
     with time_machine.travel(dt.datetime(2026, 9, 1, 12, tzinfo=dt.UTC)):
+        client.force_login(world.dpo)
         before = client.get("/governance/agreements/").content.decode()
     assert "No agreement is overdue for review." in before
 
