@@ -19,6 +19,7 @@ from pathways.sharing.config import (
     apply_governance,
     check_agreements,
     check_categories,
+    check_retention,
     check_role_categories,
 )
 
@@ -38,7 +39,16 @@ CAPABILITIES = {
 }
 SEXES = {"M", "F", "X", "U"}
 # Files read, in dependency order.
-FILES = ("areas", "agencies", "categories", "roles", "services", "teams", "agreements")
+FILES = (
+    "areas",
+    "agencies",
+    "categories",
+    "roles",
+    "services",
+    "teams",
+    "agreements",
+    "retention",
+)
 
 
 @dataclass
@@ -50,6 +60,7 @@ class PartnershipConfig:
     teams: dict[str, dict[str, Any]] = field(default_factory=dict)
     categories: dict[str, dict[str, Any]] = field(default_factory=dict)
     agreements: dict[str, dict[str, Any]] = field(default_factory=dict)
+    retention: dict[str, int] = field(default_factory=dict)
 
 
 def load_config(directory: Path) -> PartnershipConfig:
@@ -186,6 +197,8 @@ def load_config(directory: Path) -> PartnershipConfig:
         categories=config.categories,
     )
 
+    config.retention = check_retention(Checker("retention.toml", problems), tables["retention"])
+
     if problems:
         raise ConfigError(problems)
     return config
@@ -219,5 +232,5 @@ def apply_config(config: PartnershipConfig) -> dict[str, int]:
                 "partnership": values["partnership"],
             },
         )
-    apply_governance(config.categories, config.agreements)
+    apply_governance(config.categories, config.agreements, config.retention)
     return {name: len(getattr(config, name)) for name in FILES}

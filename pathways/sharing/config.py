@@ -10,7 +10,7 @@ from typing import Any
 
 from pathways.events.models import EventKind
 from pathways.partners.config_checks import Checker
-from pathways.sharing.models import Agreement, Condition, DataCategory
+from pathways.sharing.models import Agreement, Condition, DataCategory, RetentionPeriod
 
 SPECIAL = {s.value for s in DataCategory.Special}
 CONDITIONS = {c.value for c in Condition}
@@ -155,7 +155,34 @@ def check_agreements(
     return agreements
 
 
-def apply_governance(categories: dict[str, dict], agreements: dict[str, dict]) -> None:
+# What retention can act on: event categories, referrals, identity, import leftovers.
+RETAINED = {"offending", "custody", "health", "risk", "referral", "identity", "rejected_rows",
+            "superseded_rows"}  # fmt: skip
+
+
+def check_retention(check: Checker, entries: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """Days to keep each kind of data; every kind retention acts on must have a period."""
+    periods: dict[str, int] = {}
+    for code, entry in entries.items():
+        key = f"retention.{code}"
+        check.unknown_keys(entry, key, {"years", "days"})
+        if code not in RETAINED:
+            check.problem(key, f"retention applies to {', '.join(sorted(RETAINED))}")
+            continue
+        years = check.number(entry, key, "years", 1, 100)
+        days = check.number(entry, key, "days", 1, 36_500)
+        if (years is None) == (days is None):
+            check.problem(key, "give years or days (one of them)")
+            continue
+        periods[code] = days if days is not None else round((years or 0) * 365.25)
+    for code in sorted(RETAINED - set(entries)):
+        check.problem(f"retention.{code}", "is missing: every kind of data needs a period")
+    return periods
+
+
+def apply_governance(
+    categories: dict[str, dict], agreements: dict[str, dict], retention: dict[str, int]
+) -> None:
     """Write checked categories and agreements, creating or updating by code.
 
     An agreement removed from the file is removed here too: it no longer grants
@@ -170,3 +197,5 @@ def apply_governance(categories: dict[str, dict], agreements: dict[str, dict]) -
         }
         Agreement.objects.update_or_create(code=code, defaults=defaults)
     Agreement.objects.exclude(code__in=list(agreements)).delete()
+    for code, days in retention.items():
+        RetentionPeriod.objects.update_or_create(code=code, defaults={"days": days})

@@ -100,6 +100,16 @@ class Agreement(models.Model):
         return f"{self.code}: {self.title}"
 
 
+class RetentionPeriod(models.Model):
+    """How long one kind of data is kept (`retention.toml`); `sharing.retention` applies it."""
+
+    code = models.CharField(max_length=32, primary_key=True)  # a category, or an import table
+    days = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.days} days"
+
+
 class Consent(models.Model):
     """A person's answer when asked to engage with a service, and its withdrawal.
 
