@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHES = ["bench.synth", "bench.import_events", "bench.person_page"]
+BENCHES = ["bench.synth", "bench.import_events", "bench.person_page", "bench.governance"]
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or BENCHES

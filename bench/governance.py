@@ -1,0 +1,185 @@
+"""Information governance at scale, on PostgreSQL (issue 3 "Figures").
+
+    .venv/bin/python -m bench.governance [--people 1000000] [--extra-events N]
+                                          [--audit-events 1000000]
+
+Loads a synthetic partnership (`--people` true people through the importers, plus
+`--extra-events` filler police events so the spine reaches the issue's 10,000,000) and
+one person with 5,000 events into a throwaway PostgreSQL cluster, then measures, in
+process, through the sharing policy:
+- person search as a police analyst and as a justice social worker (agreements): p95
+  of 100 searches by surname (figure: <= 150 ms);
+- the person page (policy-filtered chronology, first 50 of 5,000 events): p95 server time
+  (figure: <= 100 ms);
+- writing one access event: median and p95 (figure: <= 5 ms);
+- `pathways audit verify` over `--audit-events` chained access events (figure: <= 60 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from bench.person_page import write_busy_person
+from bench.throwaway_postgres import throwaway_postgres
+
+REPO = Path(__file__).resolve().parent.parent
+PATHWAYS = str(REPO / ".venv" / "bin" / "pathways")
+
+
+def p95(timings: list[float]) -> float:
+    return sorted(timings)[max(0, int(len(timings) * 0.95) - 1)]
+
+
+def write_filler_events(people_csv: Path, out: Path, count: int) -> Path:
+    """`count` police offences spread over the police's people (a denser spine)."""
+    with people_csv.open(encoding="utf-8") as handle:
+        refs = [row["person_ref"] for row in csv.DictReader(handle) if row["agency"] == "POLICE"]
+    rng = random.Random(5)
+    path = out / "filler-events.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["agency", "event_ref", "person_ref", "kind", "occurred_at", "crime_group"])
+        for n in range(count):
+            day = 1 + n % 28
+            writer.writerow(
+                ["POLICE", f"FILL-{n}", rng.choice(refs), "offence",
+                 f"{2015 + n % 10}-{1 + n % 12:02d}-{day:02d}T12:00:00", "dishonesty"]
+            )  # fmt: skip
+    return path
+
+
+def timed(label: str, fn, repeat: int) -> list[float]:  # noqa: ANN001
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        timings.append((time.perf_counter() - started) * 1000)
+    print(f"  {label}: median {statistics.median(timings):.1f} ms, p95 {p95(timings):.1f} ms")
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--extra-events", type=int, default=3_600_000)
+    parser.add_argument("--audit-events", type=int, default=1_000_000)
+    options = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="pathways-bench-governance-"))
+    from pathways.synth.population import generate
+    from pathways.synth.writer import write_csvs
+
+    print(f"generating {options.people:,} synthetic people…", flush=True)
+    files = write_csvs(generate(options.people, seed=13), work)
+    busy_people, busy_events = write_busy_person(work, 5000)
+    filler = write_filler_events(files["people"], work, options.extra_events)
+    with throwaway_postgres() as url:
+        env = {**os.environ, "DATABASE_URL": url, "PATHWAYS_VAR_DIR": str(work / "var")}
+        for args in (
+            ["init"],
+            ["import", "people", str(files["people"]), str(busy_people)],
+            ["import", "events", str(files["events"]), str(filler), str(busy_events)],
+            ["import", "referrals", str(files["referrals"])],
+        ):
+            started = time.perf_counter()
+            done = subprocess.run([PATHWAYS, *args], env=env, capture_output=True, text=True)
+            if done.returncode not in (0, 1):  # 1: some rows rejected (synthetic noise)
+                raise SystemExit(done.stderr)
+            print(f"  pathways {args[0]} {args[1] if len(args) > 1 else ''}: "
+                  f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
+        os.environ.update(env)
+        os.environ["ALLOWED_HOSTS"] = "testserver"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pathways.settings")
+        import django
+
+        django.setup()
+        measure(options.audit_events)
+
+
+def measure(audit_events: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    from pathways.events.models import Event
+    from pathways.partners.models import Membership
+    from pathways.people.models import AgencyRecord, Person
+    from pathways.people.search import search_people
+    from pathways.sharing.audit import record_access, verify_chain
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    people, events = Person.objects.count(), Event.objects.count()
+    print(f"data: {people:,} people, {events:,} events on PostgreSQL", flush=True)
+    users = get_user_model().objects
+    police = users.create_user("bench-police")
+    Membership.objects.create(user=police, team_id="ONE_GLASGOW", role_id="police_analyst")
+    social = users.create_user("bench-social")
+    Membership.objects.create(user=social, team_id="CJSW_NE", role_id="cjsw_worker")
+    surnames = list(AgencyRecord.objects.order_by("?").values_list("family_name", flat=True)[:100])
+    for user in (police, social):
+        queries = iter(surnames * 2)
+        timed(f"search as {user.username} (100 surnames)",
+              lambda u=user, q=queries: list(search_people(u, next(q))), 100)  # fmt: skip
+
+    busy = AgencyRecord.objects.get(agency_id="POLICE", person_ref="BENCH-BUSY").person_id
+    client = Client()
+    client.force_login(police)
+    for _ in range(3):
+        client.get(f"/people/{busy}/")  # warm up
+    timed("person page, chronology of 5,000 events (first 50)",
+          lambda: client.get(f"/people/{busy}/"), 30)  # fmt: skip
+
+    timed("writing one access event", lambda: record_access(
+        police, action="view_person", allowed=True, person_id=busy, categories={"identity"},
+        basis="bench"), 500)  # fmt: skip
+
+    have = audit_events - 500 - 40
+    print(f"writing {have:,} more access events for the chain check…", flush=True)
+    write_many_access_events(police, have)
+    started = time.perf_counter()
+    report = verify_chain()
+    seconds = time.perf_counter() - started
+    print(f"  pathways audit verify: {report.checked:,} access events in {seconds:.1f} s "
+          f"(intact: {report.ok}; figure: <= 60 s)")  # fmt: skip
+
+
+def write_many_access_events(user, count: int) -> None:  # noqa: ANN001
+    """Append `count` chained access events quickly: hashes computed here, rows copied in."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from pathways.sharing.audit import audit_key, chain_hash
+    from pathways.sharing.models import AccessEvent
+
+    key = audit_key()
+    last = AccessEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    seq, prev = last if last else (0, "0" * 64)
+    columns = ["seq", "at", "user_id", "username", "roles", "person_id", "people_count",
+               "action", "channel", "categories", "purpose", "decision", "basis",
+               "client_address", "request_id", "detail", "prev_hash", "hash"]  # fmt: skip
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY sharing_accessevent ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for n in range(count):
+            seq += 1
+            row = {"seq": seq, "at": timezone.now(), "user_id": user.pk, "username": "bench-police",
+                   "roles": "police_analyst", "person_id": n + 1, "people_count": 1,
+                   "action": "view_person", "channel": "web", "categories": "identity",
+                   "purpose": "bench", "decision": "allowed", "basis": "bench",
+                   "client_address": "127.0.0.1", "request_id": f"r{n}", "detail": ""}  # fmt: skip
+            digest = chain_hash(key, prev, row, [])
+            copy.write_row([*(row[c] for c in columns[:-2]), prev, digest])
+            prev = digest
+
+
+if __name__ == "__main__":
+    main()
