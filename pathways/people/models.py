@@ -48,7 +48,7 @@ class AgencyRecord(models.Model):
     area = models.ForeignKey("partners.Area", on_delete=models.PROTECT, null=True, blank=True)
     address = models.CharField(max_length=500, blank=True)
     # Normalised names (lower case, accents and spacing removed) for linkage and search.
-    given_key = models.CharField(max_length=200, blank=True)
+    given_key = models.CharField(max_length=200, blank=True, db_index=True)
     family_key = models.CharField(max_length=200, blank=True, db_index=True)
     link_method = models.CharField(
         max_length=16, choices=LinkMethod.choices, default=LinkMethod.SINGLE
@@ -67,6 +67,7 @@ class AgencyRecord(models.Model):
         indexes = [
             models.Index(fields=["family_key", "given_key", "date_of_birth"]),
             models.Index(fields=["person_ref"]),
+            models.Index(fields=["date_of_birth"], name="agencyrecord_born"),
         ]
 
     def __str__(self) -> str:

@@ -250,4 +250,6 @@ def test_person_page_queries_do_not_grow_with_the_data(client: Client, world: Wo
         html = client.get(f"/people/{busy.pk}/").content.decode()
     assert len(event_rows(html)) == 50
     assert html.count('<td class="pw_nowrap">X') == 5  # five extra agency records shown
-    assert len(after.captured_queries) == len(before.captured_queries) <= 24
+    is_postgres = connection.vendor == "postgresql"
+    # (PostgreSQL takes the audit chain's lock in one more query than SQLite.)
+    assert len(after.captured_queries) == len(before.captured_queries) <= 25 + is_postgres
