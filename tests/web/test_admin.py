@@ -25,6 +25,9 @@ def admin_client_(client: Client, partnership: None) -> Client:
         ("/admin/partners/team/?q=ADAPT", "INCLUDEM_ADAPT"),
         ("/admin/partners/membership/", "0 memberships"),
         ("/admin/events/importrun/", "0 import runs"),
+        ("/admin/sharing/agreement/?q=ADAPT", "POLICE_ADAPT_OFFENDING"),
+        ("/admin/sharing/datacategory/", "special category data (UK GDPR Art 9)"),
+        ("/admin/sharing/retentionperiod/", "rejected_rows"),
     ],
 )
 def test_configuration_is_listed_and_searchable(
@@ -45,3 +48,18 @@ def test_import_runs_cannot_be_added_or_changed(admin_client_: Client) -> None:
     assert response.status_code == 403
     run.refresh_from_db()
     assert run.kind == "people"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/people/person/",
+        "/admin/people/agencyrecord/",
+        "/admin/events/event/",
+        "/admin/referrals/referral/",
+        "/admin/sharing/consent/",
+        "/admin/sharing/accessevent/",
+    ],
+)
+def test_case_content_and_the_audit_are_not_in_the_admin(admin_client_: Client, url) -> None:
+    assert admin_client_.get(url).status_code == 404
