@@ -184,7 +184,24 @@ class AuditImmutable(Exception):
     """An attempt to change or remove a row of the access audit."""
 
 
-class AccessEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row that is written once: saving it again, or deleting it, is refused."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AuditImmutable("the access audit is append-only: rows cannot be updated")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AuditImmutable("the access audit is append-only: rows cannot be deleted")
+
+
+class AccessEvent(AppendOnlyModel):
     """One access to person data: a view, an API read, a search, an export, or a refusal.
 
     Written only by `sharing.audit.record_access`, which chains each row to the one
@@ -221,8 +238,6 @@ class AccessEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-seq"]
         indexes = [models.Index(fields=["user", "at"]), models.Index(fields=["at"])]
@@ -230,22 +245,12 @@ class AccessEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.decision}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            raise AuditImmutable("the access audit is append-only: rows cannot be updated")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise AuditImmutable("the access audit is append-only: rows cannot be deleted")
-
-
-class AccessEventPerson(models.Model):
+class AccessEventPerson(AppendOnlyModel):
     """A person among the several one access event looked at (search results, exports)."""
 
     event = models.ForeignKey(AccessEvent, on_delete=models.PROTECT, related_name="people")
     person_id = models.BigIntegerField(db_index=True)
-
-    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -256,11 +261,3 @@ class AccessEventPerson(models.Model):
 
     def __str__(self) -> str:
         return f"person {self.person_id} in access event {self.event_id}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            raise AuditImmutable("the access audit is append-only: rows cannot be updated")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise AuditImmutable("the access audit is append-only: rows cannot be deleted")

@@ -40,7 +40,9 @@ def recipient_name(agreement: Agreement) -> str:
     return agreement.to_agency.name if agreement.to_agency else ""
 
 
-def _condition_services(agreement: Agreement, names: dict[str, str]) -> str:
+def _condition_services(
+    agreement: Agreement, names: dict[str, str], provider_of: dict[str, str]
+) -> str:
     about = agreement.about_services
     if about == ["*"]:
         return "any service of the partnership"
@@ -52,20 +54,21 @@ def _condition_services(agreement: Agreement, names: dict[str, str]) -> str:
     if team is not None and team.service_id:
         return names.get(team.service_id, "")
     agency = agreement.to_agency_id or (agreement.to_team.agency_id if agreement.to_team else "")
-    provided = [n for code, n in names.items() if code in _services_of(agency)]
+    provided = [n for code, n in names.items() if provider_of.get(code) == agency]
     return _join(provided) or "the recipient's services"
 
 
-def _services_of(agency: str | None) -> set[str]:
-    return set(Service.objects.filter(provider_id=agency).values_list("code", flat=True))
-
-
-def describe(agreement: Agreement, categories: dict[str, str], names: dict[str, str]) -> str:
+def describe(
+    agreement: Agreement,
+    categories: dict[str, str],
+    names: dict[str, str],
+    provider_of: dict[str, str],
+) -> str:
     """One sentence: 'Police Scotland shares offending with Includem ADAPT while the person
     has consented to engage with ADAPT, for diversion…, under UK GDPR Art 6(1)(e)…'."""
     shared = _join([categories.get(c, c).lower() for c in agreement.categories])
     when = CONDITION_WORDS[Condition(agreement.condition)].format(
-        services=_condition_services(agreement, names)
+        services=_condition_services(agreement, names, provider_of)
     )
     legal = [agreement.legal_basis, agreement.special_condition, agreement.law_enforcement]
     basis = "; ".join(part for part in legal if part)
@@ -79,14 +82,16 @@ def agreements_in_words(today: dt.date) -> list[AgreementInWords]:
     """Every agreement as a sentence, with whether its review is overdue and whether it is
     in force on `today`; overdue reviews first, then by code."""
     categories = dict(DataCategory.objects.values_list("code", "name"))
-    names = dict(Service.objects.values_list("code", "name"))
+    services = list(Service.objects.values_list("code", "name", "provider_id"))
+    names = {code: name for code, name, _ in services}
+    provider_of = {code: provider for code, _, provider in services}
     agreements = Agreement.objects.select_related(
         "from_agency", "to_agency", "to_service__provider", "to_team"
     ).order_by("code")
     described = [
         AgreementInWords(
             agreement=a,
-            sentence=describe(a, categories, names),
+            sentence=describe(a, categories, names, provider_of),
             review_overdue=a.review_on < today,
             in_force=a.valid_from <= today and (a.valid_to is None or a.valid_to >= today),
         )

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from pathways.sharing.consent import (
     ConsentError,
@@ -25,19 +24,21 @@ def _person_url(referral_person_id: int) -> str:
     return reverse("person", args=[referral_person_id]) + "#referrals"
 
 
+def _not_their_service(request: HttpRequest, person_id: int) -> HttpResponse:
+    messages.error(
+        request, "Only the team delivering the service can record consent or its withdrawal."
+    )
+    return redirect(_person_url(person_id))
+
+
 @capability_required("view")
 def consent_record(request: HttpRequest, referral_id: int) -> HttpResponse:
     """Record the person's answer to an accepted referral."""
     user = signed_in(request)
     referral = get_referral_for(user, referral_id, action="record_consent")
     if not may_record_consent(user, referral):
-        messages.error(request, "Only the team delivering the service can record consent.")
-        return redirect(_person_url(referral.person_id))
-    form = ConsentForm(
-        request.POST or None,
-        request.FILES or None,
-        initial={"on": timezone.localdate().strftime("%d/%m/%Y")},
-    )
+        return _not_their_service(request, referral.person_id)
+    form = ConsentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -66,11 +67,8 @@ def consent_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
     user = signed_in(request)
     referral = get_referral_for(user, referral_id, action="withdraw_consent")
     if not may_record_consent(user, referral):
-        messages.error(request, "Only the team delivering the service can record a withdrawal.")
-        return redirect(_person_url(referral.person_id))
-    form = WithdrawalForm(
-        request.POST or None, initial={"on": timezone.localdate().strftime("%d/%m/%Y")}
-    )
+        return _not_their_service(request, referral.person_id)
+    form = WithdrawalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             withdraw_consent(

@@ -44,10 +44,25 @@ class ChronologyFilterForm(forms.Form):
         return ""
 
 
-def _not_in_future(day: dt.date) -> dt.date:
+def _not_in_future(day: dt.date) -> None:
     if day > timezone.localdate():
         raise forms.ValidationError("The date cannot be in the future.")
-    return day
+
+
+def _today() -> str:
+    return timezone.localdate().strftime("%d/%m/%Y")
+
+
+def past_date_field(label: str) -> forms.DateField:
+    """A date written day first (or ISO), today by default, never in the future."""
+    return forms.DateField(
+        label=label,
+        help_text="For example 23/11/2026.",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        initial=_today,
+        validators=[_not_in_future],
+        widget=forms.DateInput(attrs={"class": "ds_input ds_input--fixed-10"}),
+    )
 
 
 class ConsentForm(forms.Form):
@@ -56,12 +71,7 @@ class ConsentForm(forms.Form):
         choices=[("given", "Consent given"), ("refused", "Consent refused")],
         widget=forms.RadioSelect,
     )
-    on = forms.DateField(
-        label="Date of the answer",
-        help_text="For example 23/11/2026.",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"class": "ds_input ds_input--fixed-10"}),
-    )
+    on = past_date_field("Date of the answer")
     method = forms.ChoiceField(
         label="How the person answered",
         choices=[("verbal", "Verbally, with a witness"), ("signed_form", "On a signed form")],
@@ -79,9 +89,6 @@ class ConsentForm(forms.Form):
         help_text="A PDF or image of the form the person signed.",
     )
 
-    def clean_on(self) -> dt.date:
-        return _not_in_future(self.cleaned_data["on"])
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("method") == "verbal" and not data.get("witness", "").strip():
@@ -92,18 +99,10 @@ class ConsentForm(forms.Form):
 
 
 class WithdrawalForm(forms.Form):
-    on = forms.DateField(
-        label="Date consent was withdrawn",
-        help_text="For example 23/11/2026.",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"class": "ds_input ds_input--fixed-10"}),
-    )
+    on = past_date_field("Date consent was withdrawn")
     reason = forms.CharField(
         label="Why the person withdrew",
         help_text="In the person's own words if possible.",
         max_length=500,
         widget=forms.Textarea(attrs={"class": "ds_input", "rows": 3}),
     )
-
-    def clean_on(self) -> dt.date:
-        return _not_in_future(self.cleaned_data["on"])

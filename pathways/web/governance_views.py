@@ -4,6 +4,7 @@ shows case content: people appear by their Pathways id only."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -82,8 +83,6 @@ def audit_user(request: HttpRequest, username: str) -> HttpResponse:
 def audit_unusual(request: HttpRequest) -> HttpResponse:
     """Users whose access looks unusual: many people with no referral linking them, or
     many refusals."""
-    from django.conf import settings
-
     return render(
         request,
         "audit/unusual.html",
