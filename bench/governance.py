@@ -1,7 +1,8 @@
 """Information governance at scale, on PostgreSQL (issue 3 "Figures").
 
     .venv/bin/python -m bench.governance [--people 1000000] [--extra-events N]
-                                          [--audit-events 1000000]
+                                          [--audit-events 1000000] [--keep]
+    .venv/bin/python -m bench.governance --database-url URL   # measure a kept cluster again
 
 Loads a synthetic partnership (`--people` true people through the importers, plus
 `--extra-events` filler police events so the spine reaches the issue's 10,000,000) and
@@ -71,7 +72,14 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--extra-events", type=int, default=3_600_000)
     parser.add_argument("--audit-events", type=int, default=1_000_000)
+    parser.add_argument("--keep", action="store_true", help="leave the cluster running")
+    parser.add_argument("--database-url", help="measure again on a cluster kept earlier")
     options = parser.parse_args()
+    if options.database_url:
+        work = Path(tempfile.mkdtemp(prefix="pathways-bench-governance-"))
+        setup_django({"DATABASE_URL": options.database_url, "PATHWAYS_VAR_DIR": str(work)})
+        measure(audit_events=0)
+        return
     work = Path(tempfile.mkdtemp(prefix="pathways-bench-governance-"))
     from pathways.synth.population import generate
     from pathways.synth.writer import write_csvs
@@ -80,7 +88,7 @@ def main() -> None:
     files = write_csvs(generate(options.people, seed=13), work)
     busy_people, busy_events = write_busy_person(work, 5000)
     filler = write_filler_events(files["people"], work, options.extra_events)
-    with throwaway_postgres() as url:
+    with throwaway_postgres(keep=options.keep) as url:
         env = {**os.environ, "DATABASE_URL": url, "PATHWAYS_VAR_DIR": str(work / "var")}
         for args in (
             ["init"],
@@ -94,13 +102,17 @@ def main() -> None:
                 raise SystemExit(done.stderr)
             print(f"  pathways {args[0]} {args[1] if len(args) > 1 else ''}: "
                   f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
-        os.environ.update(env)
-        os.environ["ALLOWED_HOSTS"] = "testserver"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pathways.settings")
-        import django
-
-        django.setup()
+        setup_django(env)
         measure(options.audit_events)
+
+
+def setup_django(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pathways.settings")
+    import django
+
+    django.setup()
 
 
 def measure(audit_events: int) -> None:
@@ -119,11 +131,16 @@ def measure(audit_events: int) -> None:
     people, events = Person.objects.count(), Event.objects.count()
     print(f"data: {people:,} people, {events:,} events on PostgreSQL", flush=True)
     users = get_user_model().objects
-    police = users.create_user("bench-police")
-    Membership.objects.create(user=police, team_id="ONE_GLASGOW", role_id="police_analyst")
-    social = users.create_user("bench-social")
-    Membership.objects.create(user=social, team_id="CJSW_NE", role_id="cjsw_worker")
-    surnames = list(AgencyRecord.objects.order_by("?").values_list("family_name", flat=True)[:100])
+    police, _ = users.get_or_create(username="bench-police")
+    Membership.objects.get_or_create(user=police, team_id="ONE_GLASGOW", role_id="police_analyst")
+    social, _ = users.get_or_create(username="bench-social")
+    Membership.objects.get_or_create(user=social, team_id="CJSW_NE", role_id="cjsw_worker")
+    # The same surnames on every run, drawn like people at the front desk: by record.
+    top = AgencyRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    drawn = random.Random(11).sample(range(1, top + 1), min(top, 150))
+    surnames = list(
+        AgencyRecord.objects.filter(pk__in=drawn).values_list("family_name", flat=True)[:100]
+    )
     for user in (police, social):
         queries = iter(surnames * 2)
         timed(f"search as {user.username} (100 surnames)",
@@ -141,6 +158,8 @@ def measure(audit_events: int) -> None:
         police, action="view_person", allowed=True, person_id=busy, categories={"identity"},
         basis="bench"), 500)  # fmt: skip
 
+    if not audit_events:
+        return
     have = audit_events - 500 - 40
     print(f"writing {have:,} more access events for the chain check…", flush=True)
     write_many_access_events(police, have)

@@ -23,8 +23,9 @@ def _as_postgres(args: list[str]) -> list[str]:
 
 
 @contextmanager
-def throwaway_postgres(database: str = "pathways") -> Iterator[str]:
-    """Start a cluster in a temporary directory; yield its DATABASE_URL; remove it after."""
+def throwaway_postgres(database: str = "pathways", *, keep: bool = False) -> Iterator[str]:
+    """Start a cluster in a temporary directory; yield its DATABASE_URL; remove it after
+    (unless `keep`: then it is left running, and how to stop it is printed)."""
     bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[4]))
     if not bins:
         raise RuntimeError("PostgreSQL server binaries not found under /usr/lib/postgresql")
@@ -84,8 +85,13 @@ def throwaway_postgres(database: str = "pathways") -> Iterator[str]:
         )
         yield f"postgres://postgres@127.0.0.1:{port}/{database}"
     finally:
-        subprocess.run(
-            _as_postgres([f"{pgbin}/pg_ctl", "-D", data, "-m", "immediate", "stop"]),
-            capture_output=True,
-        )
-        shutil.rmtree(root, ignore_errors=True)
+        if keep:
+            stop = " ".join(_as_postgres([f"{pgbin}/pg_ctl", "-D", data, "stop"]))
+            print(f"kept the cluster: postgres://postgres@127.0.0.1:{port}/{database}\n"
+                  f"  stop it with: {stop} && rm -rf {root}")  # fmt: skip
+        else:
+            subprocess.run(
+                _as_postgres([f"{pgbin}/pg_ctl", "-D", data, "-m", "immediate", "stop"]),
+                capture_output=True,
+            )
+            shutil.rmtree(root, ignore_errors=True)
