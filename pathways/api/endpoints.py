@@ -101,7 +101,9 @@ def _given_once(request: HttpRequest, *names: str) -> None:
 def find_people(request: HttpRequest, q: str = Query(..., min_length=2, max_length=200)) -> Any:
     """People the caller may see whose name, date of birth or agency reference matches `q`.
 
-    At most 25, ordered by family name and given name.
+    At most 25: exact agency references first, then people whose family name starts with
+    a word of `q` (by family name, given name, date of birth), then those whose given
+    name does (by given name, family name, date of birth).
     """
     _given_once(request, "q")
     # No name or reference holds a NUL character, and PostgreSQL text cannot.

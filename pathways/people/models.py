@@ -48,8 +48,10 @@ class AgencyRecord(models.Model):
     area = models.ForeignKey("partners.Area", on_delete=models.PROTECT, null=True, blank=True)
     address = models.CharField(max_length=500, blank=True)
     # Normalised names (lower case, accents and spacing removed) for linkage and search.
-    given_key = models.CharField(max_length=200, blank=True, db_index=True)
-    family_key = models.CharField(max_length=200, blank=True, db_index=True)
+    # On PostgreSQL they compare by code point (COLLATE "C", migration 0004): search
+    # reads a prefix as an index range, which only that order makes exact.
+    given_key = models.CharField(max_length=200, blank=True)
+    family_key = models.CharField(max_length=200, blank=True)
     link_method = models.CharField(
         max_length=16, choices=LinkMethod.choices, default=LinkMethod.SINGLE
     )
@@ -65,7 +67,16 @@ class AgencyRecord(models.Model):
             models.UniqueConstraint(fields=["agency", "person_ref"], name="one_record_per_ref")
         ]
         indexes = [
-            models.Index(fields=["family_key", "given_key", "date_of_birth"]),
+            # Search reads names in these orders (people.search); linkage blocks on the
+            # family name. Person last: the policy's check needs nothing from the table.
+            models.Index(
+                fields=["family_key", "given_key", "date_of_birth", "person"],
+                name="agencyrecord_family_order",
+            ),
+            models.Index(
+                fields=["given_key", "family_key", "date_of_birth", "person"],
+                name="agencyrecord_given_order",
+            ),
             models.Index(fields=["person_ref"]),
             models.Index(fields=["date_of_birth"], name="agencyrecord_born"),
         ]
