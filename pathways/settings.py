@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "pathways.people",
     "pathways.events",
     "pathways.referrals",
+    "pathways.identification",
     "pathways.sharing",
     "pathways.api",
     "pathways.synth",

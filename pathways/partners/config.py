@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from pathways.events.models import EVENT_FLAGS, CrimeGroup
+from pathways.identification.config import apply_rules, check_rules
 from pathways.partners.config_checks import Checker, ConfigError, ConfigProblem, read_tables
 from pathways.partners.models import Agency, Area, Role, Service, Team
 from pathways.sharing.config import (
@@ -45,6 +46,7 @@ FILES = (
     "categories",
     "roles",
     "services",
+    "rules",
     "teams",
     "agreements",
     "retention",
@@ -61,6 +63,7 @@ class PartnershipConfig:
     categories: dict[str, dict[str, Any]] = field(default_factory=dict)
     agreements: dict[str, dict[str, Any]] = field(default_factory=dict)
     retention: dict[str, int] = field(default_factory=dict)
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def load_config(directory: Path) -> PartnershipConfig:
@@ -175,6 +178,8 @@ def load_config(directory: Path) -> PartnershipConfig:
         if config.services[code]["voluntary"] and not config.services[code]["requires_consent"]:
             check.problem(f"{key}.requires_consent", "a voluntary service must require consent")
 
+    config.rules = check_rules(Checker("rules.toml", problems), tables["rules"], config.services)
+
     check = Checker("teams.toml", problems)
     for code, entry in tables["teams"].items():
         key = f"teams.{code}"
@@ -233,4 +238,5 @@ def apply_config(config: PartnershipConfig) -> dict[str, int]:
             },
         )
     apply_governance(config.categories, config.agreements, config.retention)
+    apply_rules(config.rules)
     return {name: len(getattr(config, name)) for name in FILES}

@@ -22,6 +22,17 @@ class ReferralState(models.TextChoices):
     WITHDRAWN = "withdrawn"
 
 
+# Not yet ended one way or another: the person is in the pathway with the service.
+OPEN_STATES = (
+    ReferralState.PROPOSED,
+    ReferralState.APPROVED,
+    ReferralState.SENT,
+    ReferralState.ACCEPTED,
+    ReferralState.CONSENTED,
+    ReferralState.ENGAGED,
+)
+
+
 class Referral(models.Model):
     # The source system's identifier for migrated history; empty for referrals made here.
     referral_ref = models.CharField(max_length=64, unique=True, null=True, blank=True)

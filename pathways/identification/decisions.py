@@ -1,0 +1,84 @@
+"""The partnership team's decision on a candidate: dismiss it with a reason, or turn it
+into a referral. Each is taken once: two people deciding at once cannot both win."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from pathways.identification.models import Candidate
+from pathways.people.models import AgencyRecord
+from pathways.referrals.models import Referral
+from pathways.referrals.proposals import propose
+
+
+class DecisionRefused(Exception):
+    """The candidate is no longer open, or changed since it was read."""
+
+
+def _take(candidate: Candidate, **changes: object) -> None:
+    """Write the decision if the candidate is still open and unchanged since read."""
+    updated = Candidate.objects.filter(
+        pk=candidate.pk, version=candidate.version, status=Candidate.Status.OPEN
+    ).update(**changes, version=F("version") + 1)
+    if not updated:
+        raise DecisionRefused(
+            "someone else decided on this candidate, or a new run changed it, while you "
+            "were looking: reload the queue to see what happened"
+        )
+    for name, value in changes.items():
+        setattr(candidate, name, value)
+    candidate.version += 1
+
+
+def dismiss(candidate: Candidate, *, by: Any, reason: str, note: str, on: dt.date) -> None:
+    """Dismiss a candidate: not identified again for the service for the rule's
+    `dismissed_days`. `reason` is a Candidate.DismissReason; `other` needs a note."""
+    if reason not in Candidate.DismissReason.values:
+        raise DecisionRefused(f"{reason!r} is not a reason for dismissing a candidate")
+    if reason == Candidate.DismissReason.OTHER and not note.strip():
+        raise DecisionRefused("say why, in the note, when the reason is other")
+    _take(
+        candidate,
+        status=Candidate.Status.DISMISSED,
+        dismiss_reason=reason,
+        note=note.strip()[:500],
+        decided_by=by,
+        decided_on=on,
+    )
+
+
+def refer(candidate: Candidate, *, by: Any, agency: str, on: dt.date, note: str = "") -> Referral:
+    """Turn a candidate into a proposed referral to its service, held under `agency`'s
+    record of the person (the referring agency's)."""
+    record = (
+        AgencyRecord.objects.filter(person_id=candidate.person_id, agency_id=agency)
+        .order_by("pk")
+        .first()
+    )
+    if record is None:
+        raise DecisionRefused(
+            "your agency holds no record of this person, so cannot refer them; ask an "
+            "agency that does"
+        )
+    with transaction.atomic():
+        referral = propose(
+            candidate.person,
+            candidate.service,
+            record,
+            on=on,
+            by=by,
+            reason=note or f"identified for {candidate.service.name} (score {candidate.score:g})",
+        )
+        _take(
+            candidate,
+            status=Candidate.Status.REFERRED,
+            referral=referral,
+            note=note.strip()[:500],
+            decided_by=by,
+            decided_on=on,
+        )
+    return referral
