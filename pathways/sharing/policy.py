@@ -97,28 +97,47 @@ def grants_holding(user: User, person: Person) -> tuple[Grant, ...]:
     cached = getattr(person, "_pathways_holding", None)
     if cached is not None and cached[0] == user.pk:
         return cached[1]
-    grants = grants_of(user)
-    conditional = {f"g{i}": g.condition_q() for i, g in enumerate(grants)}
-    asked = {name: q for name, q in conditional.items() if q is not None}
-    answers: dict[str, bool] = {}
-    if asked:
-        row = (
-            Person.objects.filter(pk=person.pk)
-            .annotate(
-                **{
-                    name: ExpressionWrapper(q, output_field=BooleanField())
-                    for name, q in asked.items()
-                }
-            )
-            .values(*asked)
-            .first()
-        )
-        answers = row or {}
-    holding = tuple(
-        g for i, g in enumerate(grants) if conditional[f"g{i}"] is None or answers.get(f"g{i}")
-    )
+    found = _person_with_answers(user, person.pk)
+    holding = found[1] if found else ()
     person._pathways_holding = (user.pk, holding)  # type: ignore[attr-defined]
     return holding
+
+
+def _person_with_answers(
+    user: User, person_id: int
+) -> tuple[Person, tuple[Grant, ...], bool] | None:
+    """The person, the grants whose condition holds for them, and whether the user may
+    see them at all (some holding grant's source holds data on them): one query,
+    asking of one person what `visible_people` asks of everyone."""
+    grants = grants_of(user)
+    kinds = _kinds(user)
+    asked: dict[str, Q] = {}
+    for i, grant in enumerate(grants):
+        when, holds = grant.condition_q(), grant.holds_data_q(kinds)
+        if when is not None:
+            asked[f"when{i}"] = when
+        if holds is not None:
+            asked[f"holds{i}"] = holds
+    person = (
+        Person.objects.filter(pk=person_id)
+        .annotate(
+            **{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in asked.items()}
+        )
+        .first()
+    )
+    if person is None:
+        return None
+    answers = {name: bool(getattr(person, name)) for name in asked}
+    holding = tuple(
+        g for i, g in enumerate(grants) if f"when{i}" not in asked or answers[f"when{i}"]
+    )
+    visible = any(
+        answers.get(f"holds{i}", False)
+        for i, g in enumerate(grants)
+        if f"when{i}" not in asked or answers[f"when{i}"]
+    )
+    person._pathways_holding = (user.pk, holding)  # type: ignore[attr-defined]
+    return person, holding, visible
 
 
 def decide(
@@ -207,8 +226,8 @@ def get_person_for(user: User, person_id: int, *, action: str, purpose: str = ""
 
     Refusal looks exactly like absence, so a user cannot learn that someone exists.
     """
-    person = visible_people(user).filter(pk=person_id).first()
-    if person is None:
+    found = _person_with_answers(user, person_id)
+    if found is None or not found[2]:
         record_access(
             user,
             action=action,
@@ -218,6 +237,7 @@ def get_person_for(user: User, person_id: int, *, action: str, purpose: str = ""
             purpose=purpose,
         )
         raise Http404(NOT_FOUND)
+    person = found[0]
     categories, holding = opened_categories(user, person)
     record_access(
         user,

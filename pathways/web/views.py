@@ -100,7 +100,8 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     kind = filter_form.chosen_kind()
     if kind:
         events = events.filter(kind=kind)
-    page, page_numbers = page_of(request, events, EVENTS_PER_PAGE)
+    shown = counts.get(kind, 0) if kind else sum(counts.values())
+    page, page_numbers = page_of(request, events, EVENTS_PER_PAGE, count=shown)
     return render(
         request,
         "people/person.html",
