@@ -19,42 +19,18 @@ process, through the sharing policy:
 from __future__ import annotations
 
 import argparse
-import csv
-import os
 import random
 import statistics
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from bench.person_page import write_busy_person
+from bench.partnership import load_partnership, setup_django
 from bench.throwaway_postgres import throwaway_postgres
-
-REPO = Path(__file__).resolve().parent.parent
-PATHWAYS = str(REPO / ".venv" / "bin" / "pathways")
 
 
 def p95(timings: list[float]) -> float:
     return sorted(timings)[max(0, int(len(timings) * 0.95) - 1)]
-
-
-def write_filler_events(people_csv: Path, out: Path, count: int) -> Path:
-    """`count` police offences spread over the police's people (a denser spine)."""
-    with people_csv.open(encoding="utf-8") as handle:
-        refs = [row["person_ref"] for row in csv.DictReader(handle) if row["agency"] == "POLICE"]
-    rng = random.Random(5)
-    path = out / "filler-events.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["agency", "event_ref", "person_ref", "kind", "occurred_at", "crime_group"])
-        for n in range(count):
-            day = 1 + n % 28
-            writer.writerow(
-                ["POLICE", f"FILL-{n}", rng.choice(refs), "offence",
-                 f"{2015 + n % 10}-{1 + n % 12:02d}-{day:02d}T12:00:00", "dishonesty"]
-            )  # fmt: skip
-    return path
 
 
 def timed(label: str, fn, repeat: int) -> list[float]:  # noqa: ANN001
@@ -81,38 +57,10 @@ def main() -> None:
         measure(audit_events=0)
         return
     work = Path(tempfile.mkdtemp(prefix="pathways-bench-governance-"))
-    from pathways.synth.population import generate
-    from pathways.synth.writer import write_csvs
-
-    print(f"generating {options.people:,} synthetic people…", flush=True)
-    files = write_csvs(generate(options.people, seed=13), work)
-    busy_people, busy_events = write_busy_person(work, 5000)
-    filler = write_filler_events(files["people"], work, options.extra_events)
     with throwaway_postgres(keep=options.keep) as url:
-        env = {**os.environ, "DATABASE_URL": url, "PATHWAYS_VAR_DIR": str(work / "var")}
-        for args in (
-            ["init"],
-            ["import", "people", str(files["people"]), str(busy_people)],
-            ["import", "events", str(files["events"]), str(filler), str(busy_events)],
-            ["import", "referrals", str(files["referrals"])],
-        ):
-            started = time.perf_counter()
-            done = subprocess.run([PATHWAYS, *args], env=env, capture_output=True, text=True)
-            if done.returncode not in (0, 1):  # 1: some rows rejected (synthetic noise)
-                raise SystemExit(done.stderr)
-            print(f"  pathways {args[0]} {args[1] if len(args) > 1 else ''}: "
-                  f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
+        env = load_partnership(url, work, options.people, options.extra_events)
         setup_django(env)
         measure(options.audit_events)
-
-
-def setup_django(env: dict[str, str]) -> None:
-    os.environ.update(env)
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pathways.settings")
-    import django
-
-    django.setup()
 
 
 def measure(audit_events: int) -> None:

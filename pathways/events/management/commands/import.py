@@ -7,13 +7,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pathways.events.imports.csvfile import FileRefused
 from pathways.events.imports.runner import KINDS, import_file, write_quarantine
 from pathways.events.models import ImportRun
+from pathways.identification.runs import identify
 
 SUMMARY = ("read", "created", "updated", "unchanged", "rejected")
 
@@ -68,6 +71,8 @@ class Command(BaseCommand):
             totals["rejected"] += run.rejected
         for name in SUMMARY:
             self.stdout.write(f"{name}: {totals[name]}")
+        if kind == "events" and (totals["created"] or totals["updated"]):
+            self._identify(err)
         if options["quarantine"]:
             written = write_quarantine(runs, options["quarantine"])
             err.print(f"{written} rejected row(s) written to {options['quarantine']}")
@@ -83,6 +88,18 @@ class Command(BaseCommand):
             raise CommandError(f"{len(refused)} file(s) refused whole", returncode=2)
         if totals["rejected"]:
             sys.exit(1)
+
+    def _identify(self, err: Console) -> None:
+        """Identification for the people with new events: the import's last step."""
+        if not settings.PATHWAYS_IDENTIFY_AFTER_IMPORT:
+            return
+        with err.status("identify: the people with new events"):
+            run = identify(timezone.localdate())
+        # Standard error: standard output is the import's `name: count` summary.
+        err.print(
+            f"identify ({run.scope}): {run.created} new candidate(s), {run.updated} updated, "
+            f"{run.lapsed} lapsed"
+        )
 
 
 def _operator() -> str:
