@@ -10,14 +10,17 @@ from pathways.identification.models import Rule
 from pathways.partners.config_checks import Checker
 
 DAYS = ("recent_days", "fresh_days", "declined_days", "opted_out_days", "dismissed_days")
-RULE_KEYS = {"rank", "kinds", "points", "custody_days", *DAYS}
+RULE_KEYS = {"rank", "kinds", "points", "custody_days", "queue_teams", *DAYS}
 SCORED = {c.value for c in CrimeGroup} | set(EVENT_FLAGS)
 
 
 def check_rules(
-    check: Checker, entries: dict[str, dict[str, Any]], services: dict[str, dict[str, Any]]
+    check: Checker,
+    entries: dict[str, dict[str, Any]],
+    services: dict[str, dict[str, Any]],
+    teams: dict[str, dict[str, Any]],
 ) -> dict[str, dict[str, Any]]:
-    """The rules, one per service, with distinct ranks."""
+    """The rules, one per service, with distinct ranks and the teams working each queue."""
     rules: dict[str, dict[str, Any]] = {}
     ranks: dict[int, str] = {}
     for code, entry in entries.items():
@@ -51,8 +54,12 @@ def check_rules(
                 check.problem(f"{key}.points.{name}", "is not a crime group or flag")
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
                 check.problem(f"{key}.points.{name}", f"must be 0 to 100, not {value!r}")
+        queue_teams = check.code_list(entry, key, "queue_teams", teams, "team")
+        if not queue_teams:
+            check.problem(f"{key}.queue_teams", "name the team(s) who decide on its candidates")
         rules[code] = {
             "rank": rank or 0,
+            "queue_teams": queue_teams,
             "kinds": kinds,
             **days,
             "custody_days": custody or 0,

@@ -9,7 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
-from pathways.identification.models import Candidate
+from pathways.identification.matching import triggering_events
+from pathways.identification.models import Candidate, Rule
 from pathways.people.models import AgencyRecord
 from pathways.referrals.models import Referral
 from pathways.referrals.proposals import propose
@@ -53,16 +54,13 @@ def dismiss(candidate: Candidate, *, by: Any, reason: str, note: str, on: dt.dat
 
 def refer(candidate: Candidate, *, by: Any, agency: str, on: dt.date, note: str = "") -> Referral:
     """Turn a candidate into a proposed referral to its service, held under `agency`'s
-    record of the person (the referring agency's)."""
-    record = (
-        AgencyRecord.objects.filter(person_id=candidate.person_id, agency_id=agency)
-        .order_by("pk")
-        .first()
-    )
+    record of the person (the referring agency's) or, where it has none, under the
+    record of the agency whose events identified them."""
+    record = _record_for(candidate, agency)
     if record is None:
         raise DecisionRefused(
-            "your agency holds no record of this person, so cannot refer them; ask an "
-            "agency that does"
+            "no agency record of this person to hold the referral under; ask an agency "
+            "that knows them to refer"
         )
     with transaction.atomic():
         referral = propose(
@@ -82,3 +80,13 @@ def refer(candidate: Candidate, *, by: Any, agency: str, on: dt.date, note: str 
             decided_on=on,
         )
     return referral
+
+
+def _record_for(candidate: Candidate, agency: str) -> AgencyRecord | None:
+    records = AgencyRecord.objects.filter(person_id=candidate.person_id).order_by("pk")
+    own = records.filter(agency_id=agency).first()
+    if own is not None:
+        return own
+    rule = Rule.objects.select_related("service").get(service_id=candidate.service_id)
+    latest = triggering_events(rule, candidate.person_id, candidate.as_of).first()
+    return records.filter(agency_id=latest.agency_id).first() if latest else None

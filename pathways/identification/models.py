@@ -26,6 +26,9 @@ class Rule(models.Model):
     dismissed_days = models.PositiveIntegerField()
     custody_days = models.PositiveIntegerField()
     points = models.JSONField(default=dict, help_text="Crime group or flag -> points.")
+    queue_teams = models.JSONField(
+        default=list, help_text="The teams who decide on its candidates (their queue)."
+    )
 
     class Meta:
         ordering = ["rank"]

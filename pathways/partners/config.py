@@ -178,8 +178,6 @@ def load_config(directory: Path) -> PartnershipConfig:
         if config.services[code]["voluntary"] and not config.services[code]["requires_consent"]:
             check.problem(f"{key}.requires_consent", "a voluntary service must require consent")
 
-    config.rules = check_rules(Checker("rules.toml", problems), tables["rules"], config.services)
-
     check = Checker("teams.toml", problems)
     for code, entry in tables["teams"].items():
         key = f"teams.{code}"
@@ -192,6 +190,9 @@ def load_config(directory: Path) -> PartnershipConfig:
             "partnership": check.boolean(entry, key, "partnership", False),
         }
 
+    config.rules = check_rules(
+        Checker("rules.toml", problems), tables["rules"], config.services, config.teams
+    )
     check_role_categories(Checker("roles.toml", problems), config.roles, config.categories)
     config.agreements = check_agreements(
         Checker("agreements.toml", problems),

@@ -8,8 +8,9 @@ its condition holds. A user's grants come from two places, both configuration:
   agency, valid on the day, in the categories both the agreement shares and the role
   may see, while the agreement's condition holds for the person.
 
-Conditions are SQL (`Exists` over referrals) so that lists of people are filtered by the
-database; the same expressions decide for one person (`policy.grants_holding`).
+Conditions are SQL (`Exists` over referrals, or over open identification candidates) so
+that lists of people are filtered by the database; the same expressions decide for one
+person (`policy.grants_holding`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from pathways.events.models import Event
+from pathways.identification.models import Candidate
 from pathways.partners.models import Membership, Service, Team
 from pathways.people.models import AgencyRecord
 from pathways.referrals.models import Referral, ReferralState
@@ -70,6 +72,13 @@ class Grant:
         """The condition as SQL on Person (None when it always holds)."""
         if self.condition == Condition.ALWAYS:
             return None
+        if self.condition == Condition.IDENTIFIED_CANDIDATE:
+            candidates = Candidate.objects.filter(
+                person=OuterRef("pk"), status=Candidate.Status.OPEN
+            )
+            if self.services is not None:
+                candidates = candidates.filter(service_id__in=self.services)
+            return Q(Exists(candidates))
         referrals = Referral.objects.filter(
             person=OuterRef("pk"), state__in=STATES_FOR[Condition(self.condition)]
         )

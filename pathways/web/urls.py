@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path
 
-from pathways.web import consent_views, governance_views, two_factor, views
+from pathways.web import (
+    consent_views,
+    governance_views,
+    identification_views,
+    two_factor,
+    views,
+)
 from pathways.web.signin import ThrottledSignInForm
 
 urlpatterns: list[URLPattern] = [
@@ -32,6 +38,19 @@ urlpatterns: list[URLPattern] = [
         consent_views.consent_withdraw,
         name="consent-withdraw",
     ),
+    path("candidates/", identification_views.queue, name="candidate-queue"),
+    path("candidates/<int:candidate_id>/", identification_views.candidate, name="candidate"),
+    path(
+        "candidates/<int:candidate_id>/dismiss/",
+        identification_views.candidate_dismiss,
+        name="candidate-dismiss",
+    ),
+    path(
+        "candidates/<int:candidate_id>/refer/",
+        identification_views.candidate_refer,
+        name="candidate-refer",
+    ),
+    path("candidates/runs/", identification_views.runs, name="identification-runs"),
     path("governance/agreements/", governance_views.agreements, name="agreements"),
     path("audit/", governance_views.audit_home, name="audit"),
     path("audit/people/<int:person_id>/", governance_views.audit_person, name="audit-person"),

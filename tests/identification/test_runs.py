@@ -144,13 +144,12 @@ def test_referring_a_candidate_proposes_a_referral_held_by_the_referring_agency(
     assert runs.identify(AS_OF, full=True).found == 0
 
 
-def test_an_agency_without_a_record_cannot_refer_and_nothing_changes() -> None:
+def test_an_agency_without_a_record_refers_under_the_identifying_agencys_record() -> None:
     person = young()
     offence(person, days_ago(3))
     runs.identify(AS_OF)
-    with pytest.raises(DecisionRefused, match="holds no record"):
-        refer(Candidate.objects.get(), by=None, agency="HSCP_CJSW", on=AS_OF)
-    assert (Candidate.objects.get().status, Referral.objects.count()) == ("open", 0)
+    referral = refer(Candidate.objects.get(), by=None, agency="AID_ABET", on=AS_OF)
+    assert referral.record == person.records.get(agency_id="POLICE")
 
 
 def test_a_second_open_referral_to_the_same_service_is_refused() -> None:

@@ -8,6 +8,7 @@ from pathlib import PurePath
 from django import template
 from django.utils import timezone
 
+from pathways.identification.queue import queue_services
 from pathways.sharing.policy import User
 from pathways.web.permissions import capabilities_of
 
@@ -64,6 +65,7 @@ def navigation_for(user: User) -> dict[str, bool]:
     return {
         "can_view": "view" in capabilities,
         "can_manage_imports": superuser or "manage_imports" in capabilities,
+        "has_queue": "refer" in capabilities and bool(queue_services(user)),
     }
 
 

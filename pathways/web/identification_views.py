@@ -1,0 +1,180 @@
+"""The candidate queue, a candidate's explanation, and the team's decision on it. Thin:
+the rules are in `pathways.identification`, the people come through the sharing door."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from pathways.identification.decisions import DecisionRefused, dismiss, refer
+from pathways.identification.models import Rule, Run
+from pathways.identification.queue import (
+    SORTS,
+    explain,
+    get_candidate_for,
+    queue_services,
+    visible_candidates,
+)
+from pathways.partners.models import Membership, Service
+from pathways.referrals.transitions import TransitionRefused
+from pathways.sharing.audit import record_access
+from pathways.sharing.policy import User
+from pathways.web.forms import DismissForm, QueueFilterForm, ReferForm
+from pathways.web.pagination import page_of
+from pathways.web.permissions import capability_required, signed_in
+
+PER_PAGE = 50
+
+
+@require_GET
+@capability_required("refer")
+def queue(request: HttpRequest) -> HttpResponse:
+    """The open candidates of the user's services, highest priority first."""
+    user = signed_in(request)
+    codes = queue_services(user)
+    names = dict(Service.objects.filter(code__in=codes).values_list("code", "name"))
+    form = QueueFilterForm(request.GET, services=[(c, names[c]) for c in codes])
+    service, sort = form.chosen()
+    candidates = visible_candidates(user, service).order_by(*SORTS[sort])
+    page, page_numbers = page_of(request, candidates, PER_PAGE)
+    if page.object_list:
+        record_access(
+            user,
+            action="candidate_queue",
+            allowed=True,
+            person_ids=[c.person_id for c in page.object_list],
+            categories={"identity"},
+            purpose="deciding whom to refer",
+            basis="the candidates shown are those the user's grants open",
+            detail=f"queue {service or 'all'}, page {page.number}",
+        )
+    return render(
+        request,
+        "identification/queue.html",
+        {
+            "form": form,
+            "candidates": page,
+            "page_numbers": page_numbers,
+            "has_queue": bool(codes),
+            "last_run": Run.objects.filter(status=Run.Status.FINISHED).first(),
+        },
+    )
+
+
+@require_GET
+@capability_required("refer")
+def candidate(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    """Why the rules found this person, and the forms to decide."""
+    user = signed_in(request)
+    found = get_candidate_for(user, candidate_id, action="view_candidate")
+    return render(
+        request,
+        "identification/candidate.html",
+        {
+            "candidate": found,
+            "explanation": explain(user, found),
+            "dismiss_form": DismissForm(prefix="dismiss"),
+            "refer_form": ReferForm(prefix="refer"),
+        },
+    )
+
+
+@require_POST
+@capability_required("refer")
+def candidate_dismiss(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    user = signed_in(request)
+    found = get_candidate_for(user, candidate_id, action="dismiss_candidate")
+    form = DismissForm(request.POST, prefix="dismiss")
+    if form.is_valid():
+        try:
+            _version_as_read(request, found)
+            dismiss(
+                found,
+                by=user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                on=timezone.localdate(),
+            )
+        except DecisionRefused as error:
+            messages.error(request, str(error))
+            return redirect("candidate-queue")
+        messages.success(request, f"{found.person} is dismissed as a candidate.")
+        return redirect("candidate-queue")
+    return render(
+        request,
+        "identification/candidate.html",
+        {
+            "candidate": found,
+            "explanation": explain(user, found),
+            "dismiss_form": form,
+            "refer_form": ReferForm(prefix="refer"),
+        },
+        status=400,
+    )
+
+
+@require_POST
+@capability_required("refer")
+def candidate_refer(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    user = signed_in(request)
+    found = get_candidate_for(user, candidate_id, action="refer_candidate")
+    form = ReferForm(request.POST, prefix="refer")
+    if form.is_valid():
+        agency = _referring_agency(user, found.service_id)
+        try:
+            _version_as_read(request, found)
+            referral = refer(
+                found,
+                by=user,
+                agency=agency,
+                on=timezone.localdate(),
+                note=form.cleaned_data["note"],
+            )
+        except (DecisionRefused, TransitionRefused) as error:
+            messages.error(request, str(error))
+            return redirect("candidate-queue")
+        messages.success(
+            request,
+            f"{found.person} is proposed for {found.service.name} (referral {referral.pk}).",
+        )
+        return redirect("candidate-queue")
+    return render(
+        request,
+        "identification/candidate.html",
+        {
+            "candidate": found,
+            "explanation": explain(user, found),
+            "dismiss_form": DismissForm(prefix="dismiss"),
+            "refer_form": form,
+        },
+        status=400,
+    )
+
+
+@require_GET
+@capability_required("refer")
+def runs(request: HttpRequest) -> HttpResponse:
+    """Every identification run, newest first: the job page of `pathways identify`."""
+    page, page_numbers = page_of(request, Run.objects.select_related("by"), PER_PAGE)
+    return render(request, "identification/runs.html", {"runs": page, "page_numbers": page_numbers})
+
+
+def _version_as_read(request: HttpRequest, found: object) -> None:
+    """The version the form was shown with: a decision on a changed candidate is stale."""
+    shown = request.POST.get("version", "")
+    if shown.isdigit():
+        found.version = int(shown)  # type: ignore[attr-defined]
+
+
+def _referring_agency(user: User, service: str) -> str:
+    """The agency the user refers for: that of their team working this service's queue."""
+    teams = Rule.objects.get(service_id=service).queue_teams
+    membership = (
+        Membership.objects.filter(user_id=user.pk or 0, team_id__in=teams)
+        .order_by("team_id")
+        .first()
+    )
+    return membership.team.agency_id if membership else ""
