@@ -11,10 +11,11 @@ from typing import Any
 
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Path, Query
+from ninja import NinjaAPI, Path, Query, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
+from pathways.api.candidates import router as candidates_router
 from pathways.api.schemas import EventOut, EventPage, Message, PersonOut, PersonSummary
 from pathways.api.tokens import user_for_token
 from pathways.events.models import EventKind
@@ -208,9 +209,17 @@ def person_events(
     }
 
 
-@api.api_operation(
+api.add_router("/candidates", candidates_router)
+# Last, so every real endpoint above (and in the routers) is matched first.
+fallback = Router()
+
+
+@fallback.api_operation(
     ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False, auth=None
 )
 def unknown(request: HttpRequest, rest: str) -> HttpResponse:
     """Anything else under /api/v1/ is a JSON 404, not an HTML page."""
     return _error(request, 404, f"no such endpoint: /api/v1/{rest}")
+
+
+api.add_router("", fallback)

@@ -69,3 +69,57 @@ class EventPage(Schema):
     pages: int
     per_page: int
     events: list[EventOut]
+
+
+class CandidateOut(Schema):
+    id: int
+    person: PersonSummary
+    service: str
+    score: float
+    events_counted: int
+    last_event_on: dt.date
+    first_found_on: dt.date
+    as_of: dt.date
+    also_fits: list[str]
+    version: int
+
+
+class CandidatePage(Schema):
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    candidates: list[CandidateOut]
+
+
+class TriggeringEventOut(Schema):
+    agency: str
+    event_ref: str
+    kind: str
+    occurred_at: dt.datetime
+    crime_group: str
+    flags: list[str]
+    points: int
+
+
+class CandidateDetail(CandidateOut):
+    explanation: str
+    events: list[TriggeringEventOut]
+    events_hidden: int
+
+
+class DismissIn(Schema):
+    reason: str
+    note: str = ""
+    version: int
+
+
+class ReferIn(Schema):
+    note: str = ""
+    version: int
+
+
+class ReferralCreated(Schema):
+    referral: int
+    state: str
+    service: str

@@ -136,3 +136,15 @@ def rule_sentence(rule: Rule, candidate: Candidate) -> str:
         f"event(s), the latest on {candidate.last_event_on:%-d %B %Y}; priority score "
         f"{candidate.score:g}{also}."
     )
+
+
+def referring_agency(user: User, service: str) -> str:
+    """The agency the user refers for: that of their team working this service's queue
+    ("" when none of their teams does)."""
+    teams = Rule.objects.get(service_id=service).queue_teams
+    membership = (
+        Membership.objects.filter(user_id=user.pk or 0, team_id__in=teams)
+        .order_by("team_id")
+        .first()
+    )
+    return membership.team.agency_id if membership else ""

@@ -10,18 +10,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from pathways.identification.decisions import DecisionRefused, dismiss, refer
-from pathways.identification.models import Rule, Run
+from pathways.identification.models import Run
 from pathways.identification.queue import (
     SORTS,
     explain,
     get_candidate_for,
     queue_services,
+    referring_agency,
     visible_candidates,
 )
-from pathways.partners.models import Membership, Service
+from pathways.partners.models import Service
 from pathways.referrals.transitions import TransitionRefused
 from pathways.sharing.audit import record_access
-from pathways.sharing.policy import User
 from pathways.web.forms import DismissForm, QueueFilterForm, ReferForm
 from pathways.web.pagination import page_of
 from pathways.web.permissions import capability_required, signed_in
@@ -123,7 +123,7 @@ def candidate_refer(request: HttpRequest, candidate_id: int) -> HttpResponse:
     found = get_candidate_for(user, candidate_id, action="refer_candidate")
     form = ReferForm(request.POST, prefix="refer")
     if form.is_valid():
-        agency = _referring_agency(user, found.service_id)
+        agency = referring_agency(user, found.service_id)
         try:
             _version_as_read(request, found)
             referral = refer(
@@ -167,14 +167,3 @@ def _version_as_read(request: HttpRequest, found: object) -> None:
     shown = request.POST.get("version", "")
     if shown.isdigit():
         found.version = int(shown)  # type: ignore[attr-defined]
-
-
-def _referring_agency(user: User, service: str) -> str:
-    """The agency the user refers for: that of their team working this service's queue."""
-    teams = Rule.objects.get(service_id=service).queue_teams
-    membership = (
-        Membership.objects.filter(user_id=user.pk or 0, team_id__in=teams)
-        .order_by("team_id")
-        .first()
-    )
-    return membership.team.agency_id if membership else ""

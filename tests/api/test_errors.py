@@ -97,7 +97,7 @@ def test_an_internal_error_is_a_json_500_without_details(
     assert b"secret" not in response.content and b"Traceback" not in response.content
 
 
-def test_the_openapi_document_lists_the_three_endpoints_and_bearer_auth(client) -> None:
+def test_the_openapi_document_lists_every_endpoint_and_bearer_auth(client) -> None:
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     document = response.json()
@@ -107,10 +107,17 @@ def test_the_openapi_document_lists_the_three_endpoints_and_bearer_auth(client) 
         "/api/v1/people",
         "/api/v1/people/{person_id}",
         "/api/v1/people/{person_id}/events",
+        "/api/v1/candidates",
+        "/api/v1/candidates/{candidate_id}",
+        "/api/v1/candidates/{candidate_id}/dismiss",
+        "/api/v1/candidates/{candidate_id}/refer",
     }
     operations = [op for ops in document["paths"].values() for op in ops.values()]
-    assert [method for ops in document["paths"].values() for method in ops] == ["get"] * 3
+    assert sorted(method for ops in document["paths"].values() for method in ops) == (
+        ["get"] * 5 + ["post"] * 2
+    )
     for operation in operations:
-        assert {"200", "401", "422"} <= set(operation["responses"])
+        assert {"401", "422"} <= set(operation["responses"])
+        assert {"200", "201"} & set(operation["responses"])
     schemes = document["components"]["securitySchemes"]
     assert [s["scheme"] for s in schemes.values()] == ["bearer"]

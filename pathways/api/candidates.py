@@ -1,0 +1,184 @@
+"""API v1: the candidate queue and the team's decisions, as on the pages
+(`pathways.identification.queue` and `.decisions`; people through the sharing door)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import EmptyPage, Paginator
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Path, Query, Router, Status
+from ninja.errors import HttpError
+
+from pathways.api.schemas import (
+    CandidateDetail,
+    CandidatePage,
+    DismissIn,
+    Message,
+    ReferIn,
+    ReferralCreated,
+)
+from pathways.identification.decisions import DecisionRefused, dismiss, refer
+from pathways.identification.models import Candidate
+from pathways.identification.queue import (
+    SORTS,
+    explain,
+    get_candidate_for,
+    referring_agency,
+    visible_candidates,
+)
+from pathways.referrals.transitions import TransitionRefused
+from pathways.sharing.audit import record_access
+from pathways.web.permissions import capabilities_of
+
+router = Router(tags=["candidates"])
+PER_PAGE = 50
+MAX_ID = 2**63 - 1
+
+
+def _may_refer(request: HttpRequest) -> None:
+    if "refer" not in capabilities_of(request.user):
+        raise HttpError(403, "your role cannot decide on identification candidates")
+
+
+def _out(candidate: Candidate) -> dict[str, Any]:
+    person = candidate.person
+    return {
+        "id": candidate.pk,
+        "person": {
+            "id": person.pk,
+            "given_name": person.given_name,
+            "family_name": person.family_name,
+            "date_of_birth": person.date_of_birth,
+            "sex": person.sex,
+        },
+        "service": candidate.service_id,
+        "score": candidate.score,
+        "events_counted": candidate.events_counted,
+        "last_event_on": candidate.last_event_on,
+        "first_found_on": candidate.first_found_on,
+        "as_of": candidate.as_of,
+        "also_fits": candidate.also_fits,
+        "version": candidate.version,
+    }
+
+
+@router.get(
+    "",
+    response={200: CandidatePage, 401: Message, 403: Message, 422: Message},
+    summary="The candidate queue",
+)
+def candidates(
+    request: HttpRequest,
+    service: str | None = None,
+    sort: str = Query("score", pattern="^(score|recent|found|name)$"),
+    page: int = Query(1, ge=1),
+) -> Any:
+    """Open candidates of the services the caller's teams decide on, 50 a page."""
+    _may_refer(request)
+    queue = visible_candidates(request.user, service).order_by(*SORTS[sort])
+    paginator = Paginator(queue, PER_PAGE)
+    try:
+        current = list(paginator.page(page))
+    except EmptyPage:
+        current = []
+    if current:
+        record_access(
+            request.user,
+            action="candidate_queue",
+            allowed=True,
+            person_ids=[c.person_id for c in current],
+            categories={"identity"},
+            purpose="deciding whom to refer",
+            basis="the candidates shown are those the user's grants open",
+            detail=f"queue {service or 'all'}, page {page}",
+        )
+    return {
+        "total": paginator.count,
+        "page": page,
+        "pages": paginator.num_pages,
+        "per_page": PER_PAGE,
+        "candidates": [_out(c) for c in current],
+    }
+
+
+@router.get(
+    "/{candidate_id}",
+    response={200: CandidateDetail, 401: Message, 403: Message, 404: Message, 422: Message},
+    summary="One candidate, with why the rules found them",
+)
+def candidate(request: HttpRequest, candidate_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    _may_refer(request)
+    found = get_candidate_for(request.user, candidate_id, action="view_candidate")
+    explanation = explain(request.user, found)
+    return {
+        **_out(found),
+        "explanation": explanation.sentence,
+        "events": [
+            {
+                "agency": e.agency_id,
+                "event_ref": e.event_ref,
+                "kind": e.kind,
+                "occurred_at": e.occurred_at,
+                "crime_group": e.crime_group,
+                "flags": e.flag_list,
+                "points": e.points,  # type: ignore[attr-defined]
+            }
+            for e in explanation.events
+        ],
+        "events_hidden": explanation.hidden,
+    }
+
+
+@router.post(
+    "/{candidate_id}/dismiss",
+    response={200: Message, 401: Message, 403: Message, 404: Message, 409: Message, 422: Message},
+    summary="Dismiss a candidate with a reason",
+)
+def dismiss_candidate(
+    request: HttpRequest, body: DismissIn, candidate_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    """`reason`: not_appropriate, already_supported, risk, data_error or other (with a
+    `note`). `version`: the candidate's version as read; a changed candidate is 409."""
+    _may_refer(request)
+    found = get_candidate_for(request.user, candidate_id, action="dismiss_candidate")
+    found.version = body.version
+    try:
+        dismiss(found, by=request.user, reason=body.reason, note=body.note, on=timezone.localdate())
+    except DecisionRefused as error:
+        raise HttpError(409 if "someone else" in str(error) else 422, str(error)) from error
+    return {"message": f"candidate {candidate_id} dismissed"}
+
+
+@router.post(
+    "/{candidate_id}/refer",
+    response={
+        201: ReferralCreated,
+        401: Message,
+        403: Message,
+        404: Message,
+        409: Message,
+        422: Message,
+    },
+    summary="Turn a candidate into a proposed referral",
+)
+def refer_candidate(
+    request: HttpRequest, body: ReferIn, candidate_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    _may_refer(request)
+    found = get_candidate_for(request.user, candidate_id, action="refer_candidate")
+    found.version = body.version
+    try:
+        referral = refer(
+            found,
+            by=request.user,
+            agency=referring_agency(request.user, found.service_id),
+            on=timezone.localdate(),
+            note=body.note,
+        )
+    except (DecisionRefused, TransitionRefused) as error:
+        raise HttpError(409, str(error)) from error
+    return Status(
+        201, {"referral": referral.pk, "state": referral.state, "service": referral.service_id}
+    )

@@ -1,0 +1,121 @@
+"""API v1 candidates: the same queue, explanation and decisions as the pages, with JSON
+errors (403 for a role that cannot decide, 404 for a candidate outside the caller's
+queue, 409 for a decision on a changed candidate, 422 for a bad reason)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from pathways.api.tokens import create_token
+from pathways.identification.models import Candidate
+from pathways.identification.runs import identify
+from pathways.referrals.models import Referral
+from pathways.sharing.models import AccessEvent
+from tests.web.world import LONDON, add_event, make_person, make_user
+
+TODAY = timezone.localdate()
+
+
+def days_ago(n: int) -> dt.datetime:
+    return dt.datetime.combine(TODAY - dt.timedelta(days=n), dt.time(12), tzinfo=LONDON)
+
+
+@pytest.fixture
+def queue(partnership: None) -> dict[str, Candidate]:
+    casey = make_person(
+        "Casey", "Violent", TODAY.replace(year=TODAY.year - 17) - dt.timedelta(days=1),
+        records=(("POLICE", "P501"),),
+    )  # fmt: skip
+    add_event(casey, "POLICE", days_ago(3), crime_group="violence", flags="weapon")
+    pat = make_person("Pat", "Acquisitive", dt.date(1996, 1, 1), records=(("POLICE", "P502"),))
+    for n in (5, 40, 50):
+        add_event(pat, "POLICE", days_ago(n), crime_group="dishonesty", flags="substance")
+    identify(TODAY)
+    return {c.service_id: c for c in Candidate.objects.all()}
+
+
+class Caller:
+    def __init__(self, client: Client, token: str) -> None:
+        self.client, self.token = client, token
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(path, params, HTTP_AUTHORIZATION=f"Bearer {self.token}")
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        return self.client.post(
+            path, json.dumps(body), content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {self.token}",
+        )  # fmt: skip
+
+
+def caller(client: Client, team: str, role: str) -> Caller:
+    return Caller(client, create_token(make_user(f"{team}-{role}".lower(), team, role)))
+
+
+def test_the_queue_highest_priority_first_and_by_service(client: Client, queue) -> None:
+    police = caller(client, "ONE_GLASGOW", "police_analyst")
+    body = police.get("/api/v1/candidates").json()
+    assert body["total"] == 2
+    assert [(c["person"]["family_name"], c["service"], c["score"]) for c in body["candidates"]] == [
+        ("Acquisitive", "POP", 12.0),
+        ("Violent", "ADAPT", 10.0),
+    ]
+    adapt = police.get("/api/v1/candidates", service="ADAPT").json()
+    assert [c["service"] for c in adapt["candidates"]] == ["ADAPT"]
+    assert police.get("/api/v1/candidates", sort="sideways").status_code == 422
+
+
+def test_one_candidate_with_its_explanation(client: Client, queue) -> None:
+    police = caller(client, "ONE_GLASGOW", "police_analyst")
+    body = police.get(f"/api/v1/candidates/{queue['ADAPT'].pk}").json()
+    assert body["explanation"].startswith("ADAPT: aged 12–25 on")
+    assert [(e["kind"], e["flags"], e["points"]) for e in body["events"]] == [
+        ("offence", ["weapon"], 10)
+    ]
+    assert body["events_hidden"] == 0
+    assert AccessEvent.objects.filter(action="view_candidate", channel="api").count() == 1
+
+
+def test_dismissing_checks_the_reason_and_the_version(client: Client, queue) -> None:
+    police = caller(client, "ONE_GLASGOW", "police_analyst")
+    url = f"/api/v1/candidates/{queue['ADAPT'].pk}/dismiss"
+    bad = police.post(url, {"reason": "bored", "version": 1})
+    assert (bad.status_code, bad.json()["message"]) == (
+        422,
+        "'bored' is not a reason for dismissing a candidate",
+    )
+    assert police.post(url, {"reason": "other", "version": 1}).status_code == 422
+    stale = police.post(url, {"reason": "risk", "version": 7})
+    assert stale.status_code == 409
+    assert "someone else decided" in stale.json()["message"]
+    done = police.post(url, {"reason": "risk", "version": 1})
+    assert done.status_code == 200
+    assert Candidate.objects.get(pk=queue["ADAPT"].pk).status == "dismissed"
+    assert police.post(url, {"reason": "risk", "version": 2}).status_code == 404
+
+
+def test_referring_returns_the_proposed_referral(client: Client, queue) -> None:
+    police = caller(client, "ONE_GLASGOW", "police_analyst")
+    response = police.post(f"/api/v1/candidates/{queue['POP'].pk}/refer", {"version": 1})
+    assert response.status_code == 201
+    referral = Referral.objects.get()
+    assert response.json() == {"referral": referral.pk, "state": "proposed", "service": "POP"}
+
+
+def test_who_may_not(client: Client, queue) -> None:
+    partner = caller(client, "INCLUDEM_ADAPT", "partner_worker")
+    refused = partner.get("/api/v1/candidates")
+    assert refused.status_code == 403
+    assert refused.json() == {"message": "your role cannot decide on identification candidates"}
+    pop = caller(client, "POP", "pop_worker")
+    assert [c["service"] for c in pop.get("/api/v1/candidates").json()["candidates"]] == ["POP"]
+    outside = pop.post(f"/api/v1/candidates/{queue['ADAPT'].pk}/refer", {"version": 1})
+    assert outside.status_code == 404
+    assert client.get("/api/v1/candidates").status_code == 401
+    assert Referral.objects.count() == 0
