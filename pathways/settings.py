@@ -201,8 +201,9 @@ PATHWAYS_UNUSUAL_DAYS = int(os.environ.get("PATHWAYS_UNUSUAL_DAYS", "30"))
 PATHWAYS_UNUSUAL_PEOPLE = int(os.environ.get("PATHWAYS_UNUSUAL_PEOPLE", "25"))
 PATHWAYS_UNUSUAL_REFUSALS = int(os.environ.get("PATHWAYS_UNUSUAL_REFUSALS", "10"))
 
-# After an import of events, run identification for the people with new events
-# (identification/runs.py). Off only to time the two apart (bench/identify.py).
+# After an import of events (or referral history), run identification: for the people
+# with new events (everyone, after referrals). Off only to time the two apart
+# (bench/identify.py).
 PATHWAYS_IDENTIFY_AFTER_IMPORT = env_bool("PATHWAYS_IDENTIFY_AFTER_IMPORT", True)
 
 # The partnership whose configuration `pathways init` loads by default.

@@ -44,3 +44,13 @@ def test_the_run_after_import_can_be_switched_off(tmp_path: Path, settings) -> N
     settings.PATHWAYS_IDENTIFY_AFTER_IMPORT = False
     people_and_an_offence(tmp_path)
     assert (Run.objects.count(), Candidate.objects.count()) == (0, 0)
+
+
+def test_a_referral_history_import_looks_at_everyone_again(tmp_path: Path) -> None:
+    people_and_an_offence(tmp_path)
+    today = timezone.localdate()
+    load(tmp_path, "referrals.csv", "referral_ref,agency,person_ref,service,referred_on\n"
+         f"R1,POLICE,P1,ADAPT,{today - dt.timedelta(days=1)}\n")  # fmt: skip
+    assert Run.objects.order_by("pk").last().scope == "full"
+    # The person now has an open (sent) referral to ADAPT: the candidacy lapses.
+    assert Candidate.objects.get().status == "lapsed"

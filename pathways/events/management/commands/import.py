@@ -71,8 +71,10 @@ class Command(BaseCommand):
             totals["rejected"] += run.rejected
         for name in SUMMARY:
             self.stdout.write(f"{name}: {totals[name]}")
-        if kind == "events" and (totals["created"] or totals["updated"]):
-            self._identify(err)
+        if kind in ("events", "referrals") and (totals["created"] or totals["updated"]):
+            # New events: only their people change. Referral history changes who is
+            # excluded, for people with no new event: everyone is looked at again.
+            self._identify(err, full=kind == "referrals")
         if options["quarantine"]:
             written = write_quarantine(runs, options["quarantine"])
             err.print(f"{written} rejected row(s) written to {options['quarantine']}")
@@ -89,12 +91,12 @@ class Command(BaseCommand):
         if totals["rejected"]:
             sys.exit(1)
 
-    def _identify(self, err: Console) -> None:
-        """Identification for the people with new events: the import's last step."""
+    def _identify(self, err: Console, *, full: bool) -> None:
+        """Identification, the import's last step (identification/runs.py)."""
         if not settings.PATHWAYS_IDENTIFY_AFTER_IMPORT:
             return
-        with err.status("identify: the people with new events"):
-            run = identify(timezone.localdate())
+        with err.status("identify: running the rules"):
+            run = identify(timezone.localdate(), full=full)
         # Standard error: standard output is the import's `name: count` summary.
         err.print(
             f"identify ({run.scope}): {run.created} new candidate(s), {run.updated} updated, "
