@@ -123,6 +123,7 @@ def load_config(directory: Path) -> PartnershipConfig:
                 "voluntary",
                 "requires_consent",
                 "joint_approval",
+                "decide_within_days",
                 "eligibility",
             },
         )
@@ -164,6 +165,7 @@ def load_config(directory: Path) -> PartnershipConfig:
             "voluntary": check.boolean(entry, key, "voluntary", True),
             "requires_consent": check.boolean(entry, key, "requires_consent", True),
             "joint_approval": check.boolean(entry, key, "joint_approval", False),
+            "decide_within_days": check.number(entry, key, "decide_within_days", 1, 60) or 5,
             "min_age": min_age,
             "max_age": max_age,
             "sexes": check.code_list(eligibility, ekey, "sexes", SEXES, "sex"),

@@ -50,6 +50,9 @@ class Service(models.Model):
     joint_approval = models.BooleanField(
         default=False, help_text="Referral needs approval by both police and social work."
     )
+    decide_within_days = models.PositiveSmallIntegerField(
+        default=5, help_text="Working days the service has to accept or decline a referral."
+    )
     # Eligibility, as data. Empty lists mean "any".
     min_age = models.PositiveSmallIntegerField(null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -81,3 +81,30 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state or 'start'} -> {self.to_state} on {self.on}"
+
+
+class Approval(models.Model):
+    """One side's approval of a referral that needs joint approval (police and social
+    work): two different people of the two sectors."""
+
+    class Sector(models.TextChoices):
+        POLICE = "police", "police"
+        SOCIAL_WORK = "social_work", "social work"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="approvals")
+    sector = models.CharField(max_length=16, choices=Sector.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    agency = models.ForeignKey("partners.Agency", on_delete=models.PROTECT)
+    on = models.DateField()
+    note = models.CharField(max_length=500, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # A side approves once; a person approves once (never for both sides).
+            models.UniqueConstraint(fields=["referral", "sector"], name="one_approval_per_side"),
+            models.UniqueConstraint(fields=["referral", "by"], name="one_approval_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sector} approval of referral {self.referral_id}"

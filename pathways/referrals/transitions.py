@@ -43,6 +43,21 @@ def check_step(referral: Referral, to_state: str) -> None:
             f"a referral that is {referral.state.replace('_', ' ')} cannot become "
             f"{to_state.replace('_', ' ')}"
         )
+    if referral.state == S.PROPOSED and referral.service.joint_approval:
+        if to_state == S.SENT:
+            raise TransitionRefused(
+                f"a referral to {referral.service.name} needs approval by both police and "
+                "social work before it is sent"
+            )
+        sides = set(referral.approvals.values_list("sector", flat=True))
+        if to_state == S.APPROVED and sides != {"police", "social_work"}:
+            raise TransitionRefused("a referral is approved once police and social work both have")
+    if (
+        referral.state == S.PROPOSED
+        and to_state == S.APPROVED
+        and not referral.service.joint_approval
+    ):
+        raise TransitionRefused(f"{referral.service.name} does not need joint approval: send it")
     if referral.state == S.ACCEPTED and to_state == S.ENGAGED and referral.service.requires_consent:
         raise TransitionRefused(
             f"{referral.service.name} is voluntary: record the person's consent before "

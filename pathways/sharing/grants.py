@@ -42,7 +42,10 @@ ACTIVE_STATES = (
 # Consent given and not withdrawn: withdrawal moves the referral to `opted_out`.
 CONSENTED_STATES = (ReferralState.CONSENTED, ReferralState.ENGAGED)
 ENGAGED_STATES = (ReferralState.ENGAGED,)
+# Proposed and jointly approved, not yet sent: both sides read the case to decide.
+IN_APPROVAL_STATES = (ReferralState.PROPOSED, ReferralState.APPROVED)
 STATES_FOR = {
+    Condition.AWAITING_APPROVAL: IN_APPROVAL_STATES,
     Condition.ACTIVE_REFERRAL: ACTIVE_STATES,
     Condition.CONSENTED_REFERRAL: CONSENTED_STATES,
     Condition.STATUTORY_CASE: ENGAGED_STATES,

@@ -34,6 +34,10 @@ class Condition(models.TextChoices):
     CONSENTED_REFERRAL = "consented_referral", "while the person has consented to engage"
     STATUTORY_CASE = "statutory_case", "while the person is on a statutory caseload"
     OPEN_ENGAGEMENT = "open_engagement", "while the person is engaged with the service"
+    AWAITING_APPROVAL = (
+        "awaiting_approval",
+        "while a referral of the person awaits joint approval by police and social work",
+    )
     IDENTIFIED_CANDIDATE = (
         "identified_candidate",
         "while the person is an open identification candidate for the service",

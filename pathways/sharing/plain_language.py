@@ -15,6 +15,10 @@ CONDITION_WORDS = {
     Condition.CONSENTED_REFERRAL: "while the person has consented to engage with {services}",
     Condition.STATUTORY_CASE: "while the person is on the statutory caseload of {services}",
     Condition.OPEN_ENGAGEMENT: "while the person is engaged with {services}",
+    Condition.AWAITING_APPROVAL: (
+        "while a referral of the person to {services} awaits joint approval by police and "
+        "social work"
+    ),
     Condition.IDENTIFIED_CANDIDATE: (
         "while identification has found the person for {services} and nobody has yet decided on it"
     ),
