@@ -52,6 +52,11 @@ def _memberships(user: Any, capability: str) -> list[Membership]:
     ]
 
 
+def may_refer(user: Any) -> bool:
+    """Whether any of the user's roles may refer (and so send and withdraw)."""
+    return bool(_memberships(user, "refer"))
+
+
 def approving_sector(user: Any) -> tuple[str, str] | None:
     """(sector, agency) the user approves for: a team of a police or social work agency
     in a role that may approve; None if they approve for neither."""
@@ -64,7 +69,7 @@ def approving_sector(user: Any) -> tuple[str, str] | None:
 def actions_for(user: Any, referral: Referral) -> set[str]:
     """The steps this user may take on this referral now (the user can already see it)."""
     state, service = referral.state, referral.service
-    refers = bool(_memberships(user, "refer"))
+    refers = may_refer(user)
     acts = referral.service_id in services_acted_for(user)
     actions: set[str] = set()
     if state == S.PROPOSED and service.joint_approval:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from pathways.events.models import Event
@@ -33,6 +33,7 @@ __all__ = [
     "visible_events",
     "visible_people",
     "visible_records",
+    "visible_referral_list",
     "visible_referrals",
 ]
 
@@ -210,6 +211,25 @@ def visible_referrals(user: User, person: Person) -> QuerySet[Referral]:
         .select_related("service", "record")
         .order_by("-referred_on", "-id")
     )
+
+
+def visible_referral_list(user: User) -> QuerySet[Referral]:
+    """Every referral this user may see, of anyone: the referrals `visible_referrals`
+    shows person by person, as one query (for inboxes and lists)."""
+    condition: Q | None = None
+    for grant in grants_of(user):
+        if "referral" not in grant.categories:
+            continue
+        part = Q(record__agency_id=grant.source)
+        if grant.referral_services is not None:
+            part &= Q(service_id__in=sorted(grant.referral_services))
+        when = grant.condition_q()
+        if when is not None:
+            part &= Q(Exists(Person.objects.filter(when, pk=OuterRef("person_id"))))
+        condition = part if condition is None else condition | part
+    if condition is None:
+        return Referral.objects.none()
+    return Referral.objects.filter(condition).select_related("person", "service", "record")
 
 
 def opened_categories(user: User, person: Person) -> tuple[set[str], list[Grant]]:

@@ -171,3 +171,31 @@ class ReferForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "class": "ds_input"}),
     )
+
+
+class ReferralStepForm(forms.Form):
+    """A step on a referral with an optional note (approve, send, accept)."""
+
+    note = forms.CharField(
+        label="Note (optional)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "ds_input"}),
+    )
+
+
+class ReferralReasonForm(ReferralStepForm):
+    """A step that needs a coded reason (decline, withdraw); `other` needs the note."""
+
+    reason = forms.ChoiceField(label="Reason", widget=forms.RadioSelect, choices=())
+
+    def __init__(self, *args: Any, reasons: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [(v, capfirst(label)) for v, label in reasons]  # type: ignore[attr-defined]
+        self.order_fields(["reason", "note"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("reason") == "other" and not data.get("note", "").strip():
+            self.add_error("note", "Say why, when the reason is other.")
+        return data

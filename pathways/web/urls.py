@@ -9,6 +9,7 @@ from pathways.web import (
     consent_views,
     governance_views,
     identification_views,
+    referral_views,
     two_factor,
     views,
 )
@@ -28,6 +29,8 @@ urlpatterns: list[URLPattern] = [
     path("people/", views.people_search, name="people-search"),
     path("people/<int:person_id>/", views.person, name="person"),
     path("people/<int:person_id>/events.csv", views.person_events_csv, name="person-events-csv"),
+    path("referrals/", referral_views.inbox, name="referral-inbox"),
+    path("referrals/<int:referral_id>/", referral_views.referral, name="referral"),
     path(
         "referrals/<int:referral_id>/consent/",
         consent_views.consent_record,
@@ -51,6 +54,11 @@ urlpatterns: list[URLPattern] = [
         name="candidate-refer",
     ),
     path("candidates/runs/", identification_views.runs, name="identification-runs"),
+    path(
+        "referrals/<int:referral_id>/<slug:action>/",
+        referral_views.referral_step,
+        name="referral-step",
+    ),
     path("governance/agreements/", governance_views.agreements, name="agreements"),
     path("audit/", governance_views.audit_home, name="audit"),
     path("audit/people/<int:person_id>/", governance_views.audit_person, name="audit-person"),

@@ -1,0 +1,75 @@
+"""A user's referral inbox: the referrals waiting for them, grouped by what they wait
+for, and the overdue list. Built on `sharing.policy.visible_referral_list`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Max, OuterRef, Subquery
+
+from pathways.referrals import pathway
+from pathways.referrals.models import Referral, ReferralState, Transition
+from pathways.sharing.consent import services_acted_for
+from pathways.sharing.policy import visible_referral_list
+
+S = ReferralState
+WAITING = (S.PROPOSED, S.APPROVED, S.SENT, S.ACCEPTED, S.CONSENTED)
+
+
+@dataclass
+class Inbox:
+    """Referrals by what they wait for; a sent referral carries `due_on`, its deadline."""
+
+    to_decide: list[Referral] = field(default_factory=list)  # sent to the user's service
+    to_approve: list[Referral] = field(default_factory=list)
+    to_send: list[Referral] = field(default_factory=list)
+    to_engage: list[Referral] = field(default_factory=list)  # accepted or consented
+    overdue: list[Referral] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.to_decide) + len(self.to_approve) + len(self.to_send) + len(self.to_engage)
+
+
+def _with_sent_on(referrals: Any) -> Any:
+    last_sent = (
+        Transition.objects.filter(referral=OuterRef("pk"), to_state=S.SENT)
+        .values("referral")
+        .annotate(on=Max("on"))
+        .values("on")
+    )
+    return referrals.annotate(sent_on=Subquery(last_sent))
+
+
+def inbox_for(user: Any, today: dt.date) -> Inbox:
+    """What waits for this user on `today` (only referrals they may see)."""
+    own_services = services_acted_for(user)
+    sector = pathway.approving_sector(user)
+    refers = pathway.may_refer(user)
+    waiting = (
+        _with_sent_on(visible_referral_list(user).filter(state__in=WAITING))
+        .prefetch_related("approvals")
+        .order_by("referred_on", "pk")
+    )
+    inbox = Inbox()
+    for referral in waiting:
+        if referral.state == S.SENT:
+            sent = referral.sent_on or referral.referred_on  # type: ignore[attr-defined]
+            due = pathway.add_working_days(sent, referral.service.decide_within_days)
+            referral.due_on = due  # type: ignore[attr-defined]
+            if due < today:
+                inbox.overdue.append(referral)
+            if referral.service_id in own_services:
+                inbox.to_decide.append(referral)
+        elif referral.state == S.PROPOSED and referral.service.joint_approval:
+            sides = {a.sector for a in referral.approvals.all()}
+            approvers = {a.by_id for a in referral.approvals.all()}
+            if sector and sector[0] not in sides and user.pk not in approvers:
+                inbox.to_approve.append(referral)
+        elif refers and referral.state in (S.PROPOSED, S.APPROVED):
+            inbox.to_send.append(referral)
+        elif referral.state in (S.ACCEPTED, S.CONSENTED) and referral.service_id in own_services:
+            inbox.to_engage.append(referral)
+    return inbox

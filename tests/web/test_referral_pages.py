@@ -1,0 +1,134 @@
+"""A referral's page and the inbox: the pathway from proposal to acceptance taken
+through the pages by the people whose step it is, with the refusals they would meet."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from pathways.partners.models import Service
+from pathways.referrals.models import Referral, Transition
+from pathways.referrals.proposals import propose
+
+from .world import make_person, make_user
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def users(partnership: None) -> dict[str, object]:
+    return {
+        "police": make_user("police", "ONE_GLASGOW", "police_analyst"),
+        "social": make_user("social", "CJSW_NE", "cjsw_worker"),
+        "adapt": make_user("adapt", "INCLUDEM_ADAPT", "partner_worker"),
+        "sidestep": make_user("sidestep", "AFC_SIDESTEP", "partner_worker"),
+    }
+
+
+@pytest.fixture
+def referral(partnership: None) -> Referral:
+    person = make_person("Jordan", "Path", dt.date(2009, 4, 1), records=(("POLICE", "P900"),))
+    return propose(
+        person, Service.objects.get(code="ADAPT"), person.records.get(), on=TODAY, by=None,
+        reason="identified for ADAPT (score 10)",
+    )  # fmt: skip
+
+
+def step(client: Client, referral: Referral, action: str, **data: str) -> str:
+    fresh = Referral.objects.get(pk=referral.pk)
+    response = client.post(
+        f"/referrals/{referral.pk}/{action}/", {"version": fresh.version, **data}, follow=True
+    )
+    return response.content.decode()
+
+
+def test_from_proposal_to_acceptance_through_the_pages(client: Client, users, referral) -> None:
+    client.force_login(users["police"])
+    page = client.get(f"/referrals/{referral.pk}/").content.decode()
+    assert "Waiting for approval by police and social work." in page
+    assert 'id="step-approve"' in page and 'id="step-send"' not in page
+    assert "Your approval is recorded." in step(client, referral, "approve")
+
+    client.force_login(users["social"])
+    inbox = client.get("/referrals/").content.decode()
+    assert "To approve (1)" in inbox and "Jordan Path" in inbox
+    page = step(client, referral, "approve", **{"approve-note": "known to us, agree"})
+    assert "Approved by police and social work; waiting to be sent" in page
+
+    client.force_login(users["police"])
+    assert "Approved or proposed, to send (1)" in client.get("/referrals/").content.decode()
+    assert "The referral is sent to the service." in step(client, referral, "send")
+
+    client.force_login(users["adapt"])
+    inbox = client.get("/referrals/").content.decode()
+    assert "To accept or decline (1)" in inbox
+    page = step(client, referral, "accept")
+    assert "The referral is accepted." in page
+    assert "waiting for ADAPT to record the person&#x27;s consent" in page
+    steps = list(
+        Transition.objects.filter(referral=referral).values_list("to_state", "by__username")
+    )
+    assert steps == [
+        ("proposed", None), ("approved", "social"), ("sent", "police"), ("accepted", "adapt"),
+    ]  # fmt: skip
+
+
+def test_declining_needs_a_reason_said_on_the_field(client: Client, users, referral) -> None:
+    Referral.objects.filter(pk=referral.pk).update(state="sent")
+    client.force_login(users["adapt"])
+    response = client.post(f"/referrals/{referral.pk}/decline/", {"version": 1})
+    assert response.status_code == 400
+    assert "Reason: This field is required." in response.content.decode()
+    other = client.post(
+        f"/referrals/{referral.pk}/decline/", {"version": 1, "decline-reason": "other"}
+    )
+    assert "Note (optional): Say why, when the reason is other." in other.content.decode()
+    page = step(client, referral, "decline", **{"decline-reason": "capacity"})
+    assert "The referral is declined." in page
+    assert Referral.objects.get(pk=referral.pk).state == "declined"
+
+
+def test_a_stale_page_is_told_and_changes_nothing(client: Client, users, referral) -> None:
+    # Someone approved and the referral moved on (version 2) while this page showed 1.
+    Referral.objects.filter(pk=referral.pk).update(state="approved", version=2)
+    client.force_login(users["police"])
+    stale = client.post(f"/referrals/{referral.pk}/send/", {"version": 1}, follow=True)
+    assert "someone else changed this referral" in stale.content.decode()
+    assert Referral.objects.get(pk=referral.pk).state == "approved"
+    assert not Transition.objects.filter(referral=referral, to_state="sent").exists()
+
+
+def test_people_outside_the_referral_cannot_see_or_step(client: Client, users, referral) -> None:
+    client.force_login(users["adapt"])  # a proposed referral is not yet the partner's
+    assert client.get(f"/referrals/{referral.pk}/").status_code == 404
+    assert client.post(f"/referrals/{referral.pk}/approve/", {"version": 1}).status_code == 404
+    Referral.objects.filter(pk=referral.pk).update(state="sent")
+    client.force_login(users["sidestep"])
+    assert client.get(f"/referrals/{referral.pk}/").status_code == 404
+    assert client.post(f"/referrals/{referral.pk}/accept/", {"version": 1}).status_code == 404
+    assert client.post(f"/referrals/{referral.pk}/explode/", {"version": 1}).status_code == 404
+    assert Referral.objects.get(pk=referral.pk).state == "sent"
+
+
+def test_a_step_not_theirs_is_refused_with_the_reason(client: Client, users, referral) -> None:
+    Referral.objects.filter(pk=referral.pk).update(state="sent")
+    client.force_login(users["police"])
+    page = step(client, referral, "accept")
+    assert "Not done: only the ADAPT team decides on its referrals." in page
+
+
+def test_overdue_referrals_are_listed(client: Client, users, referral) -> None:
+    ten_days = TODAY - dt.timedelta(days=10)
+    Referral.objects.filter(pk=referral.pk).update(state="sent")
+    Transition.objects.create(
+        referral=referral, from_state="approved", to_state="sent", on=ten_days
+    )
+    for who in ("police", "adapt"):
+        client.force_login(users[who])
+        inbox = client.get("/referrals/").content.decode()
+        assert "Overdue: not decided in time (1)" in inbox
+    page = client.get(f"/referrals/{referral.pk}/").content.decode()
+    assert "— overdue." in page
