@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from pathways.api.candidates import router as candidates_router
+from pathways.api.referrals import router as referrals_router
 from pathways.api.schemas import EventOut, EventPage, Message, PersonOut, PersonSummary
 from pathways.api.tokens import user_for_token
 from pathways.events.models import EventKind
@@ -210,6 +211,7 @@ def person_events(
 
 
 api.add_router("/candidates", candidates_router)
+api.add_router("/referrals", referrals_router)
 # Last, so every real endpoint above (and in the routers) is matched first.
 fallback = Router()
 

@@ -123,3 +123,52 @@ class ReferralCreated(Schema):
     referral: int
     state: str
     service: str
+
+
+class ReferralSummary(Schema):
+    id: int
+    person: PersonSummary
+    service: str
+    state: str
+    referred_on: dt.date
+    due_on: dt.date | None = None
+
+
+class ReferralInbox(Schema):
+    to_decide: list[ReferralSummary]
+    to_approve: list[ReferralSummary]
+    to_send: list[ReferralSummary]
+    to_engage: list[ReferralSummary]
+    overdue: list[ReferralSummary]
+
+
+class TransitionOut(Schema):
+    from_state: str
+    to_state: str
+    on: dt.date
+    by: str | None
+    reason: str
+
+
+class ApprovalOut(Schema):
+    sector: str
+    agency: str
+    by: str
+    on: dt.date
+    note: str
+
+
+class ReferralDetail(ReferralOut):
+    person: PersonSummary
+    version: int
+    awaiting: str
+    decision_due: dt.date | None
+    actions: list[str]
+    transitions: list[TransitionOut]
+    approvals: list[ApprovalOut]
+
+
+class StepIn(Schema):
+    version: int
+    note: str = ""
+    reason: str = ""

@@ -111,10 +111,13 @@ def test_the_openapi_document_lists_every_endpoint_and_bearer_auth(client) -> No
         "/api/v1/candidates/{candidate_id}",
         "/api/v1/candidates/{candidate_id}/dismiss",
         "/api/v1/candidates/{candidate_id}/refer",
+        "/api/v1/referrals",
+        "/api/v1/referrals/{referral_id}",
+        "/api/v1/referrals/{referral_id}/{action}",
     }
     operations = [op for ops in document["paths"].values() for op in ops.values()]
     assert sorted(method for ops in document["paths"].values() for method in ops) == (
-        ["get"] * 5 + ["post"] * 2
+        ["get"] * 7 + ["post"] * 3
     )
     for operation in operations:
         assert {"401", "422"} <= set(operation["responses"])

@@ -1,0 +1,75 @@
+"""API v1 referrals: the inbox, a referral's timeline, and the pathway's steps, with
+JSON errors: 404 outside the caller's view, 409 stale, 422 for a step refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from pathways.partners.models import Service
+from pathways.referrals.models import Referral
+from pathways.referrals.proposals import propose
+from tests.web.world import make_person
+
+from .test_candidates_api import caller
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def referral(partnership: None) -> Referral:
+    person = make_person("Jordan", "Path", dt.date(2009, 4, 1), records=(("POLICE", "P900"),))
+    return propose(
+        person, Service.objects.get(code="ADAPT"), person.records.get(), on=TODAY, by=None,
+        reason="identified",
+    )  # fmt: skip
+
+
+def test_the_pathway_through_the_api(client: Client, referral: Referral) -> None:
+    police = caller(client, "ONE_GLASGOW", "police_analyst")
+    social = caller(client, "CJSW_NE", "cjsw_worker")
+    adapt = caller(client, "INCLUDEM_ADAPT", "partner_worker")
+    url = f"/api/v1/referrals/{referral.pk}"
+    body = police.get(url).json()
+    assert (body["state"], body["actions"], body["awaiting"]) == (
+        "proposed", ["approve", "withdraw"], "Waiting for approval by police and social work.",
+    )  # fmt: skip
+    assert (
+        police.post(f"{url}/approve", {"version": 1}).json()["approvals"][0]["sector"] == "police"
+    )
+    assert [r["id"] for r in social.get("/api/v1/referrals").json()["to_approve"]] == [referral.pk]
+    approved = social.post(f"{url}/approve", {"version": 1, "note": "agree"}).json()
+    assert (approved["state"], approved["version"]) == ("approved", 2)
+    sent = police.post(f"{url}/send", {"version": 2}).json()
+    assert sent["state"] == "sent" and sent["decision_due"] is not None
+    inbox = adapt.get("/api/v1/referrals").json()
+    assert [(r["id"], r["due_on"]) for r in inbox["to_decide"]] == [
+        (referral.pk, sent["decision_due"])
+    ]
+    accepted = adapt.post(f"{url}/accept", {"version": 3}).json()
+    assert [t["to_state"] for t in accepted["transitions"]] == [
+        "proposed", "approved", "sent", "accepted",
+    ]  # fmt: skip
+
+
+def test_errors_say_why(client: Client, referral: Referral) -> None:
+    police = caller(client, "ONE_GLASGOW", "police_analyst")
+    url = f"/api/v1/referrals/{referral.pk}"
+    refused = police.post(f"{url}/send", {"version": 1})
+    assert refused.status_code == 422
+    assert "needs approval by both police and social work" in refused.json()["message"]
+    no_reason = police.post(f"{url}/withdraw", {"version": 1})
+    assert (no_reason.status_code, no_reason.json()["message"]) == (
+        422, "'' is not one of the reasons: moved_away, custody, met_elsewhere, died, other",
+    )  # fmt: skip
+    assert police.post(f"{url}/explode", {"version": 1}).status_code == 404
+    Referral.objects.filter(pk=referral.pk).update(state="approved", version=2)
+    stale = police.post(f"{url}/send", {"version": 1})
+    assert stale.status_code == 409
+    outsider = caller(client, "AFC_SIDESTEP", "partner_worker")
+    assert outsider.get(url).status_code == 404
+    assert outsider.post(f"{url}/withdraw", {"version": 2, "reason": "died"}).status_code == 404
+    assert Referral.objects.get(pk=referral.pk).state == "approved"
