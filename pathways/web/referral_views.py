@@ -17,6 +17,7 @@ from pathways.referrals import pathway
 from pathways.referrals.inbox import inbox_for
 from pathways.referrals.models import Referral
 from pathways.referrals.transitions import StaleReferral, TransitionRefused
+from pathways.sharing.consent import services_acted_for
 from pathways.sharing.policy import get_referral_for
 from pathways.web.forms import ReferralReasonForm, ReferralStepForm
 from pathways.web.permissions import capability_required, signed_in
@@ -59,6 +60,7 @@ def _page(
             "awaiting": pathway.awaiting(referral, timezone.localdate()),
             "due": pathway.decision_due(referral),
             "actions": pathway.actions_for(user, referral),
+            "acts_for": referral.service_id in services_acted_for(user),
             "forms": forms,
         },
         status=status,
