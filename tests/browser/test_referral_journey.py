@@ -19,7 +19,6 @@ from playwright.sync_api import Page, expect
 
 from pathways.people.models import Person
 from pathways.referrals.models import Referral, Transition
-
 from tests.browser.test_person_journeys import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
