@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "pathways.events",
     "pathways.referrals",
     "pathways.identification",
+    "pathways.cases",
     "pathways.sharing",
     "pathways.api",
     "pathways.synth",

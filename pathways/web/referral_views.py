@@ -13,12 +13,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from pathways.cases.engagement import may_record_contacts
+from pathways.cases.models import EngagementPlan
 from pathways.referrals import pathway
 from pathways.referrals.inbox import inbox_for
 from pathways.referrals.models import Referral
 from pathways.referrals.transitions import StaleReferral, TransitionRefused
 from pathways.sharing.consent import services_acted_for
-from pathways.sharing.policy import get_referral_for
+from pathways.sharing.policy import decide, get_referral_for
 from pathways.web.forms import ReferralReasonForm, ReferralStepForm
 from pathways.web.permissions import capability_required, signed_in
 
@@ -61,10 +63,24 @@ def _page(
             "due": pathway.decision_due(referral),
             "actions": pathway.actions_for(user, referral),
             "acts_for": referral.service_id in services_acted_for(user),
+            "records_contacts": may_record_contacts(user, referral),
+            **_engagement(user, referral),
             "forms": forms,
         },
         status=status,
     )
+
+
+def _engagement(user: Any, referral: Referral) -> dict[str, Any]:
+    """The plan and contacts, when the user may see the provider's engagement data."""
+    provider = referral.service.provider_id
+    if not decide(user, referral.person, "engagement", source=provider).allowed:
+        return {"engagement_visible": False}
+    return {
+        "engagement_visible": True,
+        "plan": EngagementPlan.objects.filter(referral=referral).first(),
+        "contacts": referral.contacts.select_related("recorded_by"),
+    }
 
 
 @require_GET

@@ -7,6 +7,7 @@ from django.urls import URLPattern, path
 
 from pathways.web import (
     consent_views,
+    engagement_views,
     governance_views,
     identification_views,
     referral_views,
@@ -31,6 +32,19 @@ urlpatterns: list[URLPattern] = [
     path("people/<int:person_id>/events.csv", views.person_events_csv, name="person-events-csv"),
     path("referrals/", referral_views.inbox, name="referral-inbox"),
     path("referrals/<int:referral_id>/", referral_views.referral, name="referral"),
+    path(
+        "referrals/<int:referral_id>/engagement/start/",
+        engagement_views.start,
+        name="engagement-start",
+    ),
+    path(
+        "referrals/<int:referral_id>/contacts/new/",
+        engagement_views.contact,
+        name="contact-new",
+    ),
+    path(
+        "referrals/<int:referral_id>/engagement/end/", engagement_views.end, name="engagement-end"
+    ),
     path(
         "referrals/<int:referral_id>/consent/",
         consent_views.consent_record,

@@ -3,7 +3,8 @@
 offence events are imported -> the young person appears in the partnership team's
 candidate queue -> a police analyst reads why and proposes a referral to ADAPT, and
 approves it for the police -> a justice social worker approves it -> the police analyst
-sends it -> the ADAPT worker accepts it and records the young person's consent.
+sends it -> the ADAPT worker accepts it, records the young person's consent and then
+the first contact with the plan's focus areas.
 Screenshots of each page are saved (test-artifacts/screenshots/).
 """
 
@@ -150,3 +151,16 @@ def test_from_imported_offences_to_a_consented_referral(
     page.goto(f"{live_server.url}/referrals/{referral.pk}/")
     expect(page.locator("#timeline li")).to_have_count(5)
     screenshot(page, "referral-consented")
+
+    # The first contact starts the engagement, with the plan's focus areas.
+    page.get_by_role("link", name="Record the first contact and the plan").click()
+    page.locator("label", has_text="Education").click()
+    page.locator("label", has_text="Life choices").click()
+    page.locator("label", has_text="Attended").click()
+    page.get_by_label("Engagement and progress").fill("Met Riley and his gran at home.")
+    screenshot(page, "engagement-start-form")
+    page.get_by_role("button", name="Start the engagement").click()
+    expect(page.locator("#referral-state")).to_have_text("Engaged")
+    expect(page.locator("#focus-areas")).to_have_text("Focus areas: life choices, education.")
+    expect(page.locator("#contacts tbody tr")).to_have_count(1)
+    screenshot(page, "referral-engaged")

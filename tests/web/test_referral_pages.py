@@ -132,3 +132,34 @@ def test_overdue_referrals_are_listed(client: Client, users, referral) -> None:
         assert "Overdue: not decided in time (1)" in inbox
     page = client.get(f"/referrals/{referral.pk}/").content.decode()
     assert "— overdue." in page
+
+
+def test_the_partner_records_the_engagement_and_the_partnership_team_sees_it(
+    client: Client, users, referral
+) -> None:
+    Referral.objects.filter(pk=referral.pk).update(state="consented")
+    client.force_login(users["adapt"])
+    page = client.get(f"/referrals/{referral.pk}/").content.decode()
+    assert "Record the first contact and the plan" in page
+    missing = client.post(
+        f"/referrals/{referral.pk}/engagement/start/", {"on": "", "attendance": "late"}
+    )
+    assert missing.status_code == 400
+    html = missing.content.decode()
+    assert "The plan&#x27;s focus areas: This field is required." in html
+    assert "Why late, or why it did not happen: Say why the person was late" in html
+    done = client.post(
+        f"/referrals/{referral.pk}/engagement/start/",
+        {"focus_areas": ["education", "family_support"], "on": TODAY.strftime("%d/%m/%Y"),
+         "attendance": "attended", "notes": "Met with mum at home."},
+        follow=True,
+    )  # fmt: skip
+    assert "The engagement has started." in done.content.decode()
+    assert Referral.objects.get(pk=referral.pk).state == "engaged"
+    # The partnership team sees the engagement under Includem's regular exchange.
+    client.force_login(users["police"])
+    page = client.get(f"/referrals/{referral.pk}/").content.decode()
+    assert "Focus areas: education, family support." in page
+    assert "Met with mum at home." in page
+    assert "Record a contact" not in page
+    assert client.get(f"/referrals/{referral.pk}/contacts/new/").status_code == 403

@@ -79,3 +79,9 @@ def words(code: str | None) -> str:
 def file_name(path: str | None) -> str:
     """The last part of a file path: `/feeds/2024/people.csv` → "people.csv"."""
     return PurePath(path or "").name
+
+
+@register.filter
+def get_rating(ratings: dict[str, str] | None, area: str) -> str:
+    """A focus area's rating from an engagement plan's ratings ("" when not rated)."""
+    return (ratings or {}).get(area, "")

@@ -1,0 +1,121 @@
+"""Working an engagement: starting it at the first contact with the plan's focus areas,
+recording contacts and attendance, and ending it with how each focus area went.
+
+Only the team delivering the service does this (a role that records contacts). Steps of
+the referral go through `referrals.transitions.move`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from pathways.cases.models import Contact, EngagementPlan, FocusArea
+from pathways.partners.models import Membership
+from pathways.referrals.models import Referral, ReferralState
+from pathways.referrals.transitions import CLOSING_REASONS, TransitionRefused, move
+
+S = ReferralState
+HAPPENED = (Contact.Attendance.ATTENDED, Contact.Attendance.LATE)
+ENDINGS = (S.COMPLETED, S.DISENGAGED, S.CLOSED)
+
+
+def may_record_contacts(user: Any, referral: Referral) -> bool:
+    """The user records contacts for the referral's service (their team delivers it)."""
+    return any(
+        "record_contact" in (m.role.capabilities or [])
+        for m in Membership.objects.filter(
+            user_id=getattr(user, "pk", None) or 0, team__service_id=referral.service_id
+        ).select_related("role")
+    )
+
+
+def _check(user: Any, referral: Referral) -> None:
+    if not may_record_contacts(user, referral):
+        raise TransitionRefused(
+            f"only the {referral.service.name} team records its engagement and contacts"
+        )
+
+
+def _contact(referral: Referral, user: Any, on: dt.date, data: dict[str, Any]) -> Contact:
+    attendance = data["attendance"]
+    if attendance not in Contact.Attendance.values:
+        raise TransitionRefused(f"{attendance!r} is not an attendance")
+    if attendance != Contact.Attendance.ATTENDED and not str(data.get("reason", "")).strip():
+        raise TransitionRefused("say why the person was late or the contact did not happen")
+    return Contact.objects.create(
+        referral=referral,
+        on=on,
+        attendance=attendance,
+        reason=str(data.get("reason", "")).strip()[:300],
+        notes=str(data.get("notes", "")).strip(),
+        concerns=str(data.get("concerns", "")).strip(),
+        notify_referrer=bool(data.get("notify_referrer")),
+        recorded_by=user if getattr(user, "pk", None) else None,
+    )
+
+
+def start(
+    user: Any, referral: Referral, *, on: dt.date, focus_areas: list[str], contact: dict[str, Any]
+) -> Contact:
+    """The first contact happened: the referral becomes `engaged`, with its plan."""
+    _check(user, referral)
+    unknown = sorted(set(focus_areas) - set(FocusArea.values))
+    if unknown or not focus_areas:
+        raise TransitionRefused(
+            "choose the plan's focus areas"
+            if not focus_areas
+            else f"unknown focus areas: {unknown}"
+        )
+    if contact.get("attendance") not in HAPPENED:
+        raise TransitionRefused("engagement starts at a contact that happened (attended or late)")
+    with transaction.atomic():
+        move(referral, S.ENGAGED, on=on, by=user, reason="first contact")
+        EngagementPlan.objects.create(referral=referral, focus_areas=focus_areas, recorded_by=user)
+        return _contact(referral, user, on, contact)
+
+
+def record_contact(
+    user: Any, referral: Referral, *, on: dt.date, contact: dict[str, Any]
+) -> Contact:
+    """A further contact of an engagement that has started and not ended."""
+    _check(user, referral)
+    if referral.state != S.ENGAGED:
+        raise TransitionRefused("contacts are recorded while the person is engaged")
+    if referral.started_on and on < referral.started_on:
+        raise TransitionRefused("a contact cannot be before the engagement started")
+    return _contact(referral, user, on, contact)
+
+
+def end(
+    user: Any,
+    referral: Referral,
+    *,
+    on: dt.date,
+    outcome: str,
+    ratings: dict[str, str],
+    closing_reason: str = "",
+    note: str = "",
+) -> None:
+    """End the engagement: completed, disengaged or closed (with a closing reason), and
+    rate each focus area of the plan (achieved, partly achieved, not achieved)."""
+    _check(user, referral)
+    if outcome not in ENDINGS:
+        raise TransitionRefused(
+            f"an engagement ends completed, disengaged or closed, not {outcome!r}"
+        )
+    plan = EngagementPlan.objects.filter(referral=referral).first()
+    areas = plan.focus_areas if plan else []
+    if set(ratings) != set(areas) or not set(ratings.values()) <= set(EngagementPlan.Rating.values):
+        raise TransitionRefused(
+            "rate each focus area of the plan: achieved, partly or not achieved"
+        )
+    if outcome == S.CLOSED and closing_reason not in CLOSING_REASONS:
+        raise TransitionRefused(f"closing needs a reason: {', '.join(CLOSING_REASONS)}")
+    with transaction.atomic():
+        move(referral, outcome, on=on, by=user, reason=note, closing_reason=closing_reason)
+        if plan:
+            plan.ratings = ratings
+            plan.save(update_fields=["ratings"])

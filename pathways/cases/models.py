@@ -1,0 +1,71 @@
+"""Case work on an engagement: the plan's focus areas, the contacts with their
+attendance, and the end-of-engagement summary. Held by the service's provider (the
+`engagement` data category)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class FocusArea(models.TextChoices):
+    LIFE_CHOICES = "life_choices", "life choices"
+    ADDICTION = "addiction"
+    EDUCATION = "education"
+    EMPLOYABILITY = "employability"
+    FAMILY_SUPPORT = "family_support", "family support"
+    MENTAL_HEALTH = "mental_health", "mental health"
+
+
+class EngagementPlan(models.Model):
+    """The focus areas agreed when the engagement started, and how each went at the end."""
+
+    class Rating(models.TextChoices):
+        ACHIEVED = "achieved"
+        PARTLY = "partly", "partly achieved"
+        NOT_ACHIEVED = "not_achieved", "not achieved"
+
+    referral = models.OneToOneField(
+        "referrals.Referral", on_delete=models.CASCADE, related_name="plan"
+    )
+    focus_areas = models.JSONField(default=list)
+    # Focus area -> Rating, filled in when the engagement ends.
+    ratings = models.JSONField(default=dict, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"plan of referral {self.referral_id}"
+
+
+class Contact(models.Model):
+    """One planned contact and whether it happened."""
+
+    class Attendance(models.TextChoices):
+        ATTENDED = "attended"
+        LATE = "late"
+        DID_NOT_ATTEND = "did_not_attend", "did not attend"
+        NOT_HAPPEN_PERSON = "not_happen_person", "did not happen (the person's reason)"
+        NOT_HAPPEN_SERVICE = "not_happen_service", "did not happen (the service's reason)"
+
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.CASCADE, related_name="contacts"
+    )
+    on = models.DateField()
+    attendance = models.CharField(max_length=24, choices=Attendance.choices)
+    reason = models.CharField(max_length=300, blank=True, help_text="Why late or why not.")
+    notes = models.TextField(blank=True, help_text="Engagement and progress.")
+    concerns = models.TextField(blank=True)
+    notify_referrer = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"contact on {self.on} ({self.attendance})"

@@ -1,0 +1,101 @@
+"""Working an engagement: it starts at a contact that happened, with the plan's focus
+areas; contacts need a reason when not attended; it ends with each focus area rated.
+Only the service's own team records it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pathways.cases import engagement
+from pathways.cases.models import Contact, EngagementPlan
+from pathways.referrals.models import Referral, Transition
+from pathways.referrals.transitions import TransitionRefused
+from tests.web.world import make_person, make_user, refer
+
+pytestmark = pytest.mark.django_db
+ON = dt.date(2026, 11, 20)
+CONTACT = {"attendance": "attended", "notes": "Met at the youth club."}
+
+
+@pytest.fixture
+def consented() -> Referral:
+    person = make_person("Ali", "Engaged", dt.date(2009, 1, 1), records=(("POLICE", "P1"),))
+    return refer(person, "POLICE", "ADAPT", ON - dt.timedelta(days=10), state="consented")
+
+
+@pytest.fixture
+def mentor():
+    return make_user("mentor", "INCLUDEM_ADAPT", "partner_worker")
+
+
+def test_the_first_contact_starts_the_engagement_with_its_plan(consented, mentor) -> None:
+    engagement.start(
+        mentor, consented, on=ON, focus_areas=["education", "life_choices"], contact=CONTACT
+    )
+    stored = Referral.objects.get(pk=consented.pk)
+    assert (stored.state, stored.started_on) == ("engaged", ON)
+    assert EngagementPlan.objects.get(referral=consented).focus_areas == [
+        "education",
+        "life_choices",
+    ]
+    assert list(Contact.objects.values_list("on", "attendance")) == [(ON, "attended")]
+    step = Transition.objects.get(referral=consented)
+    assert (step.to_state, step.by, step.reason) == ("engaged", mentor, "first contact")
+
+
+@pytest.mark.parametrize(
+    ("areas", "contact", "message"),
+    [
+        ([], CONTACT, "choose the plan's focus areas"),
+        (["karate"], CONTACT, "unknown focus areas"),
+        (
+            ["education"],
+            {"attendance": "did_not_attend", "reason": "ill"},
+            "a contact that happened",
+        ),
+        (["education"], {"attendance": "late"}, "say why the person was late"),
+    ],
+)
+def test_an_engagement_does_not_start_on_a_bad_first_contact(
+    consented, mentor, areas, contact, message
+) -> None:
+    with pytest.raises(TransitionRefused, match=message):
+        engagement.start(mentor, consented, on=ON, focus_areas=areas, contact=contact)
+    assert Referral.objects.get(pk=consented.pk).state == "consented"
+    assert not Contact.objects.exists() and not EngagementPlan.objects.exists()
+
+
+def test_only_the_services_team_records(consented) -> None:
+    other = make_user("sidestep", "AFC_SIDESTEP", "partner_worker")
+    police = make_user("police", "ONE_GLASGOW", "police_analyst")
+    for user in (other, police):
+        with pytest.raises(TransitionRefused, match="only the ADAPT team records"):
+            engagement.start(user, consented, on=ON, focus_areas=["education"], contact=CONTACT)
+
+
+def test_contacts_while_engaged_and_the_ending_rates_each_focus_area(consented, mentor) -> None:
+    engagement.start(
+        mentor, consented, on=ON, focus_areas=["education", "addiction"], contact=CONTACT
+    )
+    engagement.record_contact(mentor, consented, on=ON + dt.timedelta(days=7),
+                              contact={"attendance": "did_not_attend", "reason": "no answer"})  # fmt: skip
+    with pytest.raises(TransitionRefused, match="before the engagement started"):
+        engagement.record_contact(mentor, consented, on=ON - dt.timedelta(days=1), contact=CONTACT)
+    with pytest.raises(TransitionRefused, match="rate each focus area"):
+        engagement.end(mentor, consented, on=ON + dt.timedelta(days=90), outcome="completed",
+                       ratings={"education": "achieved"})  # fmt: skip
+    with pytest.raises(TransitionRefused, match="closing needs a reason"):
+        engagement.end(mentor, consented, on=ON + dt.timedelta(days=90), outcome="closed",
+                       ratings={"education": "achieved", "addiction": "partly"})  # fmt: skip
+    engagement.end(mentor, consented, on=ON + dt.timedelta(days=90), outcome="completed",
+                   ratings={"education": "achieved", "addiction": "partly"})  # fmt: skip
+    stored = Referral.objects.get(pk=consented.pk)
+    assert (stored.state, stored.end_reason, stored.ended_on) == (
+        "completed", "completed", ON + dt.timedelta(days=90),
+    )  # fmt: skip
+    assert EngagementPlan.objects.get().ratings == {"education": "achieved", "addiction": "partly"}
+    with pytest.raises(TransitionRefused, match="while the person is engaged"):
+        engagement.record_contact(mentor, consented, on=ON + dt.timedelta(days=91), contact=CONTACT)
+    assert Contact.objects.count() == 2
