@@ -56,6 +56,9 @@ system-packages:
 
 demo: setup
 	$(BIN)/pathways demo --people $(PEOPLE)
+	@# The background worker (alerts after imports) runs beside the server and stops with it.
+	@$(BIN)/pathways db_worker --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/pathways runserver --insecure --noreload 127.0.0.1:8000
 
 # Every stage runs even when an earlier one failed, so one CI run shows every failure;

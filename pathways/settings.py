@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "pathways.partners",
     "pathways.people",
     "pathways.events",
@@ -206,6 +208,27 @@ PATHWAYS_UNUSUAL_REFUSALS = int(os.environ.get("PATHWAYS_UNUSUAL_REFUSALS", "10"
 # with new events (everyone, after referrals). Off only to time the two apart
 # (bench/identify.py).
 PATHWAYS_IDENTIFY_AFTER_IMPORT = env_bool("PATHWAYS_IDENTIFY_AFTER_IMPORT", True)
+
+# Background tasks: the database backend, worked by `pathways db_worker` (make demo starts
+# one). Tests run tasks at once, in the test's own transaction.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if PATHWAYS_ENV == "test"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+# Alerts by e-mail (no person data: a count and a link). Demo prints e-mail to the console.
+PATHWAYS_ALERT_EMAILS = env_bool("PATHWAYS_ALERT_EMAILS", True)
+PATHWAYS_SITE_URL = os.environ.get("PATHWAYS_SITE_URL", "http://127.0.0.1:8000")
+if not PRODUCTION:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pathways@localhost")
 
 # The partnership whose configuration `pathways init` loads by default.
 PATHWAYS_CONFIG_DIR = Path(os.environ.get("PATHWAYS_CONFIG_DIR", BASE_DIR / "config" / "glasgow"))

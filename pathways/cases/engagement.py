@@ -14,6 +14,7 @@ from django.db import transaction
 
 from pathways.cases.models import Contact, EngagementPlan, FocusArea
 from pathways.partners.models import Membership
+from pathways.referrals.alerts import alert_referrer_of_concern
 from pathways.referrals.models import Referral, ReferralState
 from pathways.referrals.transitions import CLOSING_REASONS, TransitionRefused, move
 
@@ -45,7 +46,7 @@ def _contact(referral: Referral, user: Any, on: dt.date, data: dict[str, Any]) -
         raise TransitionRefused(f"{attendance!r} is not an attendance")
     if attendance != Contact.Attendance.ATTENDED and not str(data.get("reason", "")).strip():
         raise TransitionRefused("say why the person was late or the contact did not happen")
-    return Contact.objects.create(
+    contact = Contact.objects.create(
         referral=referral,
         on=on,
         attendance=attendance,
@@ -55,6 +56,9 @@ def _contact(referral: Referral, user: Any, on: dt.date, data: dict[str, Any]) -
         notify_referrer=bool(data.get("notify_referrer")),
         recorded_by=user if getattr(user, "pk", None) else None,
     )
+    if contact.notify_referrer and contact.concerns:
+        alert_referrer_of_concern(referral, contact)
+    return contact
 
 
 def start(

@@ -143,8 +143,13 @@ def send(user: Any, referral: Referral, *, on: dt.date, note: str = "") -> Trans
 
 
 def accept(user: Any, referral: Referral, *, on: dt.date, note: str = "") -> Transition:
+    """The partner accepts; whoever accepts becomes the allocated worker."""
     _allowed(user, referral, "accept")
-    return move(referral, S.ACCEPTED, on=on, by=user, reason=note)
+    with transaction.atomic():
+        step = move(referral, S.ACCEPTED, on=on, by=user, reason=note)
+        Referral.objects.filter(pk=referral.pk).update(worker=user)
+        referral.worker = user
+    return step
 
 
 def decline(

@@ -28,7 +28,8 @@ def _referral(request: HttpRequest, referral_id: int, action: str) -> Referral |
 
 
 def _contact_data(form: Any) -> dict[str, Any]:
-    return {k: form.cleaned_data.get(k, "") for k in ("attendance", "reason", "notes", "concerns")}
+    keys = ("attendance", "reason", "notes", "concerns", "notify_referrer")
+    return {k: form.cleaned_data.get(k, "") for k in keys}
 
 
 def _form_page(

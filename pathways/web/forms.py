@@ -222,6 +222,9 @@ class ContactForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "class": "ds_input"}),
     )
+    notify_referrer = forms.BooleanField(
+        label="Tell the referrer about the concern", required=False
+    )
 
     def __init__(self, *args: Any, first: bool = False, **kwargs: Any) -> None:
         from pathways.cases.models import Contact

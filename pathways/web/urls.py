@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path
 
 from pathways.web import (
+    alert_views,
     consent_views,
     engagement_views,
     governance_views,
@@ -30,6 +31,8 @@ urlpatterns: list[URLPattern] = [
     path("people/", views.people_search, name="people-search"),
     path("people/<int:person_id>/", views.person, name="person"),
     path("people/<int:person_id>/events.csv", views.person_events_csv, name="person-events-csv"),
+    path("alerts/", alert_views.alerts, name="alerts"),
+    path("alerts/<int:alert_id>/open/", alert_views.alert_open, name="alert-open"),
     path("referrals/", referral_views.inbox, name="referral-inbox"),
     path("referrals/<int:referral_id>/", referral_views.referral, name="referral"),
     path(

@@ -4,7 +4,8 @@ offence events are imported -> the young person appears in the partnership team'
 candidate queue -> a police analyst reads why and proposes a referral to ADAPT, and
 approves it for the police -> a justice social worker approves it -> the police analyst
 sends it -> the ADAPT worker accepts it, records the young person's consent and then
-the first contact with the plan's focus areas.
+the first contact with the plan's focus areas -> a new offence is imported and the
+worker is alerted -> the young person opts out -> the worker can no longer open them.
 Screenshots of each page are saved (test-artifacts/screenshots/).
 """
 
@@ -164,3 +165,33 @@ def test_from_imported_offences_to_a_consented_referral(
     expect(page.locator("#focus-areas")).to_have_text("Focus areas: life choices, education.")
     expect(page.locator("#contacts tbody tr")).to_have_count(1)
     screenshot(page, "referral-engaged")
+
+    # A new offence is imported: Riley's allocated worker is alerted.
+    new = tmp_path / "new-events.csv"
+    new.write_text(
+        "agency,event_ref,person_ref,kind,occurred_at,crime_group,category\n"
+        f"POLICE,EV-NEW,PS-700001,offence,{TODAY}T01:10:00,violence,Assault to injury\n",
+        encoding="utf-8",
+    )
+    call_command("import", "events", str(new))
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("#unread-alerts").first).to_contain_text("1")
+    page.get_by_role("link", name="Alerts").first.click()
+    row = page.locator("#alerts tbody tr").first
+    expect(row).to_contain_text("A new offence")
+    expect(row).to_contain_text("You are the allocated worker for ADAPT")
+    screenshot(page, "alerts-partner")
+    row.get_by_role("button", name="Riley Journey").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Riley Journey")
+    expect(page.locator("table.pw_chronology tbody tr").first).to_contain_text("Assault to injury")
+
+    # Riley opts out: the worker records the withdrawal and can no longer open him.
+    page.goto(f"{live_server.url}/referrals/{referral.pk}/")
+    page.get_by_role("link", name="Record a withdrawal of consent").click()
+    page.get_by_label("Why the person withdrew").fill("Riley no longer wants to take part.")
+    page.get_by_role("button", name="Record the withdrawal").click()
+    expect(page.get_by_role("status")).to_contain_text("Consent is withdrawn")
+    response = page.goto(f"{live_server.url}/people/{riley.pk}/")
+    assert response is not None and response.status == 404
+    expect(page.locator("body")).not_to_contain_text("Riley")
+    assert Referral.objects.get(pk=referral.pk).state == "opted_out"

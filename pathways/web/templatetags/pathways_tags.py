@@ -9,6 +9,7 @@ from django import template
 from django.utils import timezone
 
 from pathways.identification.queue import queue_services
+from pathways.referrals.models import Alert
 from pathways.sharing.policy import User
 from pathways.web.permissions import capabilities_of
 
@@ -66,6 +67,11 @@ def navigation_for(user: User) -> dict[str, bool]:
         "can_view": "view" in capabilities,
         "can_manage_imports": superuser or "manage_imports" in capabilities,
         "has_queue": "refer" in capabilities and bool(queue_services(user)),
+        "unread_alerts": (
+            Alert.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+            if "view" in capabilities
+            else 0
+        ),
     }
 
 

@@ -17,6 +17,7 @@ from pathways.events.imports.csvfile import FileRefused
 from pathways.events.imports.runner import KINDS, import_file, write_quarantine
 from pathways.events.models import ImportRun
 from pathways.identification.runs import identify
+from pathways.referrals.tasks import alert_on_new_events
 
 SUMMARY = ("read", "created", "updated", "unchanged", "rejected")
 
@@ -71,6 +72,9 @@ class Command(BaseCommand):
             totals["rejected"] += run.rejected
         for name in SUMMARY:
             self.stdout.write(f"{name}: {totals[name]}")
+        if kind == "events" and totals["created"]:
+            # Alerts are the background worker's: the import does not wait for them.
+            alert_on_new_events.enqueue()
         if kind in ("events", "referrals") and (totals["created"] or totals["updated"]):
             # New events: only their people change. Referral history changes who is
             # excluded, for people with no new event: everyone is looked at again.
