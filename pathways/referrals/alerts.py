@@ -122,7 +122,7 @@ def _alert(after: int, up_to: int) -> int:
                     )
         found = users({user_id for user_id, _ in wanted})
         alerts = []
-        for (user_id, _), (event, referral, why) in wanted.items():
+        for (user_id, _), (event, told_for, why) in wanted.items():
             user = found.get(user_id)
             category = _category_of(event.kind, categories)
             if (
@@ -132,7 +132,7 @@ def _alert(after: int, up_to: int) -> int:
                 continue
             alerts.append(
                 Alert(user=user, person_id=event.person_id, kind=ALERTED_KINDS[event.kind],
-                      event=event, referral=referral, why=why)
+                      event=event, referral=told_for, why=why)
             )  # fmt: skip
         Alert.objects.bulk_create(alerts, ignore_conflicts=True)
         created += len(alerts)

@@ -59,8 +59,8 @@ def row_items(row: object) -> list[tuple[str, str]]:
 
 
 @register.simple_tag
-def navigation_for(user: User) -> dict[str, bool]:
-    """Which menu entries the user's roles open."""
+def navigation_for(user: User) -> dict[str, bool | int]:
+    """Which menu entries the user's roles open, and the count of unread alerts."""
     capabilities = capabilities_of(user)
     superuser = bool(getattr(user, "is_superuser", False))
     return {
@@ -68,7 +68,7 @@ def navigation_for(user: User) -> dict[str, bool]:
         "can_manage_imports": superuser or "manage_imports" in capabilities,
         "has_queue": "refer" in capabilities and bool(queue_services(user)),
         "unread_alerts": (
-            Alert.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+            Alert.objects.filter(user_id=user.pk or 0, read_at__isnull=True).count()
             if "view" in capabilities
             else 0
         ),
