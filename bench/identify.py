@@ -12,18 +12,14 @@ events), then measures, as of the synthetic data's date (2026-11-01):
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
-import os
 import random
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
-from bench.partnership import PATHWAYS, load_partnership, run_pathways
-from bench.throwaway_postgres import throwaway_postgres
+from bench.partnership import PATHWAYS, bench_main, run_pathways
 
 AS_OF = dt.date(2026, 11, 1)
 GROUPS = ["violence", "dishonesty", "antisocial", "damage", "society", "road_traffic"]
@@ -86,24 +82,5 @@ def measure(env: dict[str, str], work: Path) -> None:
           f"{', '.join(c for c in counts[2:] if c)}")  # fmt: skip
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=1_000_000)
-    parser.add_argument("--extra-events", type=int, default=3_600_000)
-    parser.add_argument("--keep", action="store_true", help="leave the cluster running")
-    parser.add_argument("--database-url", help="measure again on a cluster kept earlier")
-    options = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="pathways-bench-identify-"))
-    if options.database_url:
-        env = {**os.environ, "DATABASE_URL": options.database_url,
-               "PATHWAYS_VAR_DIR": str(work / "var")}  # fmt: skip
-        run_pathways(["init"], env)  # the kept cluster may predate a migration
-        measure(env, work)
-        return
-    with throwaway_postgres(keep=options.keep) as url:
-        env = load_partnership(url, work, options.people, options.extra_events)
-        measure(env, work)
-
-
 if __name__ == "__main__":
-    main()
+    bench_main(__doc__ or "", measure)

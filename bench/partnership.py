@@ -8,11 +8,14 @@ printing each step's time.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import os
 import random
 import subprocess
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.person_page import write_busy_person
@@ -76,3 +79,26 @@ def setup_django(env: dict[str, str]) -> None:
     import django
 
     django.setup()
+
+
+def bench_main(doc: str, measure: Callable[[dict[str, str], Path], None]) -> None:
+    """The command line the PostgreSQL benchmarks share: load a partnership into a
+    throwaway cluster (`--people`, `--extra-events`, `--keep`) or use a kept one
+    (`--database-url`, migrated first), then `measure(env, work)`."""
+    from bench.throwaway_postgres import throwaway_postgres
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--extra-events", type=int, default=3_600_000)
+    parser.add_argument("--keep", action="store_true", help="leave the cluster running")
+    parser.add_argument("--database-url", help="measure again on a cluster kept earlier")
+    options = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="pathways-bench-"))
+    if options.database_url:
+        env = {**os.environ, "DATABASE_URL": options.database_url,
+               "PATHWAYS_VAR_DIR": str(work / "var")}  # fmt: skip
+        run_pathways(["init"], env)  # the kept cluster may predate a migration
+        measure(env, work)
+        return
+    with throwaway_postgres(keep=options.keep) as url:
+        measure(load_partnership(url, work, options.people, options.extra_events), work)
