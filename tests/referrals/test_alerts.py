@@ -95,8 +95,11 @@ def test_a_concern_at_a_contact_tells_the_referrer(caseload) -> None:
     assert alerts() == [("police", "Engaged", "concern")]
 
 
+# The worker closes its database connection when done, as a process should: the test
+# cannot sit inside a transaction it would lose.
+@pytest.mark.django_db(transaction=True)
 def test_an_events_import_queues_the_scan_and_the_database_worker_runs_it(
-    caseload, tmp_path, settings
+    config_loaded, caseload, tmp_path, settings
 ) -> None:
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult

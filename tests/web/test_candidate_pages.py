@@ -17,7 +17,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from pathways.identification.models import Candidate
+from pathways.identification.models import Candidate, Run
 from pathways.identification.runs import identify
 from pathways.referrals.models import Referral
 from pathways.sharing.models import AccessEvent
@@ -178,4 +178,5 @@ def test_other_roles_have_no_candidates(
 def test_the_runs_page_lists_each_run(client: Client, found: dict[str, Candidate]) -> None:
     client.force_login(make_user("analyst", "ONE_GLASGOW", "police_analyst"))
     html = client.get("/candidates/runs/").content.decode()
-    assert "Run 1" in html and "everyone" in html
+    run = Run.objects.get()
+    assert f"Run {run.pk}" in html and "everyone" in html
