@@ -69,3 +69,36 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"contact on {self.on} ({self.attendance})"
+
+
+class CustodyVisit(models.Model):
+    """The custody route: a police custody episode gives the custody peer mentors a
+    person to see. They record the conversation and the services they signposted the
+    person to ("referrals from custody" in the national performance framework)."""
+
+    class Outcome(models.TextChoices):
+        WAITING = "waiting", "waiting to be seen"
+        SEEN = "seen", "seen"
+        DECLINED = "declined", "did not want to talk"
+        NOT_SEEN = "not_seen", "released or moved before being seen"
+
+    event = models.OneToOneField(
+        "events.Event", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.WAITING)
+    seen_on = models.DateField(null=True, blank=True)
+    conversation = models.TextField(blank=True)
+    signposted_to = models.JSONField(default=list, blank=True, help_text="Service codes.")
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["outcome", "-created_at"], name="custody_visit_queue")]
+
+    def __str__(self) -> str:
+        return f"custody visit for {self.person_id} ({self.outcome})"

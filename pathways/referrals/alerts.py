@@ -9,8 +9,9 @@ the referrer" alerts whoever proposed the referral.
 
 `scan_new_events` is what the background task runs after an import (referrals/tasks.py):
 it looks at the events with ids above the last scan's mark, so running it twice alerts
-nobody twice. The first scan of an installation only sets the mark: history already in
-the database is not news.
+nobody twice. The same scan opens the custody peer mentors' visits (cases/custody.py).
+The first scan of an installation only sets the mark: history already in the database
+is not news.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from pathways.cases.custody import open_visits
 from pathways.events.models import Event
 from pathways.partners.models import Membership
 from pathways.referrals.models import Alert, AlertScan, Referral, ReferralState
@@ -69,6 +71,7 @@ def scan_new_events() -> AlertScan:
         if last is not None:
             scan.alerts = _alert(scan.after_event, scan.up_to_event)
             scan.save(update_fields=["alerts"])
+            open_visits(scan.after_event, scan.up_to_event)
     if scan.alerts:
         email_new_alerts()
     return scan

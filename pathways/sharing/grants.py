@@ -51,6 +51,8 @@ STATES_FOR = {
     Condition.STATUTORY_CASE: ENGAGED_STATES,
     Condition.OPEN_ENGAGEMENT: ENGAGED_STATES,
 }
+# How long after a custody episode the custody peer mentors see the person.
+RECENT_CUSTODY_DAYS = 7
 # Case records whose category the software fixes (categories.toml says so too).
 REFERRAL_CATEGORIES = frozenset({"referral"})
 
@@ -75,6 +77,15 @@ class Grant:
         """The condition as SQL on Person (None when it always holds)."""
         if self.condition == Condition.ALWAYS:
             return None
+        if self.condition == Condition.RECENT_CUSTODY:
+            since = timezone.localdate() - dt.timedelta(days=RECENT_CUSTODY_DAYS)
+            return Q(
+                Exists(
+                    Event.objects.filter(
+                        person=OuterRef("pk"), kind="custody", occurred_on__gte=since
+                    )
+                )
+            )
         if self.condition == Condition.IDENTIFIED_CANDIDATE:
             candidates = Candidate.objects.filter(
                 person=OuterRef("pk"), status=Candidate.Status.OPEN

@@ -38,6 +38,10 @@ class Condition(models.TextChoices):
         "awaiting_approval",
         "while a referral of the person awaits joint approval by police and social work",
     )
+    RECENT_CUSTODY = (
+        "recent_custody",
+        "for seven days after the person was held in police custody",
+    )
     IDENTIFIED_CANDIDATE = (
         "identified_candidate",
         "while the person is an open identification candidate for the service",

@@ -19,6 +19,7 @@ CONDITION_WORDS = {
         "while a referral of the person to {services} awaits joint approval by police and "
         "social work"
     ),
+    Condition.RECENT_CUSTODY: "for seven days after the person was held in police custody",
     Condition.IDENTIFIED_CANDIDATE: (
         "while identification has found the person for {services} and nobody has yet decided on it"
     ),

@@ -8,6 +8,7 @@ from django.urls import URLPattern, path
 from pathways.web import (
     alert_views,
     consent_views,
+    custody_views,
     engagement_views,
     governance_views,
     identification_views,
@@ -31,6 +32,8 @@ urlpatterns: list[URLPattern] = [
     path("people/", views.people_search, name="people-search"),
     path("people/<int:person_id>/", views.person, name="person"),
     path("people/<int:person_id>/events.csv", views.person_events_csv, name="person-events-csv"),
+    path("custody/", custody_views.visits, name="custody-visits"),
+    path("custody/<int:visit_id>/", custody_views.visit, name="custody-visit"),
     path("alerts/", alert_views.alerts, name="alerts"),
     path("alerts/<int:alert_id>/open/", alert_views.alert_open, name="alert-open"),
     path("referrals/", referral_views.inbox, name="referral-inbox"),

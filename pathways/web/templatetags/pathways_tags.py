@@ -8,6 +8,7 @@ from pathlib import PurePath
 from django import template
 from django.utils import timezone
 
+from pathways.cases.custody import is_mentor
 from pathways.identification.queue import queue_services
 from pathways.referrals.models import Alert
 from pathways.sharing.policy import User
@@ -67,6 +68,7 @@ def navigation_for(user: User) -> dict[str, bool | int]:
         "can_view": "view" in capabilities,
         "can_manage_imports": superuser or "manage_imports" in capabilities,
         "has_queue": "refer" in capabilities and bool(queue_services(user)),
+        "is_custody_mentor": "record_contact" in capabilities and is_mentor(user),
         "unread_alerts": (
             Alert.objects.filter(user_id=user.pk or 0, read_at__isnull=True).count()
             if "view" in capabilities
