@@ -12,11 +12,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 from rich.console import Console
 from rich.table import Table
 
 from pathways.partners.demo import DEMO_PASSWORD, create_demo_users, read_demo_users
 from pathways.people.models import Person
+from pathways.referrals.demo import seed_pathway
 
 
 class Command(BaseCommand):
@@ -34,6 +36,9 @@ class Command(BaseCommand):
                 "synth",
                 people=options["people"],
                 seed=options["seed"],
+                # Up to today, so the identification rules (recency counted from
+                # today) find people and the demo's pathway has candidates to take.
+                as_of=timezone.localdate(),
                 stdout=self.stdout,
                 stderr=self.stderr,
             )
@@ -41,6 +46,11 @@ class Command(BaseCommand):
             self.stdout.write("The database already holds people: synthetic data not reloaded.")
         users = read_demo_users(settings.PATHWAYS_CONFIG_DIR)
         create_demo_users(users)
+        seeded = seed_pathway()
+        if seeded:
+            self.stdout.write(
+                "Demo pathway: " + ", ".join(f"{n} {stage}" for stage, n in seeded.items()) + "."
+            )
         table = Table(title="Demo users (one per role)")
         table.add_column("username")
         table.add_column("role")
