@@ -15,6 +15,7 @@ from ninja import NinjaAPI, Path, Query, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
+from pathways.api.alerts import router as alerts_router
 from pathways.api.candidates import router as candidates_router
 from pathways.api.referrals import router as referrals_router
 from pathways.api.schemas import EventOut, EventPage, Message, PersonOut, PersonSummary
@@ -212,6 +213,7 @@ def person_events(
 
 api.add_router("/candidates", candidates_router)
 api.add_router("/referrals", referrals_router)
+api.add_router("", alerts_router)
 # Last, so every real endpoint above (and in the routers) is matched first.
 fallback = Router()
 

@@ -10,12 +10,24 @@ from django.utils import timezone
 from ninja import Path, Router
 from ninja.errors import HttpError
 
-from pathways.api.schemas import Message, ReferralDetail, ReferralInbox, StepIn
+from pathways.api.schemas import (
+    ConsentIn,
+    ContactIn,
+    EndIn,
+    Message,
+    ReferralDetail,
+    ReferralInbox,
+    StartIn,
+    StepIn,
+)
+from pathways.cases import engagement
+from pathways.cases.models import EngagementPlan
 from pathways.referrals import pathway
 from pathways.referrals.inbox import inbox_for
 from pathways.referrals.models import Referral
 from pathways.referrals.transitions import StaleReferral, TransitionRefused
-from pathways.sharing.policy import get_referral_for
+from pathways.sharing.consent import ConsentError, may_record_consent, record_consent
+from pathways.sharing.policy import decide, get_referral_for
 
 router = Router(tags=["referrals"])
 MAX_ID = 2**63 - 1
@@ -66,6 +78,7 @@ def _detail(request: HttpRequest, referral: Referral) -> dict[str, Any]:
             }
             for t in referral.transitions.select_related("by").order_by("on", "id")
         ],  # fmt: skip
+        **_engagement(request, referral),
         "approvals": [
             {
                 "sector": a.sector,
@@ -76,6 +89,28 @@ def _detail(request: HttpRequest, referral: Referral) -> dict[str, Any]:
             }
             for a in referral.approvals.select_related("by").order_by("on", "id")
         ],  # fmt: skip
+    }
+
+
+def _engagement(request: HttpRequest, referral: Referral) -> dict[str, Any]:
+    """The plan and contacts, when the caller may see the provider's engagement data."""
+    provider = referral.service.provider_id
+    if not decide(request.user, referral.person, "engagement", source=provider).allowed:
+        return {}
+    plan = EngagementPlan.objects.filter(referral=referral).first()
+    return {
+        "focus_areas": plan.focus_areas if plan else [],
+        "ratings": plan.ratings if plan else {},
+        "contacts": [
+            {
+                "on": c.on,
+                "attendance": c.attendance,
+                "reason": c.reason,
+                "notes": c.notes,
+                "concerns": c.concerns,
+            }
+            for c in referral.contacts.all()
+        ],
     }
 
 
@@ -101,6 +136,76 @@ def inbox(request: HttpRequest) -> Any:
 def referral(request: HttpRequest, referral_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     found = get_referral_for(request.user, referral_id, action="view_referral")
     return _detail(request, found)
+
+
+def _act(request: HttpRequest, referral_id: int, version: int, action: str, do: Any) -> Any:
+    """Fetch through the sharing door, take the action, answer with the referral."""
+    found = get_referral_for(request.user, referral_id, action=action)
+    found.version = version
+    try:
+        do(found)
+    except StaleReferral as error:
+        raise HttpError(409, str(error)) from error
+    except (TransitionRefused, ConsentError) as error:
+        raise HttpError(422, str(error)) from error
+    return _detail(request, Referral.objects.select_related("person", "service").get(pk=found.pk))
+
+
+RESPONSES = {200: ReferralDetail, 401: Message, 404: Message, 409: Message, 422: Message}
+
+
+@router.post("/{referral_id}/consent", response=RESPONSES, summary="Record the person's consent")
+def consent(
+    request: HttpRequest, body: ConsentIn, referral_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    """Consent given or refused verbally, with the witness's name. A signed form needs its
+    scan attached: record it on the page."""
+    user: Any = request.user
+    if not may_record_consent(user, get_referral_for(request.user, referral_id,
+                                                             action="record_consent")):  # fmt: skip
+        raise HttpError(422, "only the team delivering the service can record consent")
+    return _act(
+        request,
+        referral_id,
+        body.version,
+        "record_consent",
+        lambda r: record_consent(
+            user, r, given=body.given, on=body.on, method="verbal", witness=body.witness
+        ),
+    )
+
+
+@router.post("/{referral_id}/engagement", response=RESPONSES, summary="The first contact: start")
+def start_engagement(
+    request: HttpRequest, body: StartIn, referral_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    """The first contact happened (attended or late): engaged, with the plan's focus areas
+    (life_choices, addiction, education, employability, family_support, mental_health)."""
+    return _act(request, referral_id, body.version, "start_engagement", lambda r: engagement.start(
+        request.user, r, on=body.contact.on, focus_areas=body.focus_areas,
+        contact=body.contact.dict()))  # fmt: skip
+
+
+@router.post("/{referral_id}/contacts", response=RESPONSES, summary="Record a contact")
+def contact(
+    request: HttpRequest, body: ContactIn, referral_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    """attendance: attended, late, did_not_attend, not_happen_person, not_happen_service
+    (a reason unless attended)."""
+    found = get_referral_for(request.user, referral_id, action="record_contact")
+    return _act(request, referral_id, found.version, "record_contact", lambda r: (
+        engagement.record_contact(request.user, r, on=body.on, contact=body.dict())))  # fmt: skip
+
+
+@router.post("/{referral_id}/end", response=RESPONSES, summary="End the engagement")
+def end_engagement(
+    request: HttpRequest, body: EndIn, referral_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    """outcome: completed, disengaged or closed (closing_reason moved_away, custody or
+    other); ratings: each focus area achieved, partly or not_achieved."""
+    return _act(request, referral_id, body.version, "end_engagement", lambda r: engagement.end(
+        request.user, r, on=body.on, outcome=body.outcome, ratings=body.ratings,
+        closing_reason=body.closing_reason, note=body.note))  # fmt: skip
 
 
 @router.post(

@@ -158,6 +158,14 @@ class ApprovalOut(Schema):
     note: str
 
 
+class ContactOut(Schema):
+    on: dt.date
+    attendance: str
+    reason: str
+    notes: str
+    concerns: str
+
+
 class ReferralDetail(ReferralOut):
     person: PersonSummary
     version: int
@@ -166,9 +174,70 @@ class ReferralDetail(ReferralOut):
     actions: list[str]
     transitions: list[TransitionOut]
     approvals: list[ApprovalOut]
+    focus_areas: list[str] | None = None  # None: the caller may not see the engagement
+    ratings: dict[str, str] | None = None
+    contacts: list[ContactOut] | None = None
 
 
 class StepIn(Schema):
     version: int
     note: str = ""
     reason: str = ""
+
+
+class ContactIn(Schema):
+    on: dt.date
+    attendance: str
+    reason: str = ""
+    notes: str = ""
+    concerns: str = ""
+    notify_referrer: bool = False
+
+
+class StartIn(Schema):
+    version: int
+    focus_areas: list[str]
+    contact: ContactIn
+
+
+class EndIn(Schema):
+    version: int
+    on: dt.date
+    outcome: str
+    ratings: dict[str, str]
+    closing_reason: str = ""
+    note: str = ""
+
+
+class ConsentIn(Schema):
+    version: int
+    given: bool
+    on: dt.date
+    witness: str
+
+
+class AlertOut(Schema):
+    id: int
+    person: PersonSummary
+    kind: str
+    occurred_at: dt.datetime | None
+    why: str
+    created_at: dt.datetime
+    read: bool
+
+
+class CustodyVisitOut(Schema):
+    id: int
+    person: PersonSummary
+    held_at: dt.datetime
+    outcome: str
+    signposted_to: list[str]
+    version: int
+
+
+class CustodyVisitIn(Schema):
+    version: int
+    outcome: str
+    seen_on: dt.date
+    conversation: str = ""
+    signposted_to: list[str] = []
