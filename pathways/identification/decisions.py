@@ -70,6 +70,7 @@ def refer(candidate: Candidate, *, by: Any, agency: str, on: dt.date, note: str 
             on=on,
             by=by,
             reason=note or f"identified for {candidate.service.name} (score {candidate.score:g})",
+            route=Referral.Route.IDENTIFICATION,
         )
         _take(
             candidate,

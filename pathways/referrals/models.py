@@ -34,6 +34,13 @@ OPEN_STATES = (
 
 
 class Referral(models.Model):
+    class Route(models.TextChoices):
+        IDENTIFICATION = "identification", "found by identification"
+        PARTNER = "partner", "referred by a partner agency"
+        SELF = "self", "self-referral"
+        CUSTODY = "custody", "from police custody"
+        OTHER = "other"
+
     # The source system's identifier for migrated history; empty for referrals made here.
     referral_ref = models.CharField(max_length=64, unique=True, null=True, blank=True)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="referrals")
@@ -51,6 +58,8 @@ class Referral(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=16, blank=True)
     state = models.CharField(max_length=16, choices=ReferralState.choices)
+    # How the referral came in; empty for migrated history.
+    route = models.CharField(max_length=16, choices=Route.choices, blank=True)
     closing_reason = models.CharField(max_length=16, blank=True)
     # The service's worker allocated to the person (who accepted the referral, unless
     # changed): alerts about the person go to them and to their team.

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
-from pathways.partners.models import Service
+from pathways.partners.models import Membership, Service
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import OPEN_STATES, Referral, ReferralState, Transition
 from pathways.referrals.transitions import TransitionRefused
@@ -21,9 +21,11 @@ def propose(
     on: dt.date,
     by: Any,
     reason: str,
+    route: str = "",
 ) -> Referral:
     """A new referral of `person` to `service`, held under the referring agency's
-    `record` of them, in state `proposed` with its first transition.
+    `record` of them, in state `proposed` with its first transition; `route` is a
+    Referral.Route (how it came in).
 
     Refused while the person has an open referral to the same service.
     """
@@ -40,6 +42,7 @@ def propose(
             service=service,
             referred_on=on,
             state=ReferralState.PROPOSED,
+            route=route,
         )
         Transition.objects.create(
             referral=referral,
@@ -50,3 +53,20 @@ def propose(
             reason=reason[:500],
         )
     return referral
+
+
+def referring_record(user: Any, person: Person) -> AgencyRecord | None:
+    """The record a referral by this user is held under: their agency's record of the
+    person (the first of their teams whose role may refer that has one)."""
+    agencies = [
+        m.team.agency_id
+        for m in Membership.objects.filter(user_id=getattr(user, "pk", None) or 0)
+        .select_related("team", "role")
+        .order_by("team_id")
+        if "refer" in (m.role.capabilities or [])
+    ]
+    for agency in agencies:
+        record = AgencyRecord.objects.filter(person=person, agency_id=agency).order_by("pk").first()
+        if record is not None:
+            return record
+    return None

@@ -342,3 +342,34 @@ class CustodyVisitForm(forms.Form):
         if data.get("signposted_to") and data.get("outcome") != "seen":
             self.add_error("signposted_to", "Only a person who was seen can be signposted.")
         return data
+
+
+class NewReferralForm(forms.Form):
+    """Referring a person the user can see: by a partner agency, a self-referral, or
+    from custody."""
+
+    service = forms.ChoiceField(label="Refer to", choices=())
+    route = forms.ChoiceField(
+        label="How the referral came",
+        widget=forms.RadioSelect,
+        choices=[
+            ("partner", "Referred by our agency"),
+            ("self", "The person asked to be referred (self-referral)"),
+            ("custody", "From police custody"),
+            ("other", "Other"),
+        ],
+    )
+    reason = forms.CharField(
+        label="Why refer",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "ds_input"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from pathways.partners.models import Service
+
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose a service"),
+            *Service.objects.order_by("name").values_list("code", "name"),
+        ]

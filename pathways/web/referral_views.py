@@ -15,13 +15,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from pathways.cases.engagement import may_record_contacts
 from pathways.cases.models import EngagementPlan
+from pathways.partners.models import Service
 from pathways.referrals import pathway
 from pathways.referrals.inbox import inbox_for
 from pathways.referrals.models import Referral
+from pathways.referrals.proposals import propose, referring_record
 from pathways.referrals.transitions import StaleReferral, TransitionRefused
 from pathways.sharing.consent import services_acted_for
-from pathways.sharing.policy import decide, get_referral_for
-from pathways.web.forms import ReferralReasonForm, ReferralStepForm
+from pathways.sharing.policy import decide, get_person_for, get_referral_for
+from pathways.web.forms import NewReferralForm, ReferralReasonForm, ReferralStepForm
 from pathways.web.permissions import capability_required, signed_in
 
 REASONS = {
@@ -138,3 +140,36 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "referrals/inbox.html",
         {"inbox": inbox_for(signed_in(request), timezone.localdate())},
     )
+
+
+@capability_required("refer")
+def new_referral(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Refer a person the user can see, under their agency's record of them."""
+    user = signed_in(request)
+    person = get_person_for(user, person_id, action="refer_person")
+    form = NewReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        record = referring_record(user, person)
+        data = form.cleaned_data
+        if record is None:
+            form.add_error(
+                None,
+                "Your agency holds no record of this person, so a referral cannot be held "
+                "under it: ask an agency that knows them to refer.",
+            )
+        else:
+            try:
+                made = propose(
+                    person, Service.objects.get(code=data["service"]), record,
+                    on=timezone.localdate(), by=user, reason=data["reason"], route=data["route"],
+                )  # fmt: skip
+            except TransitionRefused as error:
+                why = str(error)
+                form.add_error("service", why[:1].upper() + why[1:] + ".")
+            else:
+                messages.success(request, f"{person} is proposed for {made.service.name}.")
+                return redirect("referral", referral_id=made.pk)
+    return render(
+        request, "referrals/new.html", {"person": person, "form": form},
+        status=400 if form.is_bound else 200,
+    )  # fmt: skip

@@ -31,6 +31,7 @@ urlpatterns: list[URLPattern] = [
     path("", views.home, name="home"),
     path("people/", views.people_search, name="people-search"),
     path("people/<int:person_id>/", views.person, name="person"),
+    path("people/<int:person_id>/refer/", referral_views.new_referral, name="person-refer"),
     path("people/<int:person_id>/events.csv", views.person_events_csv, name="person-events-csv"),
     path("custody/", custody_views.visits, name="custody-visits"),
     path("custody/<int:visit_id>/", custody_views.visit, name="custody-visit"),

@@ -110,6 +110,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
             "records": list(visible_records(user, found)),
             "referrals": list(visible_referrals(user, found)),
             "acts_for": services_acted_for(signed_in(request)),
+            "can_refer": has_capability(user, "refer"),
             "events": page,
             "page_numbers": page_numbers,
             "kind": kind,

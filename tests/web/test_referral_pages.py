@@ -163,3 +163,48 @@ def test_the_partner_records_the_engagement_and_the_partnership_team_sees_it(
     assert "Met with mum at home." in page
     assert "Record a contact" not in page
     assert client.get(f"/referrals/{referral.pk}/contacts/new/").status_code == 403
+
+
+def test_a_partner_referral_from_the_person_page(client: Client, users) -> None:
+    person = make_person("Robin", "Walkin", dt.date(1990, 2, 2),
+                         records=(("HSCP_CJSW", "C77"), ("POLICE", "P77")))  # fmt: skip
+    client.force_login(users["social"])
+    page = client.get(f"/people/{person.pk}/").content.decode()
+    assert f'href="/people/{person.pk}/refer/"' in page
+    missing = client.post(f"/people/{person.pk}/refer/", {"route": "self"})
+    assert missing.status_code == 400
+    html = missing.content.decode()
+    assert (
+        "Refer to: This field is required." in html and "Why refer: This field is required." in html
+    )
+    done = client.post(
+        f"/people/{person.pk}/refer/",
+        {"service": "BRIDGING", "route": "self", "reason": "Asked for help finding work."},
+        follow=True,
+    )
+    assert "Robin Walkin is proposed for The Bridging Service." in done.content.decode()
+    made = Referral.objects.get(person=person)
+    assert (made.state, made.route, made.record.agency_id) == ("proposed", "self", "HSCP_CJSW")
+    again = client.post(
+        f"/people/{person.pk}/refer/",
+        {"service": "BRIDGING", "route": "partner", "reason": "Again."},
+    )
+    assert "already has an open referral to The Bridging Service" in again.content.decode()
+
+
+def test_an_agency_without_a_record_cannot_hold_a_referral(client: Client, users) -> None:
+    person = make_person("Kim", "Policeonly", dt.date(1990, 2, 2), records=(("POLICE", "P78"),))
+    Referral.objects.create(
+        person=person,
+        record=person.records.get(),
+        service_id="STARS",
+        referred_on=TODAY,
+        state="engaged",
+    )  # fmt: skip  (social work sees them)
+    client.force_login(users["social"])
+    response = client.post(
+        f"/people/{person.pk}/refer/",
+        {"service": "BRIDGING", "route": "partner", "reason": "Employability."},
+    )
+    assert "Your agency holds no record of this person" in response.content.decode()
+    assert Referral.objects.filter(person=person).count() == 1
