@@ -24,6 +24,9 @@ SUMMARY = ("read", "created", "updated", "unchanged", "rejected")
 
 class Command(BaseCommand):
     help = "Import agency extracts in the interchange formats (INTERCHANGE.md)."
+    # A batch job: the system checks (which load every view and the API schema) are
+    # `pathways check`'s work, not a second of every run.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=KINDS)

@@ -17,6 +17,9 @@ from pathways.identification.runs import identify
 
 class Command(BaseCommand):
     help = "Find the people each service is for and update the candidate queue."
+    # A batch job: the system checks (which load every view and the API schema) are
+    # `pathways check`'s work, not a second of every run.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
