@@ -12,8 +12,10 @@ from ninja.errors import HttpError
 
 from pathways.api.schemas import AlertOut, CustodyVisitIn, CustodyVisitOut, Message
 from pathways.cases.custody import record_visit, visible_visits
+from pathways.referrals.alerts import visible_alerts
 from pathways.referrals.models import Alert
 from pathways.referrals.transitions import TransitionRefused
+from pathways.sharing.audit import record_access
 
 router = Router(tags=["alerts and custody"])
 MAX_ID = 2**63 - 1
@@ -27,7 +29,7 @@ def _person(p: Any) -> dict[str, Any]:
 @router.get("/alerts", response={200: list[AlertOut], 401: Message, 422: Message},
             summary="Your alerts, unread first")  # fmt: skip
 def alerts(request: HttpRequest, unread: bool = False) -> Any:
-    mine = Alert.objects.filter(user_id=request.user.pk or 0).select_related("person", "event")
+    mine = visible_alerts(request.user).select_related("person", "event")
     if unread:
         mine = mine.filter(read_at__isnull=True)
     return [
@@ -60,7 +62,15 @@ def _visit(v: Any) -> dict[str, Any]:
 @router.get("/custody", response={200: list[CustodyVisitOut], 401: Message, 422: Message},
             summary="Custody episodes for the custody peer mentors")  # fmt: skip
 def custody(request: HttpRequest) -> Any:
-    return [_visit(v) for v in visible_visits(request.user)[:200]]
+    shown = list(visible_visits(request.user)[:200])
+    if shown:
+        record_access(
+            request.user, action="custody_list", allowed=True,
+            person_ids=[v.person_id for v in shown], categories={"identity", "custody"},
+            purpose="to offer support to people held in police custody",
+            basis="the people shown are those the user's grants open",
+        )  # fmt: skip
+    return [_visit(v) for v in shown]
 
 
 @router.post("/custody/{visit_id}", response={200: CustodyVisitOut, 401: Message, 404: Message,

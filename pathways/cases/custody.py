@@ -19,6 +19,7 @@ from pathways.cases.models import CustodyVisit
 from pathways.events.models import Event
 from pathways.partners.models import Membership, Service
 from pathways.referrals.transitions import TransitionRefused
+from pathways.sharing.grants import RECENT_CUSTODY_DAYS, grants_of
 from pathways.sharing.policy import visible_people
 
 CUSTODY_SERVICE = "POP_CUSTODY"
@@ -45,11 +46,15 @@ def is_mentor(user: Any) -> bool:
 
 
 def visible_visits(user: Any) -> QuerySet[CustodyVisit]:
-    """The visits a custody mentor may see: of people the policy shows them."""
+    """The visits a custody mentor may see: custody episodes of the last seven days, from
+    agencies whose custody data the user's grants open, of people the policy shows."""
     if not is_mentor(user):
         return CustodyVisit.objects.none()
+    sources = sorted({g.source for g in grants_of(user) if "custody" in g.categories})
+    since = timezone.localdate() - dt.timedelta(days=RECENT_CUSTODY_DAYS - 1)
     return (
-        CustodyVisit.objects.filter(Exists(visible_people(user).filter(pk=OuterRef("person_id"))))
+        CustodyVisit.objects.filter(event__agency_id__in=sources, event__occurred_on__gte=since)
+        .filter(Exists(visible_people(user).filter(pk=OuterRef("person_id"))))
         .select_related("person", "event")
         .order_by("-event__occurred_at", "-id")
     )

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from pathways.events.models import Event
@@ -88,7 +88,9 @@ def identify(
 
 def _update_queue(run: Run, found: dict[int, list[Match]], scope: list[int] | None) -> None:
     """Open, refresh and lapse candidacies for the people the run looked at."""
-    open_now = Candidate.objects.filter(status=Candidate.Status.OPEN)
+    # Locked until the run commits: a decision taken meanwhile waits, then finds the
+    # version changed and is refused; one taken before is not open and not touched.
+    open_now = Candidate.objects.select_for_update().filter(status=Candidate.Status.OPEN)
     existing: dict[int, Candidate] = {}
     if scope is None:
         existing = {c.person_id: c for c in open_now}
@@ -97,7 +99,10 @@ def _update_queue(run: Run, found: dict[int, list[Match]], scope: list[int] | No
             existing.update((c.person_id, c) for c in open_now.filter(person_id__in=chunk))
     creates: list[Candidate] = []
     updates: list[Candidate] = []
-    fields = ["service", "as_of", "score", "events_counted", "last_event_on", "also_fits", "run"]
+    fields = [
+        "service", "as_of", "score", "events_counted", "last_event_on", "also_fits", "run",
+        "version",
+    ]  # fmt: skip
     for person_id, fits in found.items():
         best, others = fits[0], [m.service_id for m in fits[1:]]
         values = {
@@ -117,13 +122,14 @@ def _update_queue(run: Run, found: dict[int, list[Match]], scope: list[int] | No
             for name, value in values.items():
                 setattr(candidate, name, value)
             candidate.run = run
+            candidate.version += 1
             updates.append(candidate)
     lapsing = sorted(c.pk for c in existing.values())  # looked at, fits no more
     Candidate.objects.bulk_create(creates, batch_size=1000)
     Candidate.objects.bulk_update(updates, fields, batch_size=1000)
     for chunk in _chunks(lapsing):
-        Candidate.objects.filter(pk__in=chunk).update(
-            status=Candidate.Status.LAPSED, decided_on=run.as_of
+        Candidate.objects.filter(pk__in=chunk, status=Candidate.Status.OPEN).update(
+            status=Candidate.Status.LAPSED, decided_on=run.as_of, version=F("version") + 1
         )
     run.status = Run.Status.FINISHED
     run.finished_at = timezone.now()

@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,7 +31,7 @@ from pathways.events.models import Event
 from pathways.partners.models import Membership
 from pathways.referrals.models import Alert, AlertScan, Referral, ReferralState
 from pathways.sharing.grants import event_kinds_by_category
-from pathways.sharing.policy import decide
+from pathways.sharing.policy import decide, visible_people
 
 S = ReferralState
 ACTIVE = (S.SENT, S.ACCEPTED, S.CONSENTED, S.ENGAGED)
@@ -188,3 +188,11 @@ def email_new_alerts() -> int:
         )
         Alert.objects.filter(pk__in=[a.pk for a in alerts]).update(emailed_at=timezone.now())
     return len(by_user)
+
+
+def visible_alerts(user: Any) -> QuerySet[Alert]:
+    """The user's alerts about people the policy still shows them: once a case has
+    ended, what was alerted about the person is not shown either."""
+    return Alert.objects.filter(user_id=getattr(user, "pk", None) or 0).filter(
+        Exists(visible_people(user).filter(pk=OuterRef("person_id")))
+    )

@@ -47,7 +47,7 @@ def inbox_for(user: Any, today: dt.date) -> Inbox:
     """What waits for this user on `today` (only referrals they may see)."""
     own_services = services_acted_for(user)
     sector = pathway.approving_sector(user)
-    refers = pathway.may_refer(user)
+    referrers_for = pathway.referring_agencies(user)
     waiting = (
         _with_sent_on(visible_referral_list(user).filter(state__in=WAITING))
         .prefetch_related("approvals")
@@ -68,7 +68,10 @@ def inbox_for(user: Any, today: dt.date) -> Inbox:
             approvers = {a.by_id for a in referral.approvals.all()}
             if sector and sector[0] not in sides and user.pk not in approvers:
                 inbox.to_approve.append(referral)
-        elif refers and referral.state in (S.PROPOSED, S.APPROVED):
+        elif referral.record.agency_id in referrers_for and referral.state in (
+            S.PROPOSED,
+            S.APPROVED,
+        ):
             inbox.to_send.append(referral)
         elif referral.state in (S.ACCEPTED, S.CONSENTED) and referral.service_id in own_services:
             inbox.to_engage.append(referral)

@@ -16,7 +16,7 @@ from django.db.models import TextChoices
 
 from pathways.partners.models import Membership
 from pathways.referrals.models import Approval, Referral, ReferralState, Transition
-from pathways.referrals.transitions import TransitionRefused, move
+from pathways.referrals.transitions import StaleReferral, TransitionRefused, move
 from pathways.sharing.consent import services_acted_for
 
 S = ReferralState
@@ -53,8 +53,14 @@ def _memberships(user: Any, capability: str) -> list[Membership]:
 
 
 def may_refer(user: Any) -> bool:
-    """Whether any of the user's roles may refer (and so send and withdraw)."""
+    """Whether any of the user's roles may refer."""
     return bool(_memberships(user, "refer"))
+
+
+def referring_agencies(user: Any) -> set[str]:
+    """The agencies the user refers for: a referral held under one of their records is
+    theirs to send or withdraw."""
+    return {m.team.agency_id for m in _memberships(user, "refer")}
 
 
 def approving_sector(user: Any) -> tuple[str, str] | None:
@@ -69,7 +75,7 @@ def approving_sector(user: Any) -> tuple[str, str] | None:
 def actions_for(user: Any, referral: Referral) -> set[str]:
     """The steps this user may take on this referral now (the user can already see it)."""
     state, service = referral.state, referral.service
-    refers = may_refer(user)
+    refers = referral.record.agency_id in referring_agencies(user)
     acts = referral.service_id in services_acted_for(user)
     actions: set[str] = set()
     if state == S.PROPOSED and service.joint_approval:
@@ -110,29 +116,35 @@ def _why_not(user: Any, referral: Referral, action: str) -> str:
 
 def approve(user: Any, referral: Referral, *, on: dt.date, note: str = "") -> Approval:
     """One side's approval; when both police and social work have approved, the
-    referral becomes `approved`. The same person cannot approve for both sides."""
-    _allowed(user, referral, "approve")
-    sector = approving_sector(user)
-    assert sector is not None  # _allowed checked it
-    try:
-        with transaction.atomic():
-            approval = Approval.objects.create(
-                referral=referral, sector=sector[0], agency_id=sector[1], by=user, on=on,
-                note=note.strip()[:500],
-            )  # fmt: skip
-            sides = set(referral.approvals.values_list("sector", flat=True))
-            if sides >= APPROVING_SECTORS:
-                move(
-                    referral,
-                    S.APPROVED,
-                    on=on,
-                    by=user,
-                    reason="approved by police and social work",
-                )
-    except IntegrityError as error:
-        raise TransitionRefused(
-            "someone has just approved for your side: reload the page to see it"
-        ) from error
+    referral becomes `approved`. The same person cannot approve for both sides.
+
+    The referral's row is locked while approving, so two sides approving at once are
+    taken in turn (the second sees the first and completes the approval)."""
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().select_related("service").get(pk=referral.pk)
+        if locked.version != referral.version:
+            raise StaleReferral(
+                "someone else changed this referral while you were looking at it; "
+                "reload the page to see what they did"
+            )
+        _allowed(user, locked, "approve")
+        sector = approving_sector(user)
+        assert sector is not None  # _allowed checked it
+        try:
+            with transaction.atomic():
+                approval = Approval.objects.create(
+                    referral=locked, sector=sector[0], agency_id=sector[1], by=user, on=on,
+                    note=note.strip()[:500],
+                )  # fmt: skip
+        except IntegrityError as error:
+            raise TransitionRefused(
+                "someone has just approved for your side: reload the page to see it"
+            ) from error
+        sides = set(locked.approvals.values_list("sector", flat=True))
+        if sides >= APPROVING_SECTORS:
+            move(locked, S.APPROVED, on=on, by=user, reason="approved by police and social work")
+    for name in ("state", "version"):
+        setattr(referral, name, getattr(locked, name))
     return approval
 
 

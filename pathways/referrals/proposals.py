@@ -32,6 +32,9 @@ def propose(
     if record.person_id != person.pk:
         raise ValueError("the record must be the person's")
     with transaction.atomic():
+        # The person's row is locked: two people proposing at once are taken in turn,
+        # and the second finds the first's referral.
+        Person.objects.select_for_update().filter(pk=person.pk).first()
         if Referral.objects.filter(person=person, service=service, state__in=OPEN_STATES).exists():
             raise TransitionRefused(
                 f"{person} already has an open referral to {service.name}: work on that one"

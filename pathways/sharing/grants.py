@@ -78,11 +78,15 @@ class Grant:
         if self.condition == Condition.ALWAYS:
             return None
         if self.condition == Condition.RECENT_CUSTODY:
-            since = timezone.localdate() - dt.timedelta(days=RECENT_CUSTODY_DAYS)
+            today = timezone.localdate()
+            since = today - dt.timedelta(days=RECENT_CUSTODY_DAYS - 1)  # seven days in all
             return Q(
                 Exists(
                     Event.objects.filter(
-                        person=OuterRef("pk"), kind="custody", occurred_on__gte=since
+                        person=OuterRef("pk"),
+                        kind="custody",
+                        occurred_on__gte=since,
+                        occurred_on__lte=today,
                     )
                 )
             )
@@ -153,6 +157,17 @@ def _recipient_services(
     if agreement.to_team_id and team.service_id:
         return frozenset({team.service_id})
     return provided.get(agreement.to_agency_id or team.agency_id, frozenset())
+
+
+def _referrals_shown(agreement: Agreement) -> frozenset[str] | None:
+    """The referrals an agreement shows: those to its recipient service, else to the
+    services its condition looks at, else (None) all of the source's."""
+    if agreement.to_service_id:
+        return frozenset({agreement.to_service_id})
+    about = agreement.about_services
+    if about and about != ["*"]:
+        return frozenset(about)
+    return None
 
 
 def _receives(agreement: Agreement, team: Team) -> bool:
@@ -231,9 +246,7 @@ def _grants_from_configuration(user: User, day: dt.date) -> tuple[Grant, ...]:
                     basis=f"agreement {agreement.code} ({agreement.condition})",
                     purpose=agreement.purpose,
                     agreement=agreement.code,
-                    referral_services=(
-                        frozenset({agreement.to_service_id}) if agreement.to_service_id else None
-                    ),
+                    referral_services=_referrals_shown(agreement),
                 )
             )
     return tuple(grants)

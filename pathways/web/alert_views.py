@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from pathways.referrals.alerts import visible_alerts
 from pathways.referrals.models import Alert
 from pathways.web.pagination import page_of
 from pathways.web.permissions import capability_required, signed_in
@@ -17,8 +18,9 @@ from pathways.web.permissions import capability_required, signed_in
 @require_GET
 @capability_required("view")
 def alerts(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
     mine = (
-        Alert.objects.filter(user=signed_in(request))
+        visible_alerts(user)
         .select_related("person", "event", "referral__service")
         .order_by("read_at", "-created_at", "-id")
     )

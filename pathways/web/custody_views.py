@@ -52,8 +52,7 @@ def visit(request: HttpRequest, visit_id: int) -> HttpResponse:
         and found.outcome == CustodyVisit.Outcome.WAITING
     ):
         shown = request.POST.get("version", "")
-        if shown.isdigit():
-            found.version = int(shown)
+        found.version = int(shown) if shown.isdigit() else -1  # no version: a stale page
         data = form.cleaned_data
         try:
             record_visit(

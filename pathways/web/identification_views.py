@@ -165,5 +165,5 @@ def runs(request: HttpRequest) -> HttpResponse:
 def _version_as_read(request: HttpRequest, found: object) -> None:
     """The version the form was shown with: a decision on a changed candidate is stale."""
     shown = request.POST.get("version", "")
-    if shown.isdigit():
-        found.version = int(shown)  # type: ignore[attr-defined]
+    # Without the version it was shown with, a decision counts as made on a stale page.
+    found.version = int(shown) if shown.isdigit() else -1  # type: ignore[attr-defined]

@@ -118,8 +118,8 @@ def referral_step(request: HttpRequest, referral_id: int, action: str) -> HttpRe
     if not form.is_valid():
         return _page(request, found, forms, status=400)
     version = request.POST.get("version", "")
-    if version.isdigit():
-        found.version = int(version)  # the version the page was shown with
+    # The version the page was shown with; without it the step counts as stale.
+    found.version = int(version) if version.isdigit() else -1
     try:
         STEPS[action](user, found, timezone.localdate(), form.cleaned_data)
     except StaleReferral as error:

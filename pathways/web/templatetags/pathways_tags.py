@@ -8,11 +8,11 @@ from pathlib import PurePath
 from django import template
 from django.utils import timezone
 
-from pathways.cases.custody import is_mentor
-from pathways.identification.queue import queue_services
-from pathways.referrals.models import Alert
+from pathways.cases.custody import CUSTODY_SERVICE
+from pathways.identification.models import Rule
+from pathways.partners.models import Membership
+from pathways.referrals.alerts import visible_alerts
 from pathways.sharing.policy import User
-from pathways.web.permissions import capabilities_of
 
 register = template.Library()
 
@@ -61,16 +61,33 @@ def row_items(row: object) -> list[tuple[str, str]]:
 
 @register.simple_tag
 def navigation_for(user: User) -> dict[str, bool | int]:
-    """Which menu entries the user's roles open, and the count of unread alerts."""
-    capabilities = capabilities_of(user)
+    """Which menu entries the user's roles open, and the count of unread alerts: one
+    query for the memberships, one for the queues' teams, one for the count."""
+    if user.pk is None or not getattr(user, "is_active", False):
+        return {}
+    memberships = list(
+        Membership.objects.filter(user_id=user.pk).values_list(
+            "team_id", "team__service_id", "role__capabilities"
+        )
+    )
+    capabilities = {c for _, _, caps in memberships for c in caps or []}
     superuser = bool(getattr(user, "is_superuser", False))
+    referring_teams = {team for team, _, caps in memberships if "refer" in (caps or [])}
+    queue_teams = (
+        {t for teams in Rule.objects.values_list("queue_teams", flat=True) for t in teams}
+        if referring_teams
+        else set()
+    )
     return {
         "can_view": "view" in capabilities,
         "can_manage_imports": superuser or "manage_imports" in capabilities,
-        "has_queue": "refer" in capabilities and bool(queue_services(user)),
-        "is_custody_mentor": "record_contact" in capabilities and is_mentor(user),
+        "has_queue": bool(referring_teams & queue_teams),
+        "is_custody_mentor": any(
+            service == CUSTODY_SERVICE and "record_contact" in (caps or [])
+            for _, service, caps in memberships
+        ),
         "unread_alerts": (
-            Alert.objects.filter(user_id=user.pk or 0, read_at__isnull=True).count()
+            visible_alerts(user).filter(read_at__isnull=True).count()
             if "view" in capabilities
             else 0
         ),
