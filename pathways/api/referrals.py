@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Path, Router
+from ninja import Path, Router, Status
 from ninja.errors import HttpError
 
 from pathways.api.schemas import (
@@ -15,6 +15,7 @@ from pathways.api.schemas import (
     ContactIn,
     EndIn,
     Message,
+    NewReferralIn,
     ReferralDetail,
     ReferralInbox,
     StartIn,
@@ -22,12 +23,14 @@ from pathways.api.schemas import (
 )
 from pathways.cases import engagement
 from pathways.cases.models import EngagementPlan
+from pathways.partners.models import Service
 from pathways.referrals import pathway
 from pathways.referrals.inbox import inbox_for
 from pathways.referrals.models import Referral
+from pathways.referrals.proposals import propose, referring_record
 from pathways.referrals.transitions import StaleReferral, TransitionRefused
 from pathways.sharing.consent import ConsentError, may_record_consent, record_consent
-from pathways.sharing.policy import decide, get_referral_for
+from pathways.sharing.policy import decide, get_person_for, get_referral_for
 
 router = Router(tags=["referrals"])
 MAX_ID = 2**63 - 1
@@ -149,6 +152,42 @@ def _act(request: HttpRequest, referral_id: int, version: int, action: str, do: 
     except (TransitionRefused, ConsentError) as error:
         raise HttpError(422, str(error)) from error
     return _detail(request, Referral.objects.select_related("person", "service").get(pk=found.pk))
+
+
+people_router = Router(tags=["referrals"])
+
+
+@people_router.post(
+    "/{person_id}/referrals",
+    response={201: ReferralDetail, 401: Message, 403: Message, 404: Message, 422: Message},
+    summary="Refer a person (partner agency, self-referral, custody)",
+)
+def new_referral(
+    request: HttpRequest, body: NewReferralIn, person_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
+    """`route`: partner, self, custody or other. Held under the caller's agency's record
+    of the person; 422 when their agency holds none, or the person already has an open
+    referral to the service."""
+    user: Any = request.user
+    if not pathway.may_refer(user):
+        raise HttpError(403, "your role cannot refer")
+    person = get_person_for(user, person_id, action="refer_person")
+    if body.route not in ("partner", "self", "custody", "other"):
+        raise HttpError(422, "route must be partner, self, custody or other")
+    service = Service.objects.filter(code=body.service).first()
+    if service is None:
+        raise HttpError(422, f"no service {body.service!r}")
+    if not body.reason.strip():
+        raise HttpError(422, "say why the person is referred")
+    record = referring_record(user, person)
+    if record is None:
+        raise HttpError(422, "your agency holds no record of this person")
+    try:
+        made = propose(person, service, record, on=timezone.localdate(), by=user,
+                       reason=body.reason, route=body.route)  # fmt: skip
+    except TransitionRefused as error:
+        raise HttpError(422, str(error)) from error
+    return Status(201, _detail(request, made))
 
 
 RESPONSES = {200: ReferralDetail, 401: Message, 404: Message, 409: Message, 422: Message}

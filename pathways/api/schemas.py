@@ -241,3 +241,9 @@ class CustodyVisitIn(Schema):
     seen_on: dt.date
     conversation: str = ""
     signposted_to: list[str] = []
+
+
+class NewReferralIn(Schema):
+    service: str
+    route: str
+    reason: str

@@ -32,12 +32,11 @@ from pathways.events.models import EVENT_FLAGS, Event, EventKind
 from pathways.identification.models import Candidate, Rule
 from pathways.partners.models import Service
 from pathways.people.models import AgencyRecord
-from pathways.referrals.models import OPEN_STATES, Referral, ReferralState
+from pathways.referrals.models import OPEN_STATES, Referral, ReferralState, Transition
 
 # Only these kinds carry a crime group; a rule's crime groups narrow them alone.
 GROUPED_KINDS = (EventKind.OFFENCE, EventKind.CONVICTION)
 S = ReferralState
-DECLINED_STATES = (S.DECLINED, S.CONSENT_REFUSED)
 _FLAG_NAMES = frozenset(EVENT_FLAGS)
 
 
@@ -123,10 +122,16 @@ def excluded(rule: Rule, as_of: dt.date) -> Q:
     since = lambda days: as_of - dt.timedelta(days=days)  # noqa: E731
     condition = (
         Q(Exists(referrals.filter(state__in=OPEN_STATES)))
+        | Q(Exists(referrals.filter(state=S.DECLINED, decided_on__gt=since(rule.declined_days))))
+        # A refusal of consent counts from the day the person refused, not the acceptance.
         | Q(
             Exists(
-                referrals.filter(
-                    state__in=DECLINED_STATES, decided_on__gt=since(rule.declined_days)
+                Transition.objects.filter(
+                    referral__person=OuterRef("person_id"),
+                    referral__service_id=service_id,
+                    referral__state=S.CONSENT_REFUSED,
+                    to_state=S.CONSENT_REFUSED,
+                    on__gt=since(rule.declined_days),
                 )
             )
         )

@@ -73,3 +73,25 @@ def test_errors_say_why(client: Client, referral: Referral) -> None:
     assert outsider.get(url).status_code == 404
     assert outsider.post(f"{url}/withdraw", {"version": 2, "reason": "died"}).status_code == 404
     assert Referral.objects.get(pk=referral.pk).state == "approved"
+
+
+def test_referring_a_person_through_the_api(client: Client, partnership: None) -> None:
+    person = make_person("Robin", "Apiwalk", dt.date(1990, 2, 2),
+                         records=(("HSCP_CJSW", "C80"), ("POLICE", "P80")))  # fmt: skip
+    social = caller(client, "CJSW_NE", "cjsw_worker")
+    url = f"/api/v1/people/{person.pk}/referrals"
+    bad = social.post(url, {"service": "BRIDGING", "route": "walk-in", "reason": "x"})
+    assert (bad.status_code, bad.json()["message"]) == (
+        422, "route must be partner, self, custody or other",
+    )  # fmt: skip
+    made = social.post(url, {"service": "BRIDGING", "route": "self", "reason": "Asked for help."})
+    assert made.status_code == 201
+    assert (made.json()["state"], made.json()["service"]) == ("proposed", "BRIDGING")
+    again = social.post(url, {"service": "BRIDGING", "route": "self", "reason": "Again."})
+    assert again.status_code == 422 and "already has an open referral" in again.json()["message"]
+    partner = caller(client, "INCLUDEM_ADAPT", "partner_worker")
+    assert (
+        partner.post(url, {"service": "ADAPT", "route": "partner", "reason": "x"}).status_code
+        == 403
+    )
+    assert Referral.objects.filter(person=person).count() == 1

@@ -313,3 +313,18 @@ def test_the_lowest_rank_that_fits_takes_the_person(fits) -> None:
         ranks = dict(Rule.objects.values_list("service_id", "rank"))
         assert services_for(person) == sorted(fits, key=ranks.__getitem__)
         transaction.set_rollback(True)
+
+
+def test_a_refusal_of_consent_excludes_from_the_day_of_the_refusal() -> None:
+    from pathways.referrals.models import Transition
+
+    person = young()
+    offence(person, days_ago(3))
+    referral = refer(person, "POLICE", "ADAPT", days_ago(400), state="consent_refused")
+    referral.decided_on = days_ago(390)  # accepted long ago
+    referral.save()
+    Transition.objects.create(referral=referral, from_state="accepted", to_state="consent_refused",
+                              on=days_ago(100))  # fmt: skip
+    assert services_for(person) == []  # refused 100 days ago: within ADAPT's 180
+    Transition.objects.filter(referral=referral).update(on=days_ago(180))
+    assert services_for(person) == ["ADAPT"]
