@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from pathways.events.imports.csvfile import CsvSource, FileRefused
@@ -86,6 +89,39 @@ def import_file(
     Returns the finished `ImportRun` with its counts. A file refused whole raises
     `FileRefused` after recording the run as failed with the reason.
     """
+    with _one_events_import_at_a_time(kind):
+        return _import_file(kind, path, user=user, operator=operator, progress=progress)
+
+
+# Any constant: the PostgreSQL advisory lock events imports take in turn.
+EVENTS_IMPORT_LOCK = 7_411_930_224
+
+
+@contextmanager
+def _one_events_import_at_a_time(kind: str) -> Iterator[None]:
+    """Events imports take turns. The alert scan and incremental identification mark
+    their progress by the highest event id seen: two imports committing out of id order
+    could hide events from them. In turn, ids are committed in order."""
+    if kind != "events" or connection.vendor != "postgresql":
+        yield  # SQLite: one writer at a time already
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [EVENTS_IMPORT_LOCK])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [EVENTS_IMPORT_LOCK])
+
+
+def _import_file(
+    kind: str,
+    path: Path,
+    *,
+    user: Any = None,
+    operator: str = "",
+    progress: Progress | None = None,
+) -> ImportRun:
     spec = spec_for(kind)
     give_temporary_tables_memory()
     run = ImportRun.objects.create(
