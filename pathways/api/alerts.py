@@ -21,11 +21,6 @@ router = Router(tags=["alerts and custody"])
 MAX_ID = 2**63 - 1
 
 
-def _person(p: Any) -> dict[str, Any]:
-    return {"id": p.pk, "given_name": p.given_name, "family_name": p.family_name,
-            "date_of_birth": p.date_of_birth, "sex": p.sex}  # fmt: skip
-
-
 @router.get("/alerts", response={200: list[AlertOut], 401: Message, 422: Message},
             summary="Your alerts, unread first")  # fmt: skip
 def alerts(request: HttpRequest, unread: bool = False) -> Any:
@@ -33,7 +28,7 @@ def alerts(request: HttpRequest, unread: bool = False) -> Any:
     if unread:
         mine = mine.filter(read_at__isnull=True)
     return [
-        {"id": a.pk, "person": _person(a.person), "kind": a.kind,
+        {"id": a.pk, "person": a.person, "kind": a.kind,
          "occurred_at": a.event.occurred_at if a.event else None, "why": a.why,
          "created_at": a.created_at, "read": a.read_at is not None}
         for a in mine.order_by("read_at", "-created_at", "-id")[:200]
@@ -51,7 +46,7 @@ def read(request: HttpRequest, alert_id: int = Path(..., ge=1, le=MAX_ID)) -> An
 def _visit(v: Any) -> dict[str, Any]:
     return {
         "id": v.pk,
-        "person": _person(v.person),
+        "person": v.person,
         "held_at": v.event.occurred_at,
         "outcome": v.outcome,
         "signposted_to": v.signposted_to,

@@ -43,16 +43,9 @@ def _may_refer(request: HttpRequest) -> None:
 
 
 def _out(candidate: Candidate) -> dict[str, Any]:
-    person = candidate.person
     return {
         "id": candidate.pk,
-        "person": {
-            "id": person.pk,
-            "given_name": person.given_name,
-            "family_name": person.family_name,
-            "date_of_birth": person.date_of_birth,
-            "sex": person.sex,
-        },
+        "person": candidate.person,  # a PersonSummary, read from the object
         "service": candidate.service_id,
         "score": candidate.score,
         "events_counted": candidate.events_counted,

@@ -37,16 +37,10 @@ MAX_ID = 2**63 - 1
 STEPS = ("approve", "send", "accept", "decline", "withdraw")
 
 
-def _person(referral: Referral) -> dict[str, Any]:
-    p = referral.person
-    return {"id": p.pk, "given_name": p.given_name, "family_name": p.family_name,
-            "date_of_birth": p.date_of_birth, "sex": p.sex}  # fmt: skip
-
-
 def _summary(referral: Referral) -> dict[str, Any]:
     return {
         "id": referral.pk,
-        "person": _person(referral),
+        "person": referral.person,
         "service": referral.service_id,
         "state": referral.state,
         "referred_on": referral.referred_on,
@@ -57,7 +51,7 @@ def _summary(referral: Referral) -> dict[str, Any]:
 def _detail(request: HttpRequest, referral: Referral) -> dict[str, Any]:
     return {
         "id": referral.pk,
-        "person": _person(referral),
+        "person": referral.person,
         "service": referral.service_id,
         "referred_on": referral.referred_on,
         "state": referral.state,

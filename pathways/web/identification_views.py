@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from pathways.identification.decisions import DecisionRefused, dismiss, refer
-from pathways.identification.models import Run
+from pathways.identification.models import Candidate, Run
 from pathways.identification.queue import (
     SORTS,
     explain,
@@ -70,15 +70,26 @@ def candidate(request: HttpRequest, candidate_id: int) -> HttpResponse:
     """Why the rules found this person, and the forms to decide."""
     user = signed_in(request)
     found = get_candidate_for(user, candidate_id, action="view_candidate")
+    return _candidate_page(request, found)
+
+
+def _candidate_page(
+    request: HttpRequest,
+    found: Candidate,
+    dismiss_form: DismissForm | None = None,
+    refer_form: ReferForm | None = None,
+) -> HttpResponse:
+    """The candidate's page; with a bound form that did not validate, its errors (400)."""
     return render(
         request,
         "identification/candidate.html",
         {
             "candidate": found,
-            "explanation": explain(user, found),
-            "dismiss_form": DismissForm(prefix="dismiss"),
-            "refer_form": ReferForm(prefix="refer"),
+            "explanation": explain(signed_in(request), found),
+            "dismiss_form": dismiss_form or DismissForm(prefix="dismiss"),
+            "refer_form": refer_form or ReferForm(prefix="refer"),
         },
+        status=400 if dismiss_form or refer_form else 200,
     )
 
 
@@ -103,17 +114,7 @@ def candidate_dismiss(request: HttpRequest, candidate_id: int) -> HttpResponse:
             return redirect("candidate-queue")
         messages.success(request, f"{found.person} is dismissed as a candidate.")
         return redirect("candidate-queue")
-    return render(
-        request,
-        "identification/candidate.html",
-        {
-            "candidate": found,
-            "explanation": explain(user, found),
-            "dismiss_form": form,
-            "refer_form": ReferForm(prefix="refer"),
-        },
-        status=400,
-    )
+    return _candidate_page(request, found, dismiss_form=form)
 
 
 @require_POST
@@ -141,17 +142,7 @@ def candidate_refer(request: HttpRequest, candidate_id: int) -> HttpResponse:
             f"{found.person} is proposed for {found.service.name} (referral {referral.pk}).",
         )
         return redirect("candidate-queue")
-    return render(
-        request,
-        "identification/candidate.html",
-        {
-            "candidate": found,
-            "explanation": explain(user, found),
-            "dismiss_form": DismissForm(prefix="dismiss"),
-            "refer_form": form,
-        },
-        status=400,
-    )
+    return _candidate_page(request, found, refer_form=form)
 
 
 @require_GET

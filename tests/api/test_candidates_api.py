@@ -4,7 +4,6 @@ queue, 409 for a decision on a changed candidate, 422 for a bad reason)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -14,30 +13,16 @@ from django.utils import timezone
 
 from pathways.api.tokens import create_token
 from pathways.identification.models import Candidate
-from pathways.identification.runs import identify
 from pathways.referrals.models import Referral
 from pathways.sharing.models import AccessEvent
-from tests.web.world import LONDON, add_event, make_person, make_user
+from tests.web.world import identified_today, make_user
 
 TODAY = timezone.localdate()
 
 
-def days_ago(n: int) -> dt.datetime:
-    return dt.datetime.combine(TODAY - dt.timedelta(days=n), dt.time(12), tzinfo=LONDON)
-
-
 @pytest.fixture
 def queue(partnership: None) -> dict[str, Candidate]:
-    casey = make_person(
-        "Casey", "Violent", TODAY.replace(year=TODAY.year - 17) - dt.timedelta(days=1),
-        records=(("POLICE", "P501"),),
-    )  # fmt: skip
-    add_event(casey, "POLICE", days_ago(3), crime_group="violence", flags="weapon")
-    pat = make_person("Pat", "Acquisitive", dt.date(1996, 1, 1), records=(("POLICE", "P502"),))
-    for n in (5, 40, 50):
-        add_event(pat, "POLICE", days_ago(n), crime_group="dishonesty", flags="substance")
-    identify(TODAY)
-    return {c.service_id: c for c in Candidate.objects.all()}
+    return identified_today()
 
 
 class Caller:

@@ -9,10 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from pathways.partners.models import Service
 from pathways.referrals.models import Referral
-from pathways.referrals.proposals import propose
-from tests.web.world import make_person
+from tests.web.world import make_person, proposed_to_adapt
 
 from .test_candidates_api import caller
 
@@ -21,11 +19,7 @@ TODAY = timezone.localdate()
 
 @pytest.fixture
 def referral(partnership: None) -> Referral:
-    person = make_person("Jordan", "Path", dt.date(2009, 4, 1), records=(("POLICE", "P900"),))
-    return propose(
-        person, Service.objects.get(code="ADAPT"), person.records.get(), on=TODAY, by=None,
-        reason="identified",
-    )  # fmt: skip
+    return proposed_to_adapt()
 
 
 def test_the_pathway_through_the_api(client: Client, referral: Referral) -> None:

@@ -10,7 +10,6 @@ Two candidates, found by `pathways identify` logic on today's date:
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
@@ -18,31 +17,18 @@ from django.test import Client
 from django.utils import timezone
 
 from pathways.identification.models import Candidate, Run
-from pathways.identification.runs import identify
 from pathways.referrals.models import Referral
 from pathways.sharing.models import AccessEvent
 
-from .world import LONDON, add_event, make_person, make_user
+from .world import identified_today, make_user
 
 TODAY = timezone.localdate()
 
 
-def days_ago(n: int) -> dt.datetime:
-    return dt.datetime.combine(TODAY - dt.timedelta(days=n), dt.time(12), tzinfo=LONDON)
-
-
 @pytest.fixture
 def found(partnership: None) -> dict[str, Candidate]:
-    casey = make_person(
-        "Casey", "Violent", TODAY.replace(year=TODAY.year - 17) - dt.timedelta(days=1),
-        records=(("POLICE", "P501"),),
-    )  # fmt: skip
-    add_event(casey, "POLICE", days_ago(3), crime_group="violence", flags="weapon")
-    pat = make_person("Pat", "Acquisitive", dt.date(1996, 1, 1), records=(("POLICE", "P502"),))
-    for n in (5, 40, 50):  # dishonesty 2 + substance 1 = 3, doubled within 30 days
-        add_event(pat, "POLICE", days_ago(n), crime_group="dishonesty", flags="substance")
-    identify(TODAY)
-    return {c.service_id: c for c in Candidate.objects.select_related("person")}
+    """The two candidates of world.identified_today (ADAPT score 10, POP score 12)."""
+    return identified_today()
 
 
 def names(html: str) -> list[str]:

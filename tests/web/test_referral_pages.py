@@ -9,11 +9,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from pathways.partners.models import Service
 from pathways.referrals.models import Referral, Transition
-from pathways.referrals.proposals import propose
 
-from .world import make_person, make_user
+from .world import make_person, make_user, proposed_to_adapt
 
 TODAY = timezone.localdate()
 
@@ -30,11 +28,7 @@ def users(partnership: None) -> dict[str, object]:
 
 @pytest.fixture
 def referral(partnership: None) -> Referral:
-    person = make_person("Jordan", "Path", dt.date(2009, 4, 1), records=(("POLICE", "P900"),))
-    return propose(
-        person, Service.objects.get(code="ADAPT"), person.records.get(), on=TODAY, by=None,
-        reason="identified for ADAPT (score 10)",
-    )  # fmt: skip
+    return proposed_to_adapt("identified for ADAPT (score 10)")
 
 
 def step(client: Client, referral: Referral, action: str, **data: str) -> str:

@@ -20,12 +20,16 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
 
 from pathways.events.imports.fields import name_key
 from pathways.events.models import Event
-from pathways.partners.models import Membership
+from pathways.identification.models import Candidate
+from pathways.identification.runs import identify
+from pathways.partners.models import Membership, Service
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Referral
+from pathways.referrals.proposals import propose
 
 LONDON = ZoneInfo("Europe/London")
 PASSWORD = "correct horse battery staple"
@@ -168,3 +172,35 @@ def build_world() -> World:
         dpo=make_user("dpo", "CJ_GLASGOW", "dpo"),
         nobody=make_user("nobody"),
     )
+
+
+def identified_today() -> dict[str, Candidate]:
+    """Two candidates found by today's identification run, by service:
+    - ADAPT: Casey Violent, 17, a violent offence 3 days ago with a weapon; score
+      (violence 3 + weapon 2) x 2 (fresh) = 10;
+    - POP: Pat Acquisitive, 30, three dishonesty offences flagged substance, 5, 40 and 50
+      days ago; score (2 + 1) x 2 + 3 + 3 = 12."""
+    today = timezone.localdate()
+
+    def days_ago(n: int) -> dt.datetime:
+        return dt.datetime.combine(today - dt.timedelta(days=n), dt.time(12), tzinfo=LONDON)
+
+    casey = make_person(
+        "Casey", "Violent", today.replace(year=today.year - 17) - dt.timedelta(days=1),
+        records=(("POLICE", "P501"),),
+    )  # fmt: skip
+    add_event(casey, "POLICE", days_ago(3), crime_group="violence", flags="weapon")
+    pat = make_person("Pat", "Acquisitive", dt.date(1996, 1, 1), records=(("POLICE", "P502"),))
+    for n in (5, 40, 50):
+        add_event(pat, "POLICE", days_ago(n), crime_group="dishonesty", flags="substance")
+    identify(today)
+    return {c.service_id: c for c in Candidate.objects.select_related("person")}
+
+
+def proposed_to_adapt(reason: str = "identified") -> Referral:
+    """Jordan Path, 17, proposed today for ADAPT under the police record P900."""
+    person = make_person("Jordan", "Path", dt.date(2009, 4, 1), records=(("POLICE", "P900"),))
+    return propose(
+        person, Service.objects.get(code="ADAPT"), person.records.get(),
+        on=timezone.localdate(), by=None, reason=reason,
+    )  # fmt: skip
