@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pathways.synth.lives import Offence, SimPerson, SimReferral, birthdays_of
 from pathways.synth.names import (
     DISTRICTS,
     FAMILY_NAMES,
@@ -35,14 +36,9 @@ from pathways.synth.parameters import (
     CONVICTION_CHANCE,
     CUSTODY_CHANCE,
     DAY_HOURS,
-    DECISION_WEIGHTS,
-    DESIST,
     EVENING_HOURS,
     EVENT_REF_SCHEME,
     HISTORY_DAYS,
-    KEEP_AFTER_COMPLETED,
-    KEEP_AFTER_OTHER_ENDING,
-    KEEP_DURING,
     MAX_OFFENCES,
     NAME_NOISE,
     ONE_OFF,
@@ -50,18 +46,11 @@ from pathways.synth.parameters import (
     PARETO_SCALE,
     PARTNER_AGENCY_OF_SERVICE,
     PERSON_REF_SCHEME,
-    REFERRAL_BASE,
-    REFERRAL_PER_OFFENCE,
-    REFERRAL_REF_SCHEME,
-    SHORT_ENGAGEMENT,
-    STATUTORY_ENDINGS,
-    STATUTORY_SERVICES,
-    TRIGGER_CANDIDATES,
-    VOLUNTARY_ENDINGS,
     YEAR,
     Weighted,
     geometric_count,
 )
+from pathways.synth.referral_history import ReferralHistory
 
 if TYPE_CHECKING:
     from pathways.synth.population import SynthData
@@ -80,92 +69,7 @@ class Household:
 # -- generation ------------------------------------------------------------------------------
 
 
-class _Offence:
-    """An offence as generated: `day` is a date ordinal, `minute` -1 when time unknown."""
-
-    __slots__ = ("day", "minute", "group", "category", "flags", "area", "keep", "conviction")
-
-    def __init__(self, day: int, minute: int, group: str, category: str, flags: str, area: str):
-        self.day = day
-        self.minute = minute
-        self.group = group
-        self.category = category
-        self.flags = flags
-        self.area = area
-        self.keep = False  # a referral's trigger: never thinned or lost to prison time
-        self.conviction: tuple[int, str] | None = None  # (day, disposal) when convicted
-
-
-class _Trigger:
-    """Something a referral can follow: an offence, antisocial behaviour, an overdose or
-    an exploitation concern (day is a date ordinal)."""
-
-    __slots__ = ("day", "kind", "group", "flags", "offence")
-
-    def __init__(
-        self, day: int, kind: str, group: str, flags: str, offence: _Offence | None = None
-    ) -> None:
-        self.day = day
-        self.kind = kind
-        self.group = group
-        self.flags = flags
-        self.offence = offence
-
-
-@dataclass(slots=True)
-class _Person:
-    """A true person: identity as it really is, and what drives their history."""
-
-    truth_id: str
-    sex: str
-    born: int  # date ordinal
-    given: str
-    given_variants: tuple[str, ...]
-    family: str
-    area: str
-    postcode: str
-    address: str
-    substance: bool
-    alcohol: bool
-    cce: bool
-    birthdays: dict[int, int]  # age in years -> date ordinal of that birthday
-
-    def turns(self, years: int) -> int:
-        """The date ordinal on which the person is `years` old (ages in BIRTHDAYS)."""
-        return self.birthdays[years]
-
-
-# The ages that matter: concerns from 10, criminal responsibility at 12, overdoses counted
-# from 14, court at 16, adulthood at 18, youth services until 26.
-BIRTHDAYS = (10, 12, 14, 16, 18, 26)
-
-
-def _birthdays(born: int) -> dict[int, int]:
-    date = dt.date.fromordinal(born)
-    found = {}
-    for years in BIRTHDAYS:
-        try:
-            found[years] = date.replace(year=date.year + years).toordinal()
-        except ValueError:  # born on 29 February: the birthday is 1 March
-            found[years] = dt.date(date.year + years, 3, 1).toordinal()
-    return found
-
-
-@dataclass(slots=True)
-class _Referral:
-    """One referral's history; dates are ordinals, 0 when not (yet) reached."""
-
-    service: str
-    referred: int
-    decision: str = ""
-    decided: int = 0
-    consent: int = 0
-    started: int = 0
-    ended: int = 0
-    end_reason: str = ""
-
-
-class _Refs:
+class Refs:
     """Identifiers: a counter per scheme, its numbers scattered over the digits the scheme
     has (a bijection, so still unique) because real systems' identifiers are not 1, 2, 3
     in the order people appear in an extract."""
@@ -194,7 +98,7 @@ def _given_table(names: tuple[GivenName, ...], younger: bool) -> Weighted:
     return Weighted([(g.name, g.younger if younger else g.older) for g in names])
 
 
-class Generator:
+class Generator(ReferralHistory):
     """Generates households one true person at a time from a single seeded generator."""
 
     def __init__(self, data: SynthData) -> None:
@@ -202,7 +106,7 @@ class Generator:
         self.rng = random.Random(data.seed)
         self.as_of = data.as_of.toordinal()
         self.start = self.as_of - HISTORY_DAYS + 1
-        self.refs = _Refs()
+        self.refs = Refs()
         self.iso_cache: dict[int, str] = {}
         # The hour that does not exist in Europe/London when clocks go forward (01:00-02:00
         # on the last Sunday in March): a local time in it is not a valid time.
@@ -271,7 +175,7 @@ class Generator:
         asb = self.asb_days(person, age) if known_to_police else []
         overdoses = self.overdose_days(person) if known_to_police else []
         concerns = self.concerns(person, age) if known_to_police else []
-        referrals: list[_Referral] = []
+        referrals: list[SimReferral] = []
         if known_to_police:
             offences, referrals = self.referrals(person, age, offences, asb, overdoses, concerns)
         offences, prison = self.courts(person, offences)
@@ -310,10 +214,10 @@ class Generator:
 
     def agencies(
         self,
-        person: _Person,
+        person: SimPerson,
         known_to_police: bool,
         elsewhere: bool,
-        offences: list[_Offence],
+        offences: list[Offence],
         overdoses: list[int],
     ) -> list[str]:
         """The statutory agencies that hold a record of the person, in a fixed order; the
@@ -336,7 +240,7 @@ class Generator:
         return agencies
 
     @staticmethod
-    def partner_agencies(referrals: list[_Referral]) -> list[str]:
+    def partner_agencies(referrals: list[SimReferral]) -> list[str]:
         """Providers that keep their own record of people they accepted, in order."""
         found: list[str] = []
         for referral in referrals:
@@ -346,7 +250,7 @@ class Generator:
         return found
 
     def conviction_events(
-        self, events: list[tuple[str, ...]], person: _Person, ref: str, offences: list[_Offence]
+        self, events: list[tuple[str, ...]], person: SimPerson, ref: str, offences: list[Offence]
     ) -> None:
         """Justice social work's record of convictions, dated by the court."""
         rng = self.rng
@@ -370,7 +274,7 @@ class Generator:
                     )
                 )
 
-    def person(self, truth_id: str) -> tuple[_Person, float]:
+    def person(self, truth_id: str) -> tuple[SimPerson, float]:
         """A true identity and its markers; also the age in years at as_of."""
         rng = self.rng
         young = rng.random() < 0.25
@@ -392,7 +296,7 @@ class Generator:
                 given = f"{given} {middle}"
         area = self.areas.pick(rng)
         substance_chance = 0.03 if age < 16 else (0.12 if age < 21 else 0.38)
-        person = _Person(
+        person = SimPerson(
             truth_id=truth_id,
             sex=sex,
             born=born,
@@ -406,13 +310,13 @@ class Generator:
             alcohol=rng.random() < (0.2 if age >= 18 else 0.08),
             # Exploitation of children: only people under 18 at some time in the window.
             cce=young and age < 24 and rng.random() < 0.15,
-            birthdays=_birthdays(born),
+            birthdays=birthdays_of(born),
         )
         return person, age
 
     # -- offending ---------------------------------------------------------------------------
 
-    def offences(self, person: _Person, age: float) -> list[_Offence]:
+    def offences(self, person: SimPerson, age: float) -> list[Offence]:
         """The person's offences, oldest first: heavy-tailed in number, clustered in an
         active spell, never before the age of criminal responsibility (12)."""
         rng = self.rng
@@ -447,11 +351,11 @@ class Generator:
             roll = rng.random()
             area = person.area if roll < 0.75 else ("" if roll > 0.95 else rng.choice(AREAS))
             offences.append(
-                _Offence(day, self.minute_of_day(EVENING_HOURS), group, category, flags, area)
+                Offence(day, self.minute_of_day(EVENING_HOURS), group, category, flags, area)
             )
         return offences
 
-    def group_table(self, person: _Person, age: float) -> Weighted:
+    def group_table(self, person: SimPerson, age: float) -> Weighted:
         key = (person.substance, age < 26, person.sex == "F", person.alcohol)
         table = self.group_tables.get(key)
         if table is None:
@@ -479,7 +383,7 @@ class Generator:
             self.group_tables[key] = table
         return table
 
-    def offence_flags(self, person: _Person, day: int, group: str, category: str) -> str:
+    def offence_flags(self, person: SimPerson, day: int, group: str, category: str) -> str:
         rng = self.rng
         flags = []
         if person.substance:
@@ -509,7 +413,7 @@ class Generator:
             flags.append("exploitation")
         return ";".join(flags)
 
-    def asb_days(self, person: _Person, age: float) -> list[int]:
+    def asb_days(self, person: SimPerson, age: float) -> list[int]:
         """Antisocial-behaviour incidents: mostly while aged 12-25."""
         rng = self.rng
         first = max(self.start, person.turns(12))
@@ -522,7 +426,7 @@ class Generator:
             first, last = max(first, self.start), self.as_of
         return [self.day_between(first, last) for _ in range(count)]
 
-    def overdose_days(self, person: _Person) -> list[int]:
+    def overdose_days(self, person: SimPerson) -> list[int]:
         """Non-fatal overdoses, from age 14: mostly people who use drugs."""
         rng = self.rng
         first = max(self.start, person.turns(14))
@@ -531,7 +435,7 @@ class Generator:
         count = geometric_count(rng, 0.7) if person.substance else int(rng.random() < 0.005)
         return [self.day_between(first, self.as_of) for _ in range(count)]
 
-    def concerns(self, person: _Person, age: float) -> list[tuple[int, str]]:
+    def concerns(self, person: SimPerson, age: float) -> list[tuple[int, str]]:
         """Wellbeing and exploitation concerns: (day, flags)."""
         rng = self.rng
         found: list[tuple[int, str]] = []
@@ -550,229 +454,16 @@ class Generator:
 
     # -- referrals ---------------------------------------------------------------------------
 
-    def referrals(
-        self,
-        person: _Person,
-        age: float,
-        offences: list[_Offence],
-        asb: list[int],
-        overdoses: list[int],
-        concerns: list[tuple[int, str]],
-    ) -> tuple[list[_Offence], list[_Referral]]:
-        """The person's referral history (up to four, one after another), and their
-        offences as changed by it: fewer during an engagement and after a completed one."""
-        rng = self.rng
-        # Referrals follow offending: the more of it, the likelier one is.
-        chance = REFERRAL_BASE + REFERRAL_PER_OFFENCE * max(0, min(len(offences), 20) - 2)
-        if age < 26:
-            chance += 0.05
-        if person.cce:
-            chance += 0.4
-        if person.sex == "F":
-            chance += 0.04
-        if not (offences or asb or overdoses or concerns) or rng.random() >= chance:
-            return offences, []
-        triggers = [_Trigger(o.day, "offence", o.group, o.flags, o) for o in offences]
-        triggers += [_Trigger(day, "asb", "", "") for day in asb]
-        triggers += [_Trigger(day, "overdose", "", "substance") for day in overdoses]
-        triggers += [_Trigger(day, "concern", "", flags) for day, flags in concerns if flags]
-        triggers.sort(key=lambda t: t.day)
-
-        found: list[_Referral] = []
-        free_from = self.start
-        while len(found) < 4:
-            # Referrals follow something that happened, not the last days before as_of.
-            candidates = [t for t in triggers if free_from <= t.day <= self.as_of - 3]
-            if not candidates:
-                break
-            # What prompts a referral is usually a run of offending: of a few candidates,
-            # the one with the most offences in the half-year before it.
-            trigger = max(
-                (rng.choice(candidates) for _ in range(TRIGGER_CANDIDATES)),
-                key=lambda t: self.recent_offences(offences, t.day, 182),
-            )
-            referral = self.referral(person, trigger, offences)
-            if referral is None:
-                break
-            found.append(referral)
-            if referral.started:
-                offences = self.after_engagement(offences, referral)
-            resolved = referral.ended or referral.decided or referral.referred
-            if not referral.decided or (referral.started and not referral.ended):
-                break  # still pending or engaged: nothing new yet
-            free_from = resolved + 30
-            if rng.random() >= (0.35 if age < 26 else 0.25):
-                break
-        return offences, found
-
-    def referral(
-        self, person: _Person, trigger: _Trigger, offences: list[_Offence]
-    ) -> _Referral | None:
-        """One referral prompted by `trigger`, taken as far as as_of allows: referred,
-        decided, consent (voluntary services), started, ended. None if no service fits or
-        it would fall after as_of."""
-        rng = self.rng
-        service = self.service_for(person, trigger, offences)
-        if service is None:
-            return None
-        if service in STATUTORY_SERVICES:
-            # Supervision follows a conviction and a community payback order.
-            offence = trigger.offence
-            assert offence is not None
-            convicted = trigger.day + rng.randint(30, 200)
-            if convicted > self.as_of:
-                return None
-            offence.conviction = (convicted, "cpo")
-            referred = convicted + rng.randint(0, 14)
-        elif service in ("POP", "COS"):
-            referred = trigger.day + rng.randint(0, 7)  # from custody, or after an overdose
-        else:
-            referred = trigger.day + rng.randint(3, 45)
-        if referred > self.as_of:
-            return None
-        if trigger.offence is not None:
-            trigger.offence.keep = True
-        referral = _Referral(service, referred)
-        if rng.random() < 0.85:
-            decided = referred + int(rng.triangular(0, 42, 7))
-        else:  # a waiting list, or a joint decision waiting for a meeting
-            decided = referred + rng.randint(30, 100)
-        if decided > self.as_of:
-            return referral  # pending: only recent referrals are
-        referral.decision = DECISION_WEIGHTS.pick(rng)
-        referral.decided = decided
-        if referral.decision != "accepted":
-            return referral
-        statutory = service in STATUTORY_SERVICES
-        ready = decided
-        if statutory:
-            if rng.random() < 0.15:  # sometimes recorded though not needed
-                consent = decided + rng.randint(0, 7)
-                if consent > self.as_of:
-                    return referral
-                referral.consent = ready = consent
-        else:
-            if rng.random() < 0.07:
-                return referral  # accepted, but the person never gave consent
-            consent = decided + rng.randint(0, 14)
-            if consent > self.as_of:
-                return referral
-            referral.consent = ready = consent
-        started = ready + rng.randint(0, 21)
-        if started > self.as_of:
-            return referral
-        referral.started = started
-        reason = (STATUTORY_ENDINGS if statutory else VOLUNTARY_ENDINGS).pick(rng)
-        if reason == "completed":
-            length = int(rng.triangular(60, 400, 85))  # mean about 182 days
-        else:
-            low, high, mode = SHORT_ENGAGEMENT[reason]
-            length = int(rng.triangular(low, high, mode))
-        if started + length <= self.as_of:
-            referral.ended = started + length
-            referral.end_reason = reason
-        return referral  # else still engaged
-
-    def service_for(
-        self, person: _Person, trigger: _Trigger, offences: list[_Offence]
-    ) -> str | None:
-        """A service the trigger would plausibly be referred to, mostly within its
-        eligibility (age on the day, sex, crime groups, flags)."""
-        options: list[tuple[str, float]] = []
-        flags = trigger.flags
-        over_16 = trigger.day >= person.turns(16)
-        over_18 = trigger.day >= person.turns(18)
-        # Youth services take people aged 12-25 when referred, up to 45 days after.
-        youth = trigger.day >= person.turns(12) and trigger.day + 46 < person.turns(26)
-        if youth:
-            if "cce" in flags or "exploitation" in flags:
-                options.append(("SIDESTEP", 8))
-            if trigger.kind == "asb" or trigger.group == "antisocial":
-                options += [("NRS_YIT", 4), ("ADAPT", 2)]
-            if trigger.group in ("violence", "damage"):
-                options.append(("ADAPT", 5))
-            if trigger.kind != "concern":
-                options.append(("BRAVEHEART", 1.5))
-        if (
-            over_16
-            and person.sex == "M"
-            and trigger.group == "dishonesty"
-            and ("substance" in flags or "alcohol" in flags)
-            and self.recent_offences(offences, trigger.day) >= 3
-        ):
-            options.append(("POP", 7))
-        if trigger.kind == "overdose" and over_16:
-            options.append(("COS", 3))
-        if person.sex == "F" and over_16:
-            options.append(("SACRO_WMS", 1.2))
-            if over_18:
-                options.append(("W218", 1.5))
-        if trigger.kind == "offence" and over_16:
-            options += [("STARS", 1.2), ("ISMS", 0.6), ("BRIDGING", 0.3)]
-            if person.alcohol or "alcohol" in flags:
-                options.append(("ATR", 1.0))
-        if not options:
-            return None
-        return Weighted(options).pick(self.rng)
-
-    @staticmethod
-    def recent_offences(offences: list[_Offence], day: int, days: int = 365) -> int:
-        """Offences in the `days` days up to `day`."""
-        return sum(1 for o in offences if day - days < o.day <= day)
-
-    def after_engagement(self, offences: list[_Offence], referral: _Referral) -> list[_Offence]:
-        """Fewer offences while engaged; after a completed engagement some people stop for
-        at least a year and the rest offend less; after any other ending, a little less."""
-        rng = self.rng
-        started, ended = referral.started, referral.ended or self.as_of + 1
-        desists = referral.end_reason == "completed" and rng.random() < DESIST
-        if referral.end_reason == "completed":
-            keep_after = KEEP_AFTER_COMPLETED
-        else:
-            keep_after = KEEP_AFTER_OTHER_ENDING
-        kept = []
-        for offence in offences:
-            if offence.keep or offence.day < started:
-                kept.append(offence)
-            elif offence.day <= ended:
-                if rng.random() < KEEP_DURING:
-                    kept.append(offence)
-            elif desists:
-                if offence.day > ended + 365 and rng.random() < 0.5:
-                    kept.append(offence)
-            elif rng.random() < keep_after:
-                kept.append(offence)
-        return kept
-
-    def referral_row(self, referral: _Referral, police_ref: str) -> tuple[str, ...]:
-        prefix, digits = REFERRAL_REF_SCHEME
-        iso = self.iso
-        return (
-            self.refs.next(prefix, digits),
-            "POLICE",
-            police_ref,
-            referral.service,
-            iso(referral.referred),
-            referral.decision,
-            iso(referral.decided) if referral.decided else "",
-            iso(referral.consent) if referral.consent else "",
-            iso(referral.started) if referral.started else "",
-            iso(referral.ended) if referral.ended else "",
-            referral.end_reason,
-        )
-
-    # -- courts ---------------------------------------------------------------------------
-
     def courts(
-        self, person: _Person, offences: list[_Offence]
-    ) -> tuple[list[_Offence], list[tuple[int, int]]]:
+        self, person: SimPerson, offences: list[Offence]
+    ) -> tuple[list[Offence], list[tuple[int, int]]]:
         """Convictions for some offences by people aged 16 or over (younger ones go to the
         children's hearings system); custodial sentences take people out of circulation,
         so offences that would have fallen in prison time do not happen. Returns the
         offences that happened and the (from, to) days spent in prison."""
         rng = self.rng
         prison: list[tuple[int, int]] = []
-        kept: list[_Offence] = []
+        kept: list[Offence] = []
         priors = 0
         for offence in offences:
             # A later offence's sentence starts after that offence, so every interval that
@@ -813,9 +504,9 @@ class Generator:
     def police_events(
         self,
         events: list[tuple[str, ...]],
-        person: _Person,
+        person: SimPerson,
         ref: str,
-        offences: list[_Offence],
+        offences: list[Offence],
         asb: list[int],
         overdoses: list[int],
         concerns: list[tuple[int, str]],
@@ -913,7 +604,7 @@ class Generator:
             return f"Flat {rng.randint(0, 4)}/{rng.randint(1, 3)}, {number} {street}, Glasgow"
         return f"{number} {street}, Glasgow"
 
-    def record(self, agency: str, ref: str, person: _Person, primary: bool) -> tuple[str, ...]:
+    def record(self, agency: str, ref: str, person: SimPerson, primary: bool) -> tuple[str, ...]:
         """One agency's record of the person: the primary record exact, the others with a
         third having a noisy name or date of birth, and older or missing details."""
         rng = self.rng
@@ -954,7 +645,7 @@ class Generator:
         )
 
     def noisy_identity(
-        self, person: _Person, given: str, family: str, born: str
+        self, person: SimPerson, given: str, family: str, born: str
     ) -> tuple[str, str, str]:
         """Change the name or date of birth the way records differ between agencies.
         Always changes something."""
