@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from pathways.cases.models import CustodyVisit
 from pathways.events.models import Event
-from pathways.partners.models import Membership, Service
+from pathways.partners.memberships import memberships_with
+from pathways.partners.models import Service
 from pathways.referrals.transitions import TransitionRefused
 from pathways.sharing.grants import RECENT_CUSTODY_DAYS, grants_of
 from pathways.sharing.policy import visible_people
@@ -38,10 +39,7 @@ def open_visits(after_event: int, up_to_event: int) -> int:
 def is_mentor(user: Any) -> bool:
     """The user records contacts in a team delivering the custody service."""
     return any(
-        "record_contact" in (m.role.capabilities or [])
-        for m in Membership.objects.filter(
-            user_id=getattr(user, "pk", None) or 0, team__service_id=CUSTODY_SERVICE
-        ).select_related("role")
+        m.team.service_id == CUSTODY_SERVICE for m in memberships_with(user, "record_contact")
     )
 
 

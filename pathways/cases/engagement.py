@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from pathways.cases.models import Contact, EngagementPlan, FocusArea
-from pathways.partners.models import Membership
+from pathways.partners.memberships import memberships_with
 from pathways.referrals.alerts import alert_referrer_of_concern
 from pathways.referrals.models import Referral, ReferralState
 from pathways.referrals.transitions import CLOSING_REASONS, TransitionRefused, move
@@ -26,10 +26,7 @@ ENDINGS = (S.COMPLETED, S.DISENGAGED, S.CLOSED)
 def may_record_contacts(user: Any, referral: Referral) -> bool:
     """The user records contacts for the referral's service (their team delivers it)."""
     return any(
-        "record_contact" in (m.role.capabilities or [])
-        for m in Membership.objects.filter(
-            user_id=getattr(user, "pk", None) or 0, team__service_id=referral.service_id
-        ).select_related("role")
+        m.team.service_id == referral.service_id for m in memberships_with(user, "record_contact")
     )
 
 

@@ -12,7 +12,7 @@ from django.http import Http404
 from pathways.events.models import Event
 from pathways.identification.matching import triggering_events
 from pathways.identification.models import Candidate, Rule
-from pathways.partners.models import Membership
+from pathways.partners.memberships import memberships_of, memberships_with
 from pathways.sharing.audit import record_access
 from pathways.sharing.policy import REFUSED_BASIS, User, decide, visible_events, visible_people
 
@@ -29,11 +29,7 @@ def queue_services(user: User) -> list[str]:
     user's teams, in a role that may refer."""
     if user.pk is None:
         return []
-    teams = {
-        m.team_id
-        for m in Membership.objects.filter(user_id=user.pk).select_related("role")
-        if "refer" in (m.role.capabilities or [])
-    }
+    teams = {m.team_id for m in memberships_with(user, "refer")}
     return [
         rule.service_id
         for rule in Rule.objects.order_by("rank")
@@ -142,9 +138,5 @@ def referring_agency(user: User, service: str) -> str:
     """The agency the user refers for: that of their team working this service's queue
     ("" when none of their teams does)."""
     teams = Rule.objects.get(service_id=service).queue_teams
-    membership = (
-        Membership.objects.filter(user_id=user.pk or 0, team_id__in=teams)
-        .order_by("team_id")
-        .first()
-    )
-    return membership.team.agency_id if membership else ""
+    mine = sorted((m for m in memberships_of(user) if m.team_id in teams), key=lambda m: m.team_id)
+    return mine[0].team.agency_id if mine else ""

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import TextChoices
 
+from pathways.partners.memberships import memberships_with
 from pathways.partners.models import Membership
 from pathways.referrals.models import Approval, Referral, ReferralState, Transition
 from pathways.referrals.transitions import StaleReferral, TransitionRefused, move
@@ -43,13 +44,7 @@ APPROVING_SECTORS = {Approval.Sector.POLICE, Approval.Sector.SOCIAL_WORK}
 
 
 def _memberships(user: Any, capability: str) -> list[Membership]:
-    return [
-        m
-        for m in Membership.objects.filter(user_id=getattr(user, "pk", None) or 0).select_related(
-            "team__agency", "role"
-        )
-        if capability in (m.role.capabilities or [])
-    ]
+    return memberships_with(user, capability)
 
 
 def may_refer(user: Any) -> bool:

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.db import transaction
 
-from pathways.partners.models import Membership, Service
+from pathways.partners.memberships import memberships_with
+from pathways.partners.models import Service
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import OPEN_STATES, Referral, ReferralState, Transition
 from pathways.referrals.transitions import TransitionRefused
@@ -62,11 +63,7 @@ def referring_record(user: Any, person: Person) -> AgencyRecord | None:
     """The record a referral by this user is held under: their agency's record of the
     person (the first of their teams whose role may refer that has one)."""
     agencies = [
-        m.team.agency_id
-        for m in Membership.objects.filter(user_id=getattr(user, "pk", None) or 0)
-        .select_related("team", "role")
-        .order_by("team_id")
-        if "refer" in (m.role.capabilities or [])
+        m.team.agency_id for m in sorted(memberships_with(user, "refer"), key=lambda m: m.team_id)
     ]
     for agency in agencies:
         record = AgencyRecord.objects.filter(person=person, agency_id=agency).order_by("pk").first()

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from pathways.partners.models import Membership
+from pathways.partners.memberships import memberships_of
 from pathways.sharing.context import current
 from pathways.sharing.grants import User
 from pathways.sharing.models import AccessEvent, AccessEventPerson
@@ -89,9 +89,7 @@ def roles_of(user: User) -> str:
         return ""
     cached = getattr(user, "_pathways_roles", None)
     if cached is None:
-        codes = Membership.objects.filter(user_id=int(user.pk or 0)).values_list(
-            "role_id", flat=True
-        )
+        codes = [m.role_id for m in memberships_of(user)]
         cached = ",".join(sorted(set(codes)))
         user._pathways_roles = cached  # type: ignore[union-attr]
     return cached

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from pathways.partners.models import Membership
+from pathways.partners.memberships import memberships_of
 from pathways.referrals.models import Referral, ReferralState
 from pathways.referrals.transitions import move
 from pathways.sharing.models import Consent
@@ -29,11 +29,10 @@ class ConsentError(Exception):
 def services_acted_for(user: User) -> frozenset[str]:
     """The services whose consent the user may record: those their teams deliver, where
     their role accepts referrals or records contacts."""
-    rows = Membership.objects.filter(
-        user_id=int(user.pk or 0), team__service__isnull=False
-    ).values_list("team__service_id", "role__capabilities")
     return frozenset(
-        service for service, capabilities in rows if ACTING_CAPABILITIES & set(capabilities or [])
+        m.team.service_id
+        for m in memberships_of(user)
+        if m.team.service_id and ACTING_CAPABILITIES & set(m.role.capabilities or [])
     )
 
 

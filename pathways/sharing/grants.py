@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from pathways.events.models import Event
 from pathways.identification.models import Candidate
-from pathways.partners.models import Membership, Service, Team
+from pathways.partners.memberships import memberships_of
+from pathways.partners.models import Service, Team
 from pathways.people.models import AgencyRecord
 from pathways.referrals.models import Referral, ReferralState
 from pathways.sharing.models import Agreement, Condition, DataCategory
@@ -197,7 +198,7 @@ def _grants_from_configuration(user: User, day: dt.date) -> tuple[Grant, ...]:
         return ()
     memberships = [
         m
-        for m in Membership.objects.filter(user_id=int(user.pk or 0)).select_related("team", "role")
+        for m in memberships_of(user)
         if "view" in (m.role.capabilities or []) and m.role.categories
     ]
     if not memberships:

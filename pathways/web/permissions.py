@@ -13,32 +13,20 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase
 
-from pathways.partners.models import Membership
+from pathways.partners.memberships import capabilities_of, memberships_of
 from pathways.sharing.policy import User
 
+__all__ = [
+    "capabilities_of",
+    "capability_required",
+    "has_capability",
+    "memberships_of",
+    "signed_in",
+]
+
 View = Callable[..., HttpResponseBase]
-
-
-def memberships_of(user: User) -> QuerySet[Membership]:
-    """The user's team memberships with their team, agency, service and role."""
-    if user.pk is None:
-        return Membership.objects.none()
-    return (
-        Membership.objects.filter(user_id=user.pk)
-        .select_related("team__agency", "team__service", "team__area", "role")
-        .order_by("team__name")
-    )
-
-
-def capabilities_of(user: User) -> frozenset[str]:
-    """Every capability the user's roles give, across all their teams."""
-    if user.pk is None or not getattr(user, "is_active", False):
-        return frozenset()
-    roles = Membership.objects.filter(user_id=user.pk).values_list("role__capabilities", flat=True)
-    return frozenset(capability for capabilities in roles for capability in capabilities or [])
 
 
 def has_capability(user: User, capability: str) -> bool:

@@ -17,7 +17,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
-from pathways.partners.models import Membership
+from pathways.partners.memberships import memberships_of
 from pathways.sharing.context import current
 from pathways.web.models import FailedSignIn
 
@@ -61,10 +61,7 @@ def needs_two_factor(user: AbstractBaseUser | AnonymousUser) -> bool:
     if not settings.PATHWAYS_TWO_FACTOR or not getattr(user, "is_authenticated", False):
         return False
     wanted = set(settings.PATHWAYS_TWO_FACTOR_CATEGORIES)
-    roles = Membership.objects.filter(user_id=int(user.pk or 0)).values_list(
-        "role__categories", "role__capabilities"
-    )
     return any(
-        "view" in (capabilities or []) and wanted & set(categories or [])
-        for categories, capabilities in roles
+        "view" in (m.role.capabilities or []) and wanted & set(m.role.categories or [])
+        for m in memberships_of(user)
     )

@@ -252,4 +252,24 @@ def test_person_page_queries_do_not_grow_with_the_data(client: Client, world: Wo
     assert html.count('<td class="pw_nowrap">X') == 5  # five extra agency records shown
     is_postgres = connection.vendor == "postgresql"
     # (PostgreSQL takes the audit chain's lock in one more query than SQLite.)
-    assert len(after.captured_queries) == len(before.captured_queries) <= 25 + is_postgres
+    assert len(after.captured_queries) == len(before.captured_queries) <= 21 + is_postgres
+
+
+def test_person_page_reads_the_users_memberships_once(client: Client, world: World, busy) -> None:
+    # The menu, the policy, the audit, two-factor and the referral actions all ask about
+    # the user's teams; they share one read per request (partners.memberships).
+    client.force_login(world.police)
+    client.get(f"/people/{busy.pk}/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/people/{busy.pk}/")
+    reads = [q["sql"] for q in queries.captured_queries if 'FROM "partners_membership"' in q["sql"]]
+    assert len(reads) == 1, reads
+
+
+def test_a_membership_ended_between_requests_takes_effect_on_the_next(
+    client: Client, world: World, busy
+) -> None:
+    client.force_login(world.police)
+    assert client.get(f"/people/{busy.pk}/").status_code == 200
+    world.police.memberships.all().delete()
+    assert client.get(f"/people/{busy.pk}/").status_code == 404

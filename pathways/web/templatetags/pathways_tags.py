@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from pathways.cases.custody import CUSTODY_SERVICE
 from pathways.identification.models import Rule
-from pathways.partners.models import Membership
+from pathways.partners.memberships import memberships_of
 from pathways.referrals.alerts import visible_alerts
 from pathways.referrals.models import Alert
 from pathways.sharing.policy import User
@@ -63,14 +63,13 @@ def row_items(row: object) -> list[tuple[str, str]]:
 @register.simple_tag
 def navigation_for(user: User) -> dict[str, bool | int]:
     """Which menu entries the user's roles open, and the count of unread alerts: one
-    query for the memberships, one for the queues' teams, one for the count."""
+    query for the queues' teams and one for the count (the memberships are read once per
+    request, `partners.memberships`)."""
     if user.pk is None or not getattr(user, "is_active", False):
         return {}
-    memberships = list(
-        Membership.objects.filter(user_id=user.pk).values_list(
-            "team_id", "team__service_id", "role__capabilities"
-        )
-    )
+    memberships = [
+        (m.team_id, m.team.service_id, m.role.capabilities) for m in memberships_of(user)
+    ]
     capabilities = {c for _, _, caps in memberships for c in caps or []}
     superuser = bool(getattr(user, "is_superuser", False))
     referring_teams = {team for team, _, caps in memberships if "refer" in (caps or [])}
