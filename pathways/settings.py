@@ -152,6 +152,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "pathways" / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded files (scans of signed consent forms) are person data: kept under VAR_DIR (or
+# MEDIA_ROOT), never in the working directory, and never served as static files.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "uploads"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

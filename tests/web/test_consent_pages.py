@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from pathways.api.tokens import create_token
@@ -92,6 +94,10 @@ def test_a_signed_form_is_kept_with_its_scan(client: Client, world: World, accep
     assert response.status_code == 302
     consent = Consent.objects.get()
     assert consent.scan.read() == b"%PDF-1.4 signed"
+    # A scan is person data: kept in Pathways' own folder, never the working directory.
+    stored = Path(consent.scan.path).resolve()
+    assert stored.is_relative_to(Path(settings.VAR_DIR).resolve())
+    assert not stored.is_relative_to(Path.cwd().resolve() / "consent-forms")
 
 
 def test_refused_consent_closes_the_referral(client: Client, world: World, accepted) -> None:
