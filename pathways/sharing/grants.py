@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -108,37 +109,41 @@ class Grant:
         return Q(Exists(referrals))
 
     def holds_data_q(self, kinds_of: dict[str, tuple[str, ...]]) -> Q | None:
-        """SQL on Person: the source agency holds data of these categories about them.
+        """SQL on Person: the source agency holds data of these categories about them."""
+        return holds_data_q((self.source,), self.categories, self.referral_services, kinds_of)
 
-        Identity is the agency's record of the person; every event and referral an
-        agency holds hangs on such a record, so a record is enough when identity is
-        shared. Otherwise the person must have an event of a shared kind, or a referral.
-        """
-        if "identity" in self.categories:
-            return Q(
-                Exists(AgencyRecord.objects.filter(person=OuterRef("pk"), agency_id=self.source))
+
+def holds_data_q(
+    sources: Iterable[str],
+    categories: frozenset[str],
+    referral_services: frozenset[str] | None,
+    kinds_of: dict[str, tuple[str, ...]],
+) -> Q | None:
+    """SQL on Person: one of `sources` holds data of these categories about them.
+
+    Identity is the agency's record of the person; every event and referral an agency
+    holds hangs on such a record, so a record is enough when identity is shared.
+    Otherwise the person must have an event of a shared kind, or a referral (to
+    `referral_services`, when given). Several sources are asked as one `agency IN …`.
+    """
+    agencies = sorted(set(sources))
+    if "identity" in categories:
+        return Q(Exists(AgencyRecord.objects.filter(person=OuterRef("pk"), agency_id__in=agencies)))
+    condition: Q | None = None
+    kinds = [kind for category in sorted(categories) for kind in kinds_of.get(category, ())]
+    if kinds:
+        condition = Q(
+            Exists(
+                Event.objects.filter(person=OuterRef("pk"), agency_id__in=agencies, kind__in=kinds)
             )
-        condition: Q | None = None
-        kinds = [
-            kind for category in sorted(self.categories) for kind in kinds_of.get(category, ())
-        ]
-        if kinds:
-            condition = Q(
-                Exists(
-                    Event.objects.filter(
-                        person=OuterRef("pk"), agency_id=self.source, kind__in=kinds
-                    )
-                )
-            )
-        if self.categories & REFERRAL_CATEGORIES:
-            referrals = Referral.objects.filter(
-                person=OuterRef("pk"), record__agency_id=self.source
-            )
-            if self.referral_services is not None:
-                referrals = referrals.filter(service_id__in=self.referral_services)
-            held = Q(Exists(referrals))
-            condition = held if condition is None else condition | held
-        return condition
+        )
+    if categories & REFERRAL_CATEGORIES:
+        referrals = Referral.objects.filter(person=OuterRef("pk"), record__agency_id__in=agencies)
+        if referral_services is not None:
+            referrals = referrals.filter(service_id__in=referral_services)
+        held = Q(Exists(referrals))
+        condition = held if condition is None else condition | held
+    return condition
 
 
 def event_kinds_by_category() -> dict[str, tuple[str, ...]]:

@@ -20,7 +20,13 @@ from pathways.events.models import Event
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Referral
 from pathways.sharing.audit import record_access
-from pathways.sharing.grants import Grant, User, event_kinds_by_category, grants_of
+from pathways.sharing.grants import (
+    Grant,
+    User,
+    event_kinds_by_category,
+    grants_of,
+    holds_data_q,
+)
 
 __all__ = [
     "NOT_FOUND",
@@ -60,25 +66,48 @@ def _kinds(user: User) -> dict[str, tuple[str, ...]]:
     return cached
 
 
-def _people_q(grants: Iterable[Grant], kinds: dict[str, tuple[str, ...]]) -> Q | None:
-    """SQL on Person: some grant's condition holds and its source holds data on them.
+@dataclass(frozen=True)
+class _ConditionGroup:
+    """Grants that share a condition (and the services it looks at), asked as one:
+    `when` is the condition in SQL (None: always), `holds` whether any of the grants'
+    sources holds data of their categories on the person (None: none can)."""
 
-    Grants that differ only in their source agency are asked as one (`agency IN …`).
-    """
-    merged: dict[tuple, set[str]] = defaultdict(set)
+    grants: tuple[Grant, ...]
+    when: Q | None
+    holds: Q | None
+
+
+def _condition_groups(
+    grants: Iterable[Grant], kinds: dict[str, tuple[str, ...]]
+) -> list[_ConditionGroup]:
+    """The user's grants grouped by condition, each group's sources merged into one
+    `agency IN …` per set of categories: a few SQL expressions instead of one per grant,
+    which keeps the query short to build and to plan."""
+    by_condition: dict[tuple, list[Grant]] = defaultdict(list)
     for grant in grants:
-        key = (grant.categories, grant.condition, grant.services, grant.referral_services)
-        merged[key].add(grant.source)
+        by_condition[(grant.condition, grant.services)].append(grant)
+    groups = []
+    for members in by_condition.values():
+        sources: dict[tuple, set[str]] = defaultdict(set)
+        for grant in members:
+            sources[(grant.categories, grant.referral_services)].add(grant.source)
+        holds: Q | None = None
+        for (categories, referral_services), agencies in sources.items():
+            part = holds_data_q(agencies, categories, referral_services, kinds)
+            if part is not None:
+                holds = part if holds is None else holds | part
+        groups.append(_ConditionGroup(tuple(members), members[0].condition_q(), holds))
+    return groups
+
+
+def _people_q(grants: Iterable[Grant], kinds: dict[str, tuple[str, ...]]) -> Q | None:
+    """SQL on Person: some grant's condition holds and its source holds data on them."""
     condition: Q | None = None
-    for (categories, rule, services, referral_services), sources in merged.items():
-        for source in sorted(sources):
-            grant = Grant(source, categories, rule, services, "", "", "", referral_services)
-            holds = grant.holds_data_q(kinds)
-            if holds is None:
-                continue
-            when = grant.condition_q()
-            part = holds if when is None else when & holds
-            condition = part if condition is None else condition | part
+    for group in _condition_groups(grants, kinds):
+        if group.holds is None:
+            continue
+        part = group.holds if group.when is None else group.when & group.holds
+        condition = part if condition is None else condition | part
     return condition
 
 
@@ -111,14 +140,13 @@ def _person_with_answers(
     see them at all (some holding grant's source holds data on them): one query,
     asking of one person what `visible_people` asks of everyone."""
     grants = grants_of(user)
-    kinds = _kinds(user)
+    groups = _condition_groups(grants, _kinds(user))
     asked: dict[str, Q] = {}
-    for i, grant in enumerate(grants):
-        when, holds = grant.condition_q(), grant.holds_data_q(kinds)
-        if when is not None:
-            asked[f"when{i}"] = when
-        if holds is not None:
-            asked[f"holds{i}"] = holds
+    for i, group in enumerate(groups):
+        if group.when is not None:
+            asked[f"when{i}"] = group.when
+        if group.holds is not None:
+            asked[f"holds{i}"] = group.holds
     person = (
         Person.objects.filter(pk=person_id)
         .annotate(
@@ -129,14 +157,12 @@ def _person_with_answers(
     if person is None:
         return None
     answers = {name: bool(getattr(person, name)) for name in asked}
-    holding = tuple(
-        g for i, g in enumerate(grants) if f"when{i}" not in asked or answers[f"when{i}"]
-    )
-    visible = any(
-        answers.get(f"holds{i}", False)
-        for i, g in enumerate(grants)
-        if f"when{i}" not in asked or answers[f"when{i}"]
-    )
+    holding_groups = [
+        i for i, group in enumerate(groups) if group.when is None or answers[f"when{i}"]
+    ]
+    holds = {g for i in holding_groups for g in groups[i].grants}
+    holding = tuple(g for g in grants if g in holds)  # in the grants' order: `decide`'s basis
+    visible = any(answers.get(f"holds{i}", False) for i in holding_groups)
     person._pathways_holding = (user.pk, holding)  # type: ignore[attr-defined]
     return person, holding, visible
 
