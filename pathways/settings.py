@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "pathways.identification",
     "pathways.cases",
     "pathways.sharing",
+    "pathways.outcomes",
     "pathways.api",
     "pathways.synth",
     "pathways.web",
