@@ -243,3 +243,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The services that are bail supervision, for the national performance framework's bail
+# indicators (comma-separated service codes; none configured in Glasgow's defaults).
+PATHWAYS_BAIL_SERVICES = [
+    code.strip() for code in os.environ.get("PATHWAYS_BAIL_SERVICES", "").split(",") if code.strip()
+]

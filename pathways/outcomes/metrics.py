@@ -190,7 +190,7 @@ class EngagementLength:
     def mean_days(self) -> float | None:
         return mean(self.total_days, self.count)
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self) -> dict[str, int | float | None]:
         return {
             "count": self.count,
             "mean_days": self.mean_days,
@@ -357,3 +357,39 @@ def caseload(report: ReportParameters) -> list[CaseloadCell]:
         rows = cursor.fetchall()
     cells = [CaseloadCell(band, sex, int(n)) for band, sex, n in rows if n]
     return sorted(cells, key=lambda c: (AGE_BANDS.index(c.age_band), SEXES.index(c.sex)))
+
+
+LENGTH_BIN_DAYS = 30
+
+
+@dataclass(frozen=True)
+class LengthBin:
+    """Completed engagements whose length in days is in [low, low + LENGTH_BIN_DAYS)."""
+
+    low: int
+    count: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.low}-{self.low + LENGTH_BIN_DAYS - 1}"
+
+
+def engagement_length_distribution(report: ReportParameters) -> list[LengthBin]:
+    """The engagements `engagement_length` measures, counted in 30-day bins (the
+    dashboard's distribution); bins with none are left out."""
+    scope = referral_scope(report)
+    days = days_sql("r.ended_on", "r.started_on")
+    sql = f"""
+        SELECT ({days}) / {LENGTH_BIN_DAYS} AS bin, COUNT(*)
+        FROM {scope.joins}
+        WHERE {scope.where}
+          AND r.started_on IS NOT NULL AND r.ended_on IS NOT NULL
+          AND r.end_reason = 'completed'
+          AND r.ended_on <= {date_sql(report.as_of)}
+          AND r.ended_on >= {date_sql(report.period_from)}
+          AND r.ended_on < {date_sql(report.period_to)}
+        GROUP BY 1 ORDER BY 1
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, scope.params)
+        return [LengthBin(int(b) * LENGTH_BIN_DAYS, int(n)) for b, n in cursor.fetchall()]

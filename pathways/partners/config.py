@@ -37,6 +37,8 @@ CAPABILITIES = {
     "read_audit",
     "research_extract",
     "manage_imports",
+    "read_reports",
+    "unsuppressed_reports",
 }
 SEXES = {"M", "F", "X", "U"}
 # Files read, in dependency order.

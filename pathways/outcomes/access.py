@@ -1,0 +1,57 @@
+"""Who may have which figures, and the audit of unsuppressed ones.
+
+Published (suppressed) figures are aggregate and safe to share: every role with
+`read_reports` may see them. Unsuppressed figures can single people out in small
+groups, so only roles with `unsuppressed_reports` (the partnership's analysts) may have
+them, and every unsuppressed export is written to the access audit.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+
+from pathways.outcomes.parameters import ReportParameters
+from pathways.partners.memberships import capabilities_of
+from pathways.sharing.audit import record_access
+
+READ = "read_reports"
+UNSUPPRESSED = "unsuppressed_reports"
+
+
+def may_read_reports(user: Any) -> bool:
+    caps = capabilities_of(user)
+    return READ in caps or UNSUPPRESSED in caps or bool(getattr(user, "is_superuser", False))
+
+
+def may_see_unsuppressed(user: Any) -> bool:
+    return UNSUPPRESSED in capabilities_of(user) or bool(getattr(user, "is_superuser", False))
+
+
+def record_unsuppressed_export(
+    user: Any, params: ReportParameters, *, what: str, channel: str | None = None
+) -> None:
+    """Write to the audit that unsuppressed figures left Pathways: who (the signed-in
+    user, or the operating-system user at the command line), what and for which report."""
+    by_operator = user is None
+    services = ", ".join(params.services)
+    detail = (
+        f"{what}: services {services}; {params.period_from} to {params.period_to}; "
+        f"as of {params.as_of}"
+    )
+    if by_operator:
+        detail += f"; by operating-system user {os.environ.get('USER', 'unknown')}"
+    record_access(
+        AnonymousUser() if by_operator else user,
+        action="report_unsuppressed",
+        allowed=True,
+        categories={"outcomes"},
+        purpose="outcome figures for analysis (unsuppressed)",
+        basis="the command line acts with the operator's authority"
+        if by_operator
+        else "role with the unsuppressed_reports capability",
+        detail=detail,
+        channel="cli" if by_operator else channel,
+    )

@@ -1,0 +1,162 @@
+"""Charts of the outcome figures: Vega-Lite specs built with Altair, rendered to SVG by
+vl-convert (offline), so a page, the PDF and an export draw the same chart and no
+JavaScript is needed to read one. Each chart has a table beside it wherever it is shown.
+
+A chart draws the figures it is given: published (suppressed) figures leave out the
+bars they suppress, and the table beside says `[c]`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+
+from pathways.outcomes.metrics import FUNNEL_STAGES, LengthBin
+from pathways.outcomes.parameters import AGE_BANDS, SEXES
+from pathways.outcomes.suppression import count
+from pathways.outcomes.trends import Quarter
+
+FONT = "DejaVu Sans"
+BLUE, DARK, GREEN, GREY = "#0065bd", "#002d54", "#428542", "#b3b3b3"
+MEASURE_LABELS = {
+    "no_further_offences": "No further offences",
+    "reduced_offending": "Reduced offending",
+    "no_further_violence": "No further violence",
+}
+SEX_LABELS = {"M": "Male", "F": "Female", "X": "Another sex", "U": "Not known"}
+
+
+def _numbers(rows: Sequence[dict[str, Any]], field: str) -> list[dict[str, Any]]:
+    """The rows whose `field` is a number (suppressed `[c]` and missing ones left out)."""
+    return [r for r in rows if isinstance(r.get(field), int | float)]
+
+
+def _configured(chart: alt.Chart | alt.LayerChart, title: str) -> alt.Chart:
+    return (
+        chart.properties(title=alt.TitleParams(title, anchor="start", fontSize=14))
+        .configure(font=FONT)
+        .configure_view(stroke=None)
+        .configure_axis(labelFontSize=11, titleFontSize=11, grid=False)
+    )
+
+
+def funnel_chart(funnel: dict[str, Any]) -> alt.Chart:
+    rows = _numbers(
+        [{"stage": s.replace("_", " "), "count": funnel[s]} for s in FUNNEL_STAGES], "count"
+    )
+    order = [s.replace("_", " ") for s in FUNNEL_STAGES]
+    bars = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar(color=BLUE)
+        .encode(
+            y=alt.Y("stage:N", sort=order, title=None),
+            x=alt.X("count:Q", title="Referrals"),
+        )
+    )
+    labels = bars.mark_text(align="left", dx=3, color=DARK).encode(text="count:Q")
+    return _configured((bars + labels).properties(width=360, height=170), "Referral funnel")
+
+
+def follow_up_chart(follow_up: dict[str, dict[str, Any]]) -> alt.Chart:
+    rows = []
+    for window, f in follow_up.items():
+        for name, label in MEASURE_LABELS.items():
+            rows.append({"window": f"{window} months", "measure": label, "pct": f[name]["pct"]})
+    bars = (
+        alt.Chart(alt.Data(values=_numbers(rows, "pct")))
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "window:N",
+                sort=["3 months", "6 months", "12 months"],
+                title=None,
+                axis=alt.Axis(labelAngle=0),
+            ),
+            xOffset=alt.XOffset("measure:N", sort=list(MEASURE_LABELS.values())),
+            y=alt.Y("pct:Q", title="% of people", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color(
+                "measure:N",
+                sort=list(MEASURE_LABELS.values()),
+                scale=alt.Scale(range=[BLUE, GREEN, DARK]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+        )
+    )
+    return _configured(bars.properties(width=360, height=200), "After completion")
+
+
+def length_chart(bins: Sequence[LengthBin], suppress: bool) -> alt.Chart:
+    rows = [
+        {"days": b.label, "low": b.low, "count": count(b.count) if suppress else b.count}
+        for b in bins
+    ]
+    bars = (
+        alt.Chart(alt.Data(values=_numbers(rows, "count")))
+        .mark_bar(color=BLUE)
+        .encode(
+            x=alt.X(
+                "days:N",
+                sort=alt.SortField("low"),
+                title="Days engaged",
+                axis=alt.Axis(labelAngle=-45),
+            ),
+            y=alt.Y("count:Q", title="Engagements"),
+        )
+    )
+    return _configured(bars.properties(width=360, height=180), "Length of engagement")
+
+
+def caseload_chart(table: dict[str, Any]) -> alt.Chart:
+    rows = [
+        {"band": row["age_band"], "sex": SEX_LABELS[s], "count": row[s]}
+        for row in table["rows"]
+        for s in SEXES
+    ]
+    rows = [r for r in _numbers(rows, "count") if r["count"]]
+    bars = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("band:N", sort=list(AGE_BANDS), title="Age band"),
+            y=alt.Y("count:Q", title="People", stack="zero"),
+            color=alt.Color(
+                "sex:N",
+                sort=[SEX_LABELS[s] for s in SEXES],
+                scale=alt.Scale(range=[BLUE, GREEN, DARK, GREY]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+        )
+    )
+    return _configured(bars.properties(width=360, height=180), "Caseload by age and sex")
+
+
+def trend_chart(quarters: Sequence[Quarter], suppress: bool) -> alt.Chart:
+    rows = []
+    for q in quarters:
+        for series, value in (("Referrals made", q.referred), ("Completed", q.completed)):
+            shown = count(value) if suppress else value
+            rows.append({"quarter": q.label, "series": series, "count": shown})
+    lines = (
+        alt.Chart(alt.Data(values=_numbers(rows, "count")))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("quarter:N", title=None, sort=[q.label for q in quarters]),
+            y=alt.Y("count:Q", title="Number"),
+            color=alt.Color(
+                "series:N",
+                scale=alt.Scale(range=[BLUE, GREEN]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+        )
+    )
+    return _configured(lines.properties(width=360, height=180), "By quarter")
+
+
+def svg(chart: alt.Chart) -> str:
+    """The chart as an SVG document (vl-convert, no network)."""
+    import vl_convert
+
+    drawn: str = vl_convert.vegalite_to_svg(chart.to_json())
+    return drawn

@@ -1,0 +1,125 @@
+"""The outcome report and the annual report as PDF (WeasyPrint), always suppressed.
+
+A document is made of sections, one for the partnership and one per service: the
+sentences the figures support, charts, and the tables beside them, then the definitions
+in an annex.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from pathways.outcomes import charts
+from pathways.outcomes.framework import FrameworkIndicators, framework_indicators
+from pathways.outcomes.metrics import engagement_length_distribution
+from pathways.outcomes.parameters import ReportParameters, diversion_services
+from pathways.outcomes.report import outcome_report
+from pathways.outcomes.sentences import engagement_sentences, follow_up_sentences
+from pathways.outcomes.suppression import published
+from pathways.outcomes.templatetags.outcomes_tags import funnel_labels
+from pathways.outcomes.trends import by_quarter
+from pathways.partners.models import Service
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    services: Sequence[str]
+    figures: dict[str, Any]  # published
+    sentences: list[str]
+    charts: dict[str, str]  # name -> SVG
+    full: bool  # every chart and table; else the outcomes, referrals and engagement
+
+
+def section(params: ReportParameters, title: str, completing: str, *, full: bool = True) -> Section:
+    """One section: the published figures of `params`, what they say, their charts (a
+    compact section has only the outcomes chart)."""
+    shown = published(outcome_report(params))
+    drawn = {"follow_up": charts.follow_up_chart(shown["follow_up"])}  # type: ignore[arg-type]
+    if full:
+        drawn |= {
+            "funnel": charts.funnel_chart(shown["funnel"]),  # type: ignore[arg-type]
+            "length": charts.length_chart(engagement_length_distribution(params), suppress=True),
+            "caseload": charts.caseload_chart(shown["caseload_table"]),  # type: ignore[arg-type]
+            "trend": charts.trend_chart(by_quarter(params), suppress=True),
+        }
+    return Section(
+        title=title,
+        services=params.services,
+        figures=shown,
+        sentences=follow_up_sentences(shown, completing) + engagement_sentences(shown),
+        charts={name: charts.svg(chart) for name, chart in drawn.items()},
+        full=full,
+    )
+
+
+def _write(
+    path: Path,
+    title: str,
+    params: ReportParameters,
+    sections: list[Section],
+    framework: FrameworkIndicators | None,
+) -> None:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "outcomes/report_pdf.html",
+        {
+            "title": title,
+            "params": params,
+            "sections": sections,
+            "framework": framework,
+            "funnel_labels": funnel_labels(),
+            "generated": timezone.localdate(),
+        },
+    )
+    HTML(string=html).write_pdf(path)
+
+
+def write_outcomes_pdf(params: ReportParameters, path: Path) -> None:
+    """`pathways report outcomes --format pdf`: one section for the chosen services."""
+    names = dict(Service.objects.filter(code__in=params.services).values_list("code", "name"))
+    title = ", ".join(names.get(s, s) for s in params.services)
+    completing = names[params.services[0]] if len(params.services) == 1 else "these services"
+    _write(path, f"Outcomes: {title}", params, [section(params, title, completing)], None)
+
+
+def write_annual_report(
+    period_from: dt.date,
+    period_to: dt.date,
+    path: Path,
+    *,
+    as_of: dt.date | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """The annual "by the numbers" report: the partnership's diversion services together,
+    then each, and the national performance framework's indicators."""
+    services = diversion_services()
+    params = ReportParameters(services, period_from, period_to, as_of or timezone.localdate())
+    tell = progress or (lambda _stage: None)
+    tell("the partnership")
+    sections = [section(params, "The partnership's diversion services", "a diversion service")]
+    names = dict(Service.objects.filter(code__in=services).values_list("code", "name"))
+    for code in services:
+        tell(names.get(code, code))
+        sections.append(
+            section(
+                replace(params, services=(code,)),
+                names.get(code, code),
+                names.get(code, code),
+                full=False,
+            )
+        )
+    tell("the national performance framework")
+    framework = framework_indicators(period_from, period_to)
+    tell("the PDF")
+    _write(path, "Community justice by the numbers", params, sections, framework)
