@@ -3,7 +3,8 @@ vl-convert (offline), so a page, the PDF and an export draw the same chart and n
 JavaScript is needed to read one. Each chart has a table beside it wherever it is shown.
 
 A chart draws the figures it is given: published (suppressed) figures leave out the
-bars they suppress, and the table beside says `[c]`.
+bars they suppress, and the table beside says `[c]`. With nothing to draw there is no
+chart (None), and the page says so.
 """
 
 from __future__ import annotations
@@ -42,10 +43,12 @@ def _configured(chart: alt.Chart | alt.LayerChart, title: str) -> alt.Chart:
     )
 
 
-def funnel_chart(funnel: dict[str, Any]) -> alt.Chart:
+def funnel_chart(funnel: dict[str, Any]) -> alt.Chart | None:
     rows = _numbers(
         [{"stage": s.replace("_", " "), "count": funnel[s]} for s in FUNNEL_STAGES], "count"
     )
+    if not any(r["count"] for r in rows):
+        return None
     order = [s.replace("_", " ") for s in FUNNEL_STAGES]
     bars = (
         alt.Chart(alt.Data(values=rows))
@@ -59,13 +62,16 @@ def funnel_chart(funnel: dict[str, Any]) -> alt.Chart:
     return _configured((bars + labels).properties(width=360, height=170), "Referral funnel")
 
 
-def follow_up_chart(follow_up: dict[str, dict[str, Any]]) -> alt.Chart:
+def follow_up_chart(follow_up: dict[str, dict[str, Any]]) -> alt.Chart | None:
     rows = []
     for window, f in follow_up.items():
         for name, label in MEASURE_LABELS.items():
             rows.append({"window": f"{window} months", "measure": label, "pct": f[name]["pct"]})
+    rows = _numbers(rows, "pct")
+    if not rows:
+        return None
     bars = (
-        alt.Chart(alt.Data(values=_numbers(rows, "pct")))
+        alt.Chart(alt.Data(values=rows))
         .mark_bar()
         .encode(
             x=alt.X(
@@ -87,13 +93,16 @@ def follow_up_chart(follow_up: dict[str, dict[str, Any]]) -> alt.Chart:
     return _configured(bars.properties(width=360, height=200), "After completion")
 
 
-def length_chart(bins: Sequence[LengthBin], suppress: bool) -> alt.Chart:
+def length_chart(bins: Sequence[LengthBin], suppress: bool) -> alt.Chart | None:
     rows = [
         {"days": b.label, "low": b.low, "count": count(b.count) if suppress else b.count}
         for b in bins
     ]
+    rows = _numbers(rows, "count")
+    if not rows:
+        return None
     bars = (
-        alt.Chart(alt.Data(values=_numbers(rows, "count")))
+        alt.Chart(alt.Data(values=rows))
         .mark_bar(color=BLUE)
         .encode(
             x=alt.X(
@@ -108,13 +117,15 @@ def length_chart(bins: Sequence[LengthBin], suppress: bool) -> alt.Chart:
     return _configured(bars.properties(width=360, height=180), "Length of engagement")
 
 
-def caseload_chart(table: dict[str, Any]) -> alt.Chart:
+def caseload_chart(table: dict[str, Any]) -> alt.Chart | None:
     rows = [
         {"band": row["age_band"], "sex": SEX_LABELS[s], "count": row[s]}
         for row in table["rows"]
         for s in SEXES
     ]
     rows = [r for r in _numbers(rows, "count") if r["count"]]
+    if not rows:
+        return None
     bars = (
         alt.Chart(alt.Data(values=rows))
         .mark_bar()
@@ -132,14 +143,17 @@ def caseload_chart(table: dict[str, Any]) -> alt.Chart:
     return _configured(bars.properties(width=360, height=180), "Caseload by age and sex")
 
 
-def trend_chart(quarters: Sequence[Quarter], suppress: bool) -> alt.Chart:
+def trend_chart(quarters: Sequence[Quarter], suppress: bool) -> alt.Chart | None:
     rows = []
     for q in quarters:
         for series, value in (("Referrals made", q.referred), ("Completed", q.completed)):
             shown = count(value) if suppress else value
             rows.append({"quarter": q.label, "series": series, "count": shown})
+    rows = _numbers(rows, "count")
+    if not any(r["count"] for r in rows):
+        return None
     lines = (
-        alt.Chart(alt.Data(values=_numbers(rows, "count")))
+        alt.Chart(alt.Data(values=rows))
         .mark_line(point=True)
         .encode(
             x=alt.X("quarter:N", title=None, sort=[q.label for q in quarters]),
@@ -154,9 +168,11 @@ def trend_chart(quarters: Sequence[Quarter], suppress: bool) -> alt.Chart:
     return _configured(lines.properties(width=360, height=180), "By quarter")
 
 
-def svg(chart: alt.Chart) -> str:
-    """The chart as an SVG document (vl-convert, no network)."""
+def svg(chart: alt.Chart | None) -> str:
+    """The chart as an SVG document (vl-convert, no network); "" for no chart."""
     import vl_convert
 
+    if chart is None:
+        return ""
     drawn: str = vl_convert.vegalite_to_svg(chart.to_json())
     return drawn

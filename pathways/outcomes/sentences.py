@@ -51,8 +51,9 @@ def follow_up_sentences(shown: dict[str, Any], completing: str) -> list[str]:
             )
         if _known(f["acquisitive_change"]):
             said.append(
-                f"Acquisitive crime (crimes of dishonesty) {_change(f['acquisitive_change'])}"
-                f" over the same {months} months."
+                f"Acquisitive crime (crimes of dishonesty) {_change(f['acquisitive_change'])} "
+                f"in the {months} months after completion compared with the {months} months "
+                "before the engagement started."
             )
         waiting = f["awaiting_follow_up"]
         if _known(waiting) and waiting:

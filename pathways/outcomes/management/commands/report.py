@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -119,7 +118,7 @@ class Command(BaseCommand):
             self._done(out)
             return
         if out is None:
-            sys.stdout.write(text)
+            self.stdout.write(text, ending="")
         else:
             out.write_text(text, encoding="utf-8")
             self._done(out)
