@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHES = ["bench.synth", "bench.import_events", "bench.person_page", "bench.governance"]
+BENCHES = [
+    "bench.synth", "bench.import_events", "bench.person_page", "bench.governance",
+    "bench.outcomes",
+]  # fmt: skip
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or BENCHES

@@ -14,7 +14,14 @@ from django.db import connection
 
 from pathways.outcomes.parameters import AGE_BANDS, SEXES, ReportParameters
 from pathways.outcomes.rounding import change, mean, median_of_middle, percentage
-from pathways.outcomes.scope import age_band_sql, date_sql, days_sql, months_sql, referral_scope
+from pathways.outcomes.scope import (
+    age_band_sql,
+    date_sql,
+    days_sql,
+    months_sql,
+    person_events_sql,
+    referral_scope,
+)
 
 __all__ = [
     "CaseloadCell",
@@ -144,7 +151,7 @@ def follow_up(report: ReportParameters, months: int) -> FollowUp:
                 SUM(CASE WHEN ev.occurred_on > c.e AND ev.occurred_on <= c.post_to
                     AND ev.crime_group = 'dishonesty' THEN 1 ELSE 0 END) AS acquisitive_post
             FROM cohort c
-            LEFT JOIN events_event ev
+            LEFT JOIN {person_events_sql("ev")}
               ON ev.person_id = c.person_id AND ev.kind = 'offence'
              AND ev.occurred_on >= c.pre_from AND ev.occurred_on <= c.post_to
             GROUP BY c.person_id
