@@ -11,9 +11,10 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 from pathways.outcomes.metrics import FUNNEL_STAGES
-from pathways.outcomes.parameters import SEXES
+from pathways.outcomes.parameters import SEXES, ReportParameters
 from pathways.outcomes.report import OutcomeReport
 from pathways.outcomes.suppression import Shown, caseload_table, published
 
@@ -24,10 +25,13 @@ FOLLOW_UP_VALUES = (
     "acquisitive_pre", "acquisitive_post", "acquisitive_change",
 )  # fmt: skip
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
 Row = tuple[str, str, str, Shown, Shown, Shown, Shown]
 
 
-def figures(report: OutcomeReport, *, suppress: bool) -> dict[str, object]:
+def figures(report: OutcomeReport, *, suppress: bool) -> dict[str, Any]:
     """The figures to lay out: published (suppressed) or as computed."""
     if suppress:
         return published(report)
@@ -41,7 +45,7 @@ def figures(report: OutcomeReport, *, suppress: bool) -> dict[str, object]:
     return shown
 
 
-def long_rows(shown: dict) -> Iterator[Row]:
+def long_rows(shown: dict[str, Any]) -> Iterator[Row]:
     """One row per figure, in the report's order."""
     for window, f in shown["follow_up"].items():
         yield ("follow_up", window, "cohort", None, None, None, f["cohort"])
@@ -63,6 +67,14 @@ def long_rows(shown: dict) -> Iterator[Row]:
     for row in [*table["rows"], table["total"]]:
         for sex in (*SEXES, "total"):
             yield ("caseload", "", f"{row['age_band']} {sex}", None, None, None, row[sex])
+    # A dashboard's download also has what the dashboard shows beside the report.
+    for quarter in shown.get("by_quarter", ()):
+        for name in ("referred", "completed", "followed_up", "no_further_offences"):
+            yield ("by_quarter", "", f"{quarter['quarter']} {name}", None, None, None,
+                   quarter[name])  # fmt: skip
+    for band in shown.get("length_distribution", ()):
+        yield ("length_distribution", "", f"{band['days']} days", None, None, None,
+               band["count"])  # fmt: skip
 
 
 def _cell(value: Shown) -> str:
@@ -71,21 +83,30 @@ def _cell(value: Shown) -> str:
 
 def write_csv(report: OutcomeReport, *, suppress: bool) -> str:
     """The report as long-format CSV text."""
+    return csv_text(figures(report, suppress=suppress))
+
+
+def csv_text(shown: dict[str, Any]) -> str:
+    """Figures (as `figures` or a dashboard gives them) as long-format CSV text."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for row in long_rows(figures(report, suppress=suppress)):
+    for row in long_rows(shown):
         writer.writerow([_cell(v) for v in row])
     return out.getvalue()
 
 
-def write_xlsx(report: OutcomeReport, path: Path, *, suppress: bool) -> None:
+def write_xlsx(report: OutcomeReport, path: Path | IO[bytes], *, suppress: bool) -> None:
     """The report as an XLSX workbook: the figures (long format), the caseload table and
     what the report is about."""
+    xlsx_book(figures(report, suppress=suppress), report.parameters, suppress).save(path)
+
+
+def xlsx_book(shown: dict[str, Any], params: ReportParameters, suppress: bool) -> Workbook:
+    """Figures (as `figures` or a dashboard gives them) as an openpyxl workbook."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    shown = figures(report, suppress=suppress)
     book = Workbook()
     sheet = book.active
     sheet.title = "Figures"
@@ -103,7 +124,6 @@ def write_xlsx(report: OutcomeReport, path: Path, *, suppress: bool) -> None:
         caseload.append([row["age_band"], *(row[s] for s in SEXES), row["total"]])
 
     about = book.create_sheet("About")
-    params = report.parameters
     about.append(["Services", ", ".join(params.services)])
     about.append(["Period", f"{params.period_from} to {params.period_to} (not included)"])
     about.append(["Data complete to", params.as_of.isoformat()])
@@ -119,4 +139,4 @@ def write_xlsx(report: OutcomeReport, path: Path, *, suppress: bool) -> None:
         ]
     )
     about.append(["Definitions", "docs/outcomes.md and OUTCOMES.md"])
-    book.save(path)
+    return book

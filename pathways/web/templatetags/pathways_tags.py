@@ -81,6 +81,8 @@ def navigation_for(user: User) -> dict[str, bool | int]:
     return {
         "can_view": "view" in capabilities,
         "can_manage_imports": superuser or "manage_imports" in capabilities,
+        "can_read_reports": superuser
+        or bool({"read_reports", "unsuppressed_reports"} & capabilities),
         "has_queue": bool(referring_teams & queue_teams),
         "is_custody_mentor": any(
             service == CUSTODY_SERVICE and "record_contact" in (caps or [])
