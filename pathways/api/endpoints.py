@@ -17,6 +17,7 @@ from ninja.security import HttpBearer
 
 from pathways.api.alerts import router as alerts_router
 from pathways.api.candidates import router as candidates_router
+from pathways.api.outcomes import router as outcomes_router
 from pathways.api.referrals import people_router as people_referrals_router
 from pathways.api.referrals import router as referrals_router
 from pathways.api.schemas import EventOut, EventPage, Message, PersonOut, PersonSummary
@@ -216,6 +217,7 @@ api.add_router("/candidates", candidates_router)
 api.add_router("/referrals", referrals_router)
 api.add_router("/people", people_referrals_router)
 api.add_router("", alerts_router)
+api.add_router("", outcomes_router)
 # Last, so every real endpoint above (and in the routers) is matched first.
 fallback = Router()
 
