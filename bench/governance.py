@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.governance [--people 1000000] [--extra-events N]
                                           [--audit-events 1000000] [--keep]
-    .venv/bin/python -m bench.governance --database-url URL   # measure a kept cluster again
+    .venv/bin/python -m bench.governance --database-url URL --var-dir DIR  # a kept cluster
 
 Loads a synthetic partnership (`--people` true people through the importers, plus
 `--extra-events` filler police events so the spine reaches the issue's 10,000,000) and
@@ -50,15 +50,23 @@ def main() -> None:
     parser.add_argument("--audit-events", type=int, default=1_000_000)
     parser.add_argument("--keep", action="store_true", help="leave the cluster running")
     parser.add_argument("--database-url", help="measure again on a cluster kept earlier")
+    parser.add_argument(
+        "--var-dir",
+        help="with --database-url: the kept load's working folder (printed when it was "
+        "loaded), whose audit key the access events already written were chained with",
+    )
     options = parser.parse_args()
     if options.database_url:
-        work = Path(tempfile.mkdtemp(prefix="pathways-bench-governance-"))
-        setup_django({"DATABASE_URL": options.database_url, "PATHWAYS_VAR_DIR": str(work)})
-        measure(audit_events=0)
+        if not options.var_dir:
+            parser.error("--database-url needs --var-dir: access events written with another "
+                         "audit key would break the chain")  # fmt: skip
+        setup_django({"DATABASE_URL": options.database_url, "PATHWAYS_VAR_DIR": options.var_dir})
+        measure(options.audit_events)
         return
     work = Path(tempfile.mkdtemp(prefix="pathways-bench-governance-"))
     with throwaway_postgres(keep=options.keep) as url:
         env = load_partnership(url, work, options.people, options.extra_events)
+        print(f"working folder (audit key): {env['PATHWAYS_VAR_DIR']}", flush=True)
         setup_django(env)
         measure(options.audit_events)
 
