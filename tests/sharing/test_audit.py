@@ -99,6 +99,19 @@ def test_postgresql_refuses_updates_and_deletes_itself(written) -> None:
     assert verify_chain().ok
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL trigger")
+def test_postgresql_refuses_to_truncate_the_audit(written) -> None:
+    # TRUNCATE fires no row trigger; a statement trigger refuses it. (Test connections
+    # allow it, for Django's clean-up between tests: this one says it is not one.)
+    for table in ("sharing_accessevent", "sharing_accesseventperson"):
+        with pytest.raises(DatabaseError, match="append-only: TRUNCATE"):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL pathways.audit_maintenance = 'off'")
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's pending checks
+                cursor.execute(f"TRUNCATE {table} CASCADE")
+    assert verify_chain().ok and verify_chain().checked == len(written)
+
+
 def test_an_altered_row_is_named(written) -> None:
     tamper("UPDATE sharing_accessevent SET person_id = %s WHERE seq = 2", [77])
     report = verify_chain()
