@@ -12,7 +12,8 @@ PostgreSQL, with the synthetic partnership (bench.partnership: at a million peop
   (bench/outcomes_reference.py), timed in the same run: both times and their ratio
   (figure: PostgreSQL within 3x of DuckDB), and a check that the two agree;
 - the annual report PDF (figure: <= 30 s).
-SQLite, with 100,000 people: the full outcome report (figure: <= 10 s).
+SQLite, with 100,000 people: the full outcome report (figure: <= 10 s), and the outcome
+dashboard page (figure: under 2 s on the demo data, which is a fifth of this size).
 
 Times are the median of three runs after one warm-up run (the first, cold, is printed
 too). The period is April 2024 to March 2025, as of the synthetic data's date.
@@ -78,6 +79,27 @@ def the_report() -> dict[str, object]:
 
     params = report_parameters(None, *PERIOD, AS_OF)
     return outcome_report(params).as_json()
+
+
+def dashboard_page() -> int:
+    """GET /outcomes/ for the period as a partnership-team analyst: server time of the
+    whole page (the report, quarters, distribution, five charts drawn as SVG)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from pathways.partners.models import Membership
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-analyst")
+    Membership.objects.get_or_create(user=user, team_id="ONE_GLASGOW", role_id="police_analyst")
+    client = Client()
+    client.force_login(user)
+    response = client.get(
+        "/outcomes/",
+        {"period_from": PERIOD[0].isoformat(), "period_to": PERIOD[1].isoformat(),
+         "as_of": AS_OF.isoformat()},
+    )  # fmt: skip
+    assert response.status_code == 200, response.status_code
+    return len(response.content)
 
 
 def export_parquet(folder: Path) -> None:
@@ -180,6 +202,7 @@ def main() -> None:
         setup_django(dict(os.environ))
         print(f"data: {sizes()} on SQLite", flush=True)
         timed("full outcome report, SQLite", the_report)
+        timed("the outcome dashboard page (charts and tables), SQLite", dashboard_page)
         return
     if not options.sqlite_only:
         work = Path(tempfile.mkdtemp(prefix="pathways-bench-outcomes-"))
