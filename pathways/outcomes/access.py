@@ -8,14 +8,13 @@ them, and every unsuppressed export is written to the access audit.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 
 from pathways.outcomes.parameters import ReportParameters
 from pathways.partners.memberships import capabilities_of
-from pathways.sharing.audit import record_access
+from pathways.sharing.audit import operator_name, record_access
 
 READ = "read_reports"
 UNSUPPRESSED = "unsuppressed_reports"
@@ -41,8 +40,12 @@ def record_unsuppressed_export(
         f"{what}: services {services}; {params.period_from} to {params.period_to}; "
         f"as of {params.as_of}"
     )
+    # The filters are what narrow figures to small groups: the audit names them.
+    for name in ("area", "sex", "age_band"):
+        if getattr(params, name):
+            detail += f"; {name.replace('_', ' ')} {getattr(params, name)}"
     if by_operator:
-        detail += f"; by operating-system user {os.environ.get('USER', 'unknown')}"
+        detail += f"; by operating-system user {operator_name()}"
     record_access(
         AnonymousUser() if by_operator else user,
         action="report_unsuppressed",

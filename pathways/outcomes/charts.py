@@ -14,10 +14,8 @@ from typing import Any
 
 import altair as alt
 
-from pathways.outcomes.metrics import FUNNEL_STAGES, LengthBin
+from pathways.outcomes.metrics import FUNNEL_STAGES
 from pathways.outcomes.parameters import AGE_BANDS, SEXES
-from pathways.outcomes.suppression import count
-from pathways.outcomes.trends import Quarter
 
 FONT = "DejaVu Sans"
 BLUE, DARK, GREEN, GREY = "#0065bd", "#002d54", "#428542", "#b3b3b3"
@@ -93,11 +91,9 @@ def follow_up_chart(follow_up: dict[str, dict[str, Any]]) -> alt.Chart | None:
     return _configured(bars.properties(width=360, height=200), "After completion")
 
 
-def length_chart(bins: Sequence[LengthBin], suppress: bool) -> alt.Chart | None:
-    rows = [
-        {"days": b.label, "low": b.low, "count": count(b.count) if suppress else b.count}
-        for b in bins
-    ]
+def length_chart(bins: Sequence[dict[str, Any]]) -> alt.Chart | None:
+    """Engagements by length: `bins` as shown ({"days": "30-59", "count": 12 or "[c]"})."""
+    rows = [{**b, "low": int(str(b["days"]).split("-")[0])} for b in bins]
     rows = _numbers(rows, "count")
     if not rows:
         return None
@@ -143,12 +139,12 @@ def caseload_chart(table: dict[str, Any]) -> alt.Chart | None:
     return _configured(bars.properties(width=360, height=180), "Caseload by age and sex")
 
 
-def trend_chart(quarters: Sequence[Quarter], suppress: bool) -> alt.Chart | None:
+def trend_chart(quarters: Sequence[dict[str, Any]]) -> alt.Chart | None:
+    """Referrals made and engagements completed by quarter, as shown (`by_quarter`)."""
     rows = []
     for q in quarters:
-        for series, value in (("Referrals made", q.referred), ("Completed", q.completed)):
-            shown = count(value) if suppress else value
-            rows.append({"quarter": q.label, "series": series, "count": shown})
+        for series, field in (("Referrals made", "referred"), ("Completed", "completed")):
+            rows.append({"quarter": q["quarter"], "series": series, "count": q[field]})
     rows = _numbers(rows, "count")
     if not any(r["count"] for r in rows):
         return None
@@ -156,7 +152,7 @@ def trend_chart(quarters: Sequence[Quarter], suppress: bool) -> alt.Chart | None
         alt.Chart(alt.Data(values=rows))
         .mark_line(point=True)
         .encode(
-            x=alt.X("quarter:N", title=None, sort=[q.label for q in quarters]),
+            x=alt.X("quarter:N", title=None, sort=[q["quarter"] for q in quarters]),
             y=alt.Y("count:Q", title="Number"),
             color=alt.Color(
                 "series:N",

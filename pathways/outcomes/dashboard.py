@@ -13,7 +13,7 @@ from pathways.outcomes.metrics import engagement_length_distribution
 from pathways.outcomes.parameters import ReportParameters
 from pathways.outcomes.report import outcome_report
 from pathways.outcomes.sentences import engagement_sentences, follow_up_sentences
-from pathways.outcomes.suppression import count
+from pathways.outcomes.suppression import protected_columns
 from pathways.outcomes.trends import by_quarter
 
 
@@ -26,33 +26,35 @@ class Dashboard:
     charts: dict[str, str]  # name -> SVG ("" when nothing can be drawn)
 
 
-def build_dashboard(params: ReportParameters, *, suppress: bool) -> Dashboard:
-    """Every figure a dashboard shows for `params`, suppressed unless `suppress` is False."""
+def build_dashboard(
+    params: ReportParameters, *, suppress: bool, completing: str = "the service"
+) -> Dashboard:
+    """Every figure a dashboard (or a full section of a PDF) shows for `params`, suppressed
+    unless `suppress` is False. `completing` names what people completed, in sentences."""
     report = outcome_report(params)
     shown = figures(report, suppress=suppress)
 
-    def shown_count(n: int) -> int | str:
-        return count(n) if suppress else n
-
     quarters = by_quarter(params)
     bins = engagement_length_distribution(params)
-    shown["by_quarter"] = [
-        {
-            "quarter": q.label,
-            "referred": shown_count(q.referred),
-            "completed": shown_count(q.completed),
-            "followed_up": shown_count(q.cohort),
-            "no_further_offences": shown_count(q.no_further_offences),
-        }
-        for q in quarters
-    ]
-    shown["length_distribution"] = [{"days": b.label, "count": shown_count(b.count)} for b in bins]
+    # The quarters add up to the period's figures, and the bins to the count of
+    # engagements, which the page shows: each is protected as a table with a total.
+    series = {
+        "referred": [q.referred for q in quarters],
+        "completed": [q.completed for q in quarters],
+        "followed_up": [q.cohort for q in quarters],
+        "no_further_offences": [q.no_further_offences for q in quarters],
+    }
+    by_quarter_shown = protected_columns([q.label for q in quarters], series, suppress)
+    shown["by_quarter"] = [{"quarter": label, **row} for label, row in by_quarter_shown.items()]
+    lengths = protected_columns([b.label for b in bins], {"count": [b.count for b in bins]},
+                                suppress)  # fmt: skip
+    shown["length_distribution"] = [{"days": label, **row} for label, row in lengths.items()]
     drawn = {
         "follow_up": charts.follow_up_chart(shown["follow_up"]),
         "funnel": charts.funnel_chart(shown["funnel"]),
-        "length": charts.length_chart(bins, suppress=suppress),
+        "length": charts.length_chart(shown["length_distribution"]),
         "caseload": charts.caseload_chart(shown["caseload_table"]),
-        "trend": charts.trend_chart(quarters, suppress=suppress),
+        "trend": charts.trend_chart(shown["by_quarter"]),
     }
     return Dashboard(
         params=params,

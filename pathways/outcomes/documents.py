@@ -17,14 +17,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from pathways.outcomes import charts
+from pathways.outcomes.dashboard import build_dashboard
 from pathways.outcomes.framework import FrameworkIndicators, framework_indicators
-from pathways.outcomes.metrics import engagement_length_distribution
-from pathways.outcomes.parameters import ReportParameters, diversion_services
+from pathways.outcomes.parameters import ReportError, ReportParameters, diversion_services
 from pathways.outcomes.report import outcome_report
 from pathways.outcomes.sentences import engagement_sentences, follow_up_sentences
 from pathways.outcomes.suppression import published
 from pathways.outcomes.templatetags.outcomes_tags import funnel_labels
-from pathways.outcomes.trends import by_quarter
 from pathways.partners.models import Service
 
 Progress = Callable[[str], None]
@@ -42,23 +41,20 @@ class Section:
 
 def section(params: ReportParameters, title: str, completing: str, *, full: bool = True) -> Section:
     """One section: the published figures of `params`, what they say, their charts (a
-    compact section has only the outcomes chart)."""
-    shown = published(outcome_report(params))
-    drawn = {"follow_up": charts.follow_up_chart(shown["follow_up"])}  # type: ignore[arg-type]
+    full section is what the dashboard shows; a compact one has only the outcomes
+    chart)."""
     if full:
-        drawn |= {
-            "funnel": charts.funnel_chart(shown["funnel"]),  # type: ignore[arg-type]
-            "length": charts.length_chart(engagement_length_distribution(params), suppress=True),
-            "caseload": charts.caseload_chart(shown["caseload_table"]),  # type: ignore[arg-type]
-            "trend": charts.trend_chart(by_quarter(params), suppress=True),
-        }
+        shown = build_dashboard(params, suppress=True, completing=completing)
+        return Section(title, params.services, shown.figures, shown.sentences, shown.charts, True)
+    figures = published(outcome_report(params))
+    chart = charts.follow_up_chart(figures["follow_up"])  # type: ignore[arg-type]
     return Section(
         title=title,
         services=params.services,
-        figures=shown,
-        sentences=follow_up_sentences(shown, completing) + engagement_sentences(shown),
-        charts={name: charts.svg(chart) for name, chart in drawn.items()},
-        full=full,
+        figures=figures,
+        sentences=follow_up_sentences(figures, completing) + engagement_sentences(figures),
+        charts={"follow_up": charts.svg(chart)},
+        full=False,
     )
 
 
@@ -104,6 +100,8 @@ def write_annual_report(
     """The annual "by the numbers" report: the partnership's diversion services together,
     then each, and the national performance framework's indicators."""
     services = diversion_services()
+    if not services:
+        raise ReportError("no service of kind diversion is configured: nothing to report")
     params = ReportParameters(services, period_from, period_to, as_of or timezone.localdate())
     tell = progress or (lambda _stage: None)
     tell("the partnership")

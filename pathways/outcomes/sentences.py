@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pathways.outcomes.rounding import percentage
+
 WINDOW_WORDS = {"3": "three", "6": "six", "12": "twelve"}
 
 
@@ -13,11 +15,12 @@ def _known(*values: Any) -> bool:
     return all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
 
 
-def _change(value: float) -> str:
-    whole = round(abs(value) * 100)
+def _change(before: int, after: int) -> str:
+    """ "fell by 28%", from the counts themselves (rounded half away from zero once)."""
+    whole = percentage(abs(after - before), before) or 0
     if whole == 0:
         return "did not change"
-    return f"{'fell' if value < 0 else 'rose'} by {whole}%"
+    return f"{'fell' if after < before else 'rose'} by {whole}%"
 
 
 def follow_up_sentences(shown: dict[str, Any], completing: str) -> list[str]:
@@ -45,13 +48,15 @@ def follow_up_sentences(shown: dict[str, Any], completing: str) -> list[str]:
             )
         if _known(f["offence_change"], f["offences_pre"], f["offences_post"]):
             said.append(
-                f"Their offences {_change(f['offence_change'])} in the {months} months after "
+                f"Their offences {_change(f['offences_pre'], f['offences_post'])} in the "
+                f"{months} months after "
                 f"completion compared with the {months} months before they started "
                 f"({f['offences_pre']} before, {f['offences_post']} after)."
             )
-        if _known(f["acquisitive_change"]):
+        if _known(f["acquisitive_change"], f["acquisitive_pre"], f["acquisitive_post"]):
+            change = _change(f["acquisitive_pre"], f["acquisitive_post"])
             said.append(
-                f"Acquisitive crime (crimes of dishonesty) {_change(f['acquisitive_change'])} "
+                f"Acquisitive crime (crimes of dishonesty) {change} "
                 f"in the {months} months after completion compared with the {months} months "
                 "before the engagement started."
             )

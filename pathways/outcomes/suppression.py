@@ -6,8 +6,8 @@
 - In a table with totals (the caseload by age band and sex, the funnel by service), a
   row or column with exactly one suppressed cell has a second one suppressed (the next
   smallest non-zero), so the first cannot be worked out by subtraction from the total.
-  Where a line has no second non-zero cell to give up, its total is suppressed instead
-  (it would equal the suppressed cell).
+  The totals are cells of the table here (a total row, a total column, the grand
+  total), so they are protected the same way and never give a hidden cell away.
 
 Derived figures follow the counts they come from: an offence change is `[c]` when either
 of its counts is, the statistics of engagement length are `[c]` when fewer than five
@@ -70,14 +70,7 @@ def protect(table: dict[tuple[str, str], int], order: Sequence[tuple[str, str]] 
     return hidden
 
 
-def lone_lines(table: dict[tuple[str, str], int], hidden: set) -> set:
-    """The rows ("row", key) and columns ("column", key) left with exactly one suppressed
-    cell: their totals would give it away, so they are suppressed too."""
-    found: dict[tuple[str, str], int] = defaultdict(int)
-    for row, column in hidden:
-        found[("row", row)] += 1
-        found[("column", column)] += 1
-    return {line for line, n in found.items() if n == 1}
+TOTAL = "total"
 
 
 def _funnel(f: Funnel) -> dict[str, Shown]:
@@ -87,55 +80,69 @@ def _funnel(f: Funnel) -> dict[str, Shown]:
 
 
 def funnel_by_service_table(by_service: dict[str, Funnel], total: Funnel) -> dict[str, object]:
-    """The funnel by service with its total row, protected as a table."""
+    """The funnel by service with its total row (all the services), protected as one
+    table: the total row is a row of it, so each stage's column keeps no lone hidden cell
+    that the total would give away."""
     table = {
         (service, stage): getattr(f, stage)
         for service, f in by_service.items()
         for stage in FUNNEL_STAGES
     }
-    hidden = protect(table) if len(by_service) > 1 else {k for k, n in table.items() if is_small(n)}
-    rows = {}
-    for service, f in by_service.items():
+    if len(by_service) > 1:
+        table |= {(TOTAL, stage): getattr(total, stage) for stage in FUNNEL_STAGES}
+    hidden = protect(table)
+    shown = {}
+    for service, f in [*by_service.items(), (TOTAL, total)]:
         row = _funnel(f)
         for stage in FUNNEL_STAGES:
             if (service, stage) in hidden:
                 row[stage] = SUPPRESSED
-        rows[service] = row
-    totals = _funnel(total)
-    if len(by_service) > 1:
-        for line, stage in lone_lines(table, hidden):
-            if line == "column":
-                totals[str(stage)] = SUPPRESSED
-    return {"services": rows, "total": totals}
+        shown[service] = row
+    totals = shown.pop(TOTAL)
+    if len(by_service) == 1:
+        totals = dict(next(iter(shown.values())))
+    return {"services": shown, "total": totals}
 
 
 def caseload_table(
     cells: dict[tuple[str, str], int], *, suppress: bool = True
 ) -> dict[str, object]:
-    """The caseload by age band (rows) and sex (columns) with totals, protected unless
-    `suppress` is False. Bands with nobody in them are left out."""
+    """The caseload by age band (rows) and sex (columns) with its totals, protected
+    unless `suppress` is False. The totals are cells of the table (a total row, a total
+    column and the grand total), so no line keeps a lone hidden cell that subtraction
+    would give away. Bands with nobody in them are left out."""
     bands = [b for b in AGE_BANDS if any(cells.get((b, s), 0) for s in SEXES)]
     table = {(b, s): cells.get((b, s), 0) for b in bands for s in SEXES}
-    hidden = protect(table) if suppress else set()
-    lone = lone_lines(table, hidden)
-
-    def total(line: tuple[str, str], n: int) -> Shown:
-        if not suppress:
-            return n
-        return SUPPRESSED if line in lone else count(n)
-
-    rows = []
     for band in bands:
+        table[(band, TOTAL)] = sum(table[(band, s)] for s in SEXES)
+    for sex in (*SEXES, TOTAL):
+        table[(TOTAL, sex)] = sum(table[(b, sex)] for b in bands)
+    hidden = protect(table) if suppress else set()
+    rows = []
+    for band in (*bands, TOTAL):
         row: dict[str, Shown] = {"age_band": band}
-        for sex in SEXES:
+        for sex in (*SEXES, TOTAL):
             row[sex] = SUPPRESSED if (band, sex) in hidden else table[(band, sex)]
-        row["total"] = total(("row", band), sum(table[(band, s)] for s in SEXES))
         rows.append(row)
-    totals: dict[str, Shown] = {"age_band": "total"}
-    for sex in SEXES:
-        totals[sex] = total(("column", sex), sum(table[(b, sex)] for b in bands))
-    totals["total"] = total(("all", ""), sum(table.values()))
-    return {"rows": rows, "total": totals}
+    return {"rows": rows[:-1], "total": rows[-1]}
+
+
+def protected_columns(
+    labels: list[str], columns: dict[str, list[int]], suppress: bool
+) -> dict[str, dict[str, Shown]]:
+    """Rows `labels` of `columns` (name -> a count per row), each column summing to a
+    total shown elsewhere: protected as a table with a total row (not shown here)."""
+    table = {(label, name): values[i] for name, values in columns.items()
+             for i, label in enumerate(labels)}  # fmt: skip
+    table |= {(TOTAL, name): sum(values) for name, values in columns.items()}
+    hidden = protect(table) if suppress else set()
+    return {
+        label: {
+            name: SUPPRESSED if (label, name) in hidden else table[(label, name)]
+            for name in columns
+        }  # fmt: skip
+        for label in labels
+    }
 
 
 def published(report: OutcomeReport) -> dict[str, object]:
@@ -164,6 +171,7 @@ def published(report: OutcomeReport) -> dict[str, object]:
         shown_length = {key: SUPPRESSED for key in shown_length}
     cells = {(c.age_band, c.sex): c.count for c in report.caseload}
     table = caseload_table(cells)
+    by_service = funnel_by_service_table(report.funnel_by_service, report.funnel)
     shown_cells = {
         (row["age_band"], sex): row[sex]
         for row in table["rows"]  # type: ignore[attr-defined]
@@ -173,8 +181,10 @@ def published(report: OutcomeReport) -> dict[str, object]:
         "parameters": {**report.parameters.as_json(), "published": True},
         "follow_up": follow,
         "engagement_length": shown_length,
-        "funnel": _funnel(report.funnel),
-        "funnel_by_service": funnel_by_service_table(report.funnel_by_service, report.funnel),
+        # The funnel of all the services is the by-service table's total row, protected
+        # with it, so the two never disagree.
+        "funnel": by_service["total"],
+        "funnel_by_service": by_service,
         "caseload": [
             {"age_band": c.age_band, "sex": c.sex, "count": shown_cells[(c.age_band, c.sex)]}
             for c in report.caseload

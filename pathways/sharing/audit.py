@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import os
+import pwd
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -82,6 +83,15 @@ def chain_hash(key: bytes, prev_hash: str, row: dict, person_ids: Iterable[int])
     return hmac.new(
         key, prev_hash.encode("ascii") + b"|" + _content(row, person_ids), hashlib.sha256
     ).hexdigest()
+
+
+def operator_name() -> str:
+    """Who runs a command: the operating-system account of this process (not $USER,
+    which anyone can set and which is missing under cron and in containers)."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (KeyError, OSError):
+        return f"uid {os.geteuid()}"
 
 
 def roles_of(user: User) -> str:

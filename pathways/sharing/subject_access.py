@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from django.utils import timezone
 from pathways.events.models import Event
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Referral, Transition
-from pathways.sharing.audit import record_access
+from pathways.sharing.audit import operator_name, record_access
 from pathways.sharing.audit_queries import looks_at_person
 from pathways.sharing.grants import User
 from pathways.sharing.models import Consent
@@ -179,7 +178,7 @@ def write_subject_access(
         categories={"identity", "offending", "custody", "health", "referral", "risk"},
         purpose="answering the person's subject access request",
         basis=BASIS,
-        detail=f"written to {out_dir} by {os.environ.get('USER', 'an operator')}",
+        detail=f"written to {out_dir} by {operator_name()}",
         channel="cli",
     )
     return SubjectAccessFiles(json_path, pdf_path, counts)

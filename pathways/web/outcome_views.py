@@ -131,7 +131,10 @@ def annual_report(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "annual-report.pdf"
-        write_annual_report(data["period_from"], data["period_to"], path, as_of=data["as_of"])
+        try:
+            write_annual_report(data["period_from"], data["period_to"], path, as_of=data["as_of"])
+        except ReportError as error:
+            return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
         response = HttpResponse(path.read_bytes(), content_type="application/pdf")
     name = f"annual-report-{data['period_from']}-{data['period_to']}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

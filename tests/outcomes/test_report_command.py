@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import pwd
 import shutil
 import subprocess
 from pathlib import Path
@@ -67,11 +68,15 @@ def test_json_is_the_only_thing_on_standard_output(six_completed) -> None:
 
 
 def test_unsuppressed_figures_are_audited_as_the_operator(six_completed, monkeypatch) -> None:
-    monkeypatch.setenv("USER", "analyst-on-the-server")
-    report("--service", "ADAPT", *PERIOD)
+    # The operating-system account, not $USER, which anyone can set.
+    monkeypatch.setenv("USER", "someone-else")
+    report("--service", "ADAPT", *PERIOD, "--sex", "M")
     audited = AccessEvent.objects.get(action="report_unsuppressed")
     assert (audited.channel, audited.decision, audited.person_id) == ("cli", "allowed", None)
-    assert "analyst-on-the-server" in audited.detail and "ADAPT" in audited.detail
+    account = pwd.getpwuid(os.geteuid()).pw_name
+    assert f"by operating-system user {account}" in audited.detail
+    assert "someone-else" not in audited.detail
+    assert "ADAPT" in audited.detail and "sex M" in audited.detail
 
 
 def test_csv_is_published_unless_asked_otherwise(six_completed) -> None:

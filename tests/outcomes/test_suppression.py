@@ -41,21 +41,38 @@ def test_zero_is_never_the_second_cell() -> None:
     assert protect(table) == {("A", "F"), ("B", "F"), ("B", "M")}
 
 
-def test_the_caseload_table_shows_totals_and_protects_its_cells() -> None:
+def test_the_caseload_table_protects_its_cells_and_its_totals() -> None:
     table = caseload_table({("16-17", "M"): 12, ("16-17", "F"): 3, ("18-20", "M"): 20,
                             ("18-20", "F"): 7, ("21-25", "M"): 9})  # fmt: skip
-    rows = {row["age_band"]: row for row in table["rows"]}
-    assert list(rows) == ["16-17", "18-20", "21-25"]
-    # (16-17, F) is small; row 16-17 gives up M (12); column M then its next smallest,
-    # (21-25, M) (9); column F gives up (18-20, F) (7); row 18-20, now with one, M (20).
-    # Row 21-25 has no other non-zero cell: its total, which would equal M, goes too.
+    rows = {row["age_band"]: row for row in [*table["rows"], table["total"]]}
+    assert list(rows) == ["16-17", "18-20", "21-25", "total"]
+    # The totals are cells too. (16-17, F) is small; row 16-17 gives up M (12); column M
+    # its next smallest, (21-25, M) (9); column F (18-20, F) (7); row 18-20 then M (20);
+    # row 21-25, whose total equals its M, the total (9); the total column, now with one
+    # hidden, 16-17's total (15). Every line then has none or two or more hidden.
     assert rows["16-17"] == {"age_band": "16-17", "M": "[c]", "F": "[c]", "X": 0, "U": 0,
-                             "total": 15}  # fmt: skip
+                             "total": "[c]"}  # fmt: skip
     assert rows["18-20"] == {"age_band": "18-20", "M": "[c]", "F": "[c]", "X": 0, "U": 0,
                              "total": 27}  # fmt: skip
-    assert (rows["21-25"]["M"], rows["21-25"]["total"]) == ("[c]", "[c]")
-    assert table["total"] == {"age_band": "total", "M": 41, "F": 10, "X": 0, "U": 0,
-                              "total": 51}  # fmt: skip
+    assert rows["21-25"] == {"age_band": "21-25", "M": "[c]", "F": 0, "X": 0, "U": 0,
+                             "total": "[c]"}  # fmt: skip
+    assert rows["total"] == {"age_band": "total", "M": 41, "F": 10, "X": 0, "U": 0,
+                             "total": 51}  # fmt: skip
+
+
+def test_no_hidden_cell_can_be_worked_out_from_the_totals() -> None:
+    # The reviewer's case: 16-17 has only M = 3. Hiding it and its row total is not
+    # enough when the grand total and 18-20's total are shown (33 - 30 = 3).
+    table = caseload_table({("16-17", "M"): 3, ("18-20", "M"): 10, ("18-20", "F"): 20})
+    rows = {row["age_band"]: row for row in [*table["rows"], table["total"]]}
+    shown = [(band, sex) for band, row in rows.items() for sex in ("M", "F", "total")
+             if row[sex] != "[c]"]  # fmt: skip
+    # Each row and column of the table (totals included) hides none or at least two.
+    for band, row in rows.items():
+        assert sum(row[s] == "[c]" for s in ("M", "F", "X", "U", "total")) != 1, band
+    for sex in ("M", "F", "X", "U", "total"):
+        assert sum(rows[b][sex] == "[c]" for b in rows) != 1, sex
+    assert ("16-17", "M") not in shown
 
 
 @pytest.mark.django_db
