@@ -202,6 +202,9 @@ def main() -> None:
         setup_django(dict(os.environ))
         print(f"data: {sizes()} on SQLite", flush=True)
         timed("full outcome report, SQLite", the_report)
+        from pathways.outcomes.charts import warm_up
+
+        warm_up()  # as pathways/wsgi.py does when the server starts
         timed("the outcome dashboard page (charts and tables), SQLite", dashboard_page)
         return
     if not options.sqlite_only:

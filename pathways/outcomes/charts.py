@@ -172,3 +172,8 @@ def svg(chart: alt.Chart | None) -> str:
         return ""
     drawn: str = vl_convert.vegalite_to_svg(chart.to_json())
     return drawn
+
+
+def warm_up() -> None:
+    """Draw a tiny chart, so the renderer's engine is started before anyone waits."""
+    svg(alt.Chart(alt.Data(values=[{"n": 1}])).mark_bar().encode(x="n:Q"))
