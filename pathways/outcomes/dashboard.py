@@ -15,6 +15,7 @@ from pathways.outcomes.report import outcome_report
 from pathways.outcomes.sentences import engagement_sentences, follow_up_sentences
 from pathways.outcomes.suppression import protected_columns
 from pathways.outcomes.trends import by_quarter
+from pathways.partners.models import Service
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,22 @@ class Dashboard:
 
 
 def build_dashboard(
-    params: ReportParameters, *, suppress: bool, completing: str = "the service"
+    params: ReportParameters,
+    *,
+    suppress: bool,
+    completing: str = "",
+    changes: bool = False,
 ) -> Dashboard:
     """Every figure a dashboard (or a full section of a PDF) shows for `params`, suppressed
-    unless `suppress` is False. `completing` names what people completed, in sentences."""
+    unless `suppress` is False. `completing` names what people completed, in sentences
+    (by default the service's name, or "one of these services"); `changes`: the sentences
+    say how offences changed too."""
+    if not completing:
+        completing = (
+            Service.objects.get(code=params.services[0]).name
+            if len(params.services) == 1
+            else "one of these services"
+        )
     report = outcome_report(params)
     shown = figures(report, suppress=suppress)
 
@@ -60,6 +73,7 @@ def build_dashboard(
         params=params,
         suppressed=suppress,
         figures=shown,
-        sentences=follow_up_sentences(shown, "the service") + engagement_sentences(shown),
+        sentences=follow_up_sentences(shown, completing, changes=changes)
+        + engagement_sentences(shown),
         charts={name: charts.svg(chart) for name, chart in drawn.items()},
     )

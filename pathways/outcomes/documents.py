@@ -44,7 +44,7 @@ def section(params: ReportParameters, title: str, completing: str, *, full: bool
     full section is what the dashboard shows; a compact one has only the outcomes
     chart)."""
     if full:
-        shown = build_dashboard(params, suppress=True, completing=completing)
+        shown = build_dashboard(params, suppress=True, completing=completing, changes=True)
         return Section(title, params.services, shown.figures, shown.sentences, shown.charts, True)
     figures = published(outcome_report(params))
     chart = charts.follow_up_chart(figures["follow_up"])  # type: ignore[arg-type]

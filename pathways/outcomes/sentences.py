@@ -23,9 +23,12 @@ def _change(before: int, after: int) -> str:
     return f"{'fell' if after < before else 'rose'} by {whole}%"
 
 
-def follow_up_sentences(shown: dict[str, Any], completing: str) -> list[str]:
+def follow_up_sentences(
+    shown: dict[str, Any], completing: str, *, changes: bool = True
+) -> list[str]:
     """What the follow-up figures say, window by window. `completing` names what was
-    completed ("a diversion service", "ADAPT")."""
+    completed ("a diversion service", "ADAPT"); `changes`: say how offences changed too
+    (the PDF does; the dashboard's tables show it)."""
     said = []
     for window, f in shown["follow_up"].items():
         months = WINDOW_WORDS.get(window, window)
@@ -46,14 +49,14 @@ def follow_up_sentences(shown: dict[str, Any], completing: str) -> list[str]:
                 f"Fewer than five people could be followed up for {months} months, too few "
                 "to publish their outcomes."
             )
-        if _known(f["offence_change"], f["offences_pre"], f["offences_post"]):
+        if changes and _known(f["offence_change"], f["offences_pre"], f["offences_post"]):
             said.append(
                 f"Their offences {_change(f['offences_pre'], f['offences_post'])} in the "
                 f"{months} months after "
                 f"completion compared with the {months} months before they started "
                 f"({f['offences_pre']} before, {f['offences_post']} after)."
             )
-        if _known(f["acquisitive_change"], f["acquisitive_pre"], f["acquisitive_post"]):
+        if changes and _known(f["acquisitive_change"], f["acquisitive_pre"], f["acquisitive_post"]):
             change = _change(f["acquisitive_pre"], f["acquisitive_post"])
             said.append(
                 f"Acquisitive crime (crimes of dishonesty) {change} "

@@ -4,6 +4,7 @@ a chart and its table, narrows it to one service and downloads what is shown."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -19,6 +20,7 @@ from pathways.referrals.models import Referral
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"
+DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 
 
 @pytest.fixture
@@ -74,6 +76,9 @@ def test_an_analyst_reads_narrows_and_downloads_the_dashboard(
     expect(follow.get_by_role("row").nth(1)).to_contain_text("12 of 18 (67%)")
     expect(page.locator("section[aria-labelledby=follow-up] svg")).to_be_visible()
     screenshot(page, "outcomes-partnership")
+    # docs/outcomes.md's picture: the summary and the first chart with its tables.
+    page.screenshot(path=str(DOCS_IMAGES / "outcomes-dashboard.png"), full_page=True,
+                    clip={"x": 0, "y": 0, "width": 1280, "height": 1500})  # fmt: skip
 
     page.get_by_text("Change what is shown").click()
     # The design system's checkbox is drawn by its label: a person clicks the label.
