@@ -107,14 +107,21 @@ def _completed_in_period(report: ReportParameters) -> tuple[str, list[str]]:
                    ORDER BY r.ended_on DESC, r.started_on DESC, r.id DESC
                ) AS latest
         FROM {scope.joins}
-        WHERE {scope.where}
-          AND r.started_on IS NOT NULL AND r.ended_on IS NOT NULL
-          AND r.end_reason = 'completed'
-          AND r.ended_on <= {date_sql(report.as_of)}
-          AND r.ended_on >= {date_sql(report.period_from)}
-          AND r.ended_on < {date_sql(report.period_to)}
+        WHERE {scope.where} AND {_completed_in_period_sql(report)}
     """
     return sql, scope.params
+
+
+def _completed_in_period_sql(report: ReportParameters) -> str:
+    """SQL on referral `r`: a completed engagement whose end is in the period and not
+    after `as_of` (engagement length, its distribution and the follow-up all count these)."""
+    return f"""
+        r.started_on IS NOT NULL AND r.ended_on IS NOT NULL
+        AND r.end_reason = 'completed'
+        AND r.ended_on <= {date_sql(report.as_of)}
+        AND r.ended_on >= {date_sql(report.period_from)}
+        AND r.ended_on < {date_sql(report.period_to)}
+    """
 
 
 def follow_up(report: ReportParameters, months: int) -> FollowUp:
@@ -234,12 +241,7 @@ def engagement_length(report: ReportParameters) -> EngagementLength:
         WITH lengths AS (
             SELECT {days_sql("r.ended_on", "r.started_on")} AS d
             FROM {scope.joins}
-            WHERE {scope.where}
-              AND r.started_on IS NOT NULL AND r.ended_on IS NOT NULL
-              AND r.end_reason = 'completed'
-              AND r.ended_on <= {date_sql(report.as_of)}
-              AND r.ended_on >= {date_sql(report.period_from)}
-              AND r.ended_on < {date_sql(report.period_to)}
+            WHERE {scope.where} AND {_completed_in_period_sql(report)}
         ),
         {_median_sql("lengths")}
         SELECT COUNT(*), COALESCE(SUM(d), 0), MIN(d), MAX(d),
@@ -389,12 +391,7 @@ def engagement_length_distribution(report: ReportParameters) -> list[LengthBin]:
     sql = f"""
         SELECT ({days}) / {LENGTH_BIN_DAYS} AS bin, COUNT(*)
         FROM {scope.joins}
-        WHERE {scope.where}
-          AND r.started_on IS NOT NULL AND r.ended_on IS NOT NULL
-          AND r.end_reason = 'completed'
-          AND r.ended_on <= {date_sql(report.as_of)}
-          AND r.ended_on >= {date_sql(report.period_from)}
-          AND r.ended_on < {date_sql(report.period_to)}
+        WHERE {scope.where} AND {_completed_in_period_sql(report)}
         GROUP BY 1 ORDER BY 1
     """
     with connection.cursor() as cursor:
