@@ -1,0 +1,256 @@
+"""The probabilistic linkage model: which agency records are the same person.
+
+Splink 5 on an in-process DuckDB (Splink's Spark backend runs the same settings at
+national scale, docs/scaling.md). Records are compared on given name (with nicknames and
+sound), family name, date of birth (exact, day and month swapped, one character off),
+sex, postcode (full, sector, district) and address; each comparison's weight is learnt
+without labels (the prior from deterministic rules, u from random pairs, m by
+expectation maximisation). Candidate pairs come from several blocking rules, so that a
+pair agreeing only on date of birth, or only on how the names sound, is still scored.
+
+Values arrive prepared by `prepare` (keys, the nickname group, Soundex codes, postcode
+sector and district); this module knows nothing of Django.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+
+from pathways.people.nicknames import canonical_given, soundex
+
+COLUMNS = (
+    "unique_id", "agency", "given", "given_group", "given_sound", "family", "family_sound",
+    "dob", "sex", "postcode", "postcode_sector", "postcode_district", "address",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LinkRecord:
+    """One agency record as the model sees it (keys already made: `name_key`)."""
+
+    unique_id: str
+    agency: str
+    given_key: str
+    family_key: str
+    date_of_birth: dt.date | str | None
+    sex: str = ""
+    postcode: str = ""
+    address: str = ""
+
+
+def connection(threads: int = 2) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that never reaches for the network: extensions are only those
+    built into the wheel."""
+    con = duckdb.connect(":memory:")
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET autoload_known_extensions = false")
+    con.execute(f"SET threads = {int(threads)}")
+    return con
+
+
+def _postcode_parts(postcode: str) -> tuple[str, str, str]:
+    """Full, sector and district: `G31 2AB` -> (G312AB, G31 2, G31). Without a space
+    (another country's codes) the sector and district are the first 3 and 2 characters."""
+    text = " ".join(postcode.upper().split())
+    if not text:
+        return "", "", ""
+    if " " in text:
+        outward, inward = text.split(" ", 1)
+        return text.replace(" ", ""), f"{outward} {inward[:1]}", outward
+    return text, text[:3], text[:2]
+
+
+def prepare(records: Iterable[LinkRecord]) -> pa.Table:
+    """The records as the model's input table (empty values as NULL)."""
+    columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+    for r in records:
+        full, sector, district = _postcode_parts(r.postcode)
+        born = (
+            r.date_of_birth.isoformat()
+            if isinstance(r.date_of_birth, dt.date)
+            else (r.date_of_birth or "")
+        )
+        values = {
+            "unique_id": r.unique_id, "agency": r.agency, "given": r.given_key,
+            "given_group": canonical_given(r.given_key), "given_sound": soundex(r.given_key),
+            "family": r.family_key, "family_sound": soundex(r.family_key), "dob": born,
+            "sex": r.sex if r.sex in ("M", "F", "X") else "", "postcode": full,
+            "postcode_sector": sector, "postcode_district": district,
+            "address": " ".join(r.address.lower().replace(",", " ").split()),
+        }  # fmt: skip
+        for name in COLUMNS:
+            columns[name].append(values[name] or None)
+    return pa.table({name: pa.array(values, pa.string()) for name, values in columns.items()})
+
+
+def _given_name() -> Any:
+    return cl.CustomComparison(
+        output_column_name="given",
+        comparison_levels=[
+            cll.NullLevel("given"),
+            cll.ExactMatchLevel("given").configure(tf_adjustment_column="given"),
+            cll.ExactMatchLevel("given_group").configure(label_for_charts="nickname"),
+            cll.JaroWinklerLevel("given", 0.92),
+            cll.Or(
+                cll.DamerauLevenshteinLevel("given", 2), cll.ExactMatchLevel("given_sound")
+            ).configure(label_for_charts="two letters off or sounds alike"),
+            cll.CustomLevel(SWAPPED).configure(label_for_charts="given and family names swapped"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _family_name() -> Any:
+    return cl.CustomComparison(
+        output_column_name="family",
+        comparison_levels=[
+            cll.NullLevel("family"),
+            cll.ExactMatchLevel("family").configure(tf_adjustment_column="family"),
+            cll.JaroWinklerLevel("family", 0.92),
+            cll.Or(
+                cll.DamerauLevenshteinLevel("family", 2), cll.ExactMatchLevel("family_sound")
+            ).configure(label_for_charts="two letters off or sounds alike"),
+            cll.CustomLevel(SWAPPED).configure(label_for_charts="given and family names swapped"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _date_of_birth() -> Any:
+    swapped = (
+        "substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2)"
+        " AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)"
+    )
+    return cl.CustomComparison(
+        output_column_name="dob",
+        comparison_levels=[
+            cll.NullLevel("dob"),
+            cll.ExactMatchLevel("dob"),
+            # Day and month swapped, or one character off: separate levels would rarely be
+            # seen while training, and an unseen level learns a weight of minus infinity.
+            cll.Or(cll.CustomLevel(swapped), cll.DamerauLevenshteinLevel("dob", 1)).configure(
+                label_for_charts="day and month swapped, or one digit off"
+            ),
+            cll.DamerauLevenshteinLevel("dob", 2),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _postcode() -> Any:
+    return cl.CustomComparison(
+        output_column_name="postcode",
+        comparison_levels=[
+            cll.NullLevel("postcode"),
+            cll.ExactMatchLevel("postcode").configure(tf_adjustment_column="postcode"),
+            cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="same sector"),
+            cll.ExactMatchLevel("postcode_district").configure(label_for_charts="same district"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _address() -> Any:
+    return cl.CustomComparison(
+        output_column_name="address",
+        comparison_levels=[
+            cll.NullLevel("address"),
+            cll.ExactMatchLevel("address").configure(tf_adjustment_column="address"),
+            cll.JaroWinklerLevel("address", 0.9),
+            cll.And(
+                cll.CustomLevel(
+                    f"{HOUSE_NUMBER.format('address_l')} = {HOUSE_NUMBER.format('address_r')}"
+                ),
+                cll.JaroWinklerLevel("address", 0.7),
+            ).configure(label_for_charts="same house number, street alike"),
+            cll.JaroWinklerLevel("address", 0.7),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def comparisons() -> list[Any]:
+    return [
+        _given_name(),
+        _family_name(),
+        _date_of_birth(),
+        cl.ExactMatch("sex"),
+        _postcode(),
+        _address(),
+    ]
+
+
+# Given and family name the other way round, allowing a typo in each.
+SWAPPED = (
+    "jaro_winkler_similarity(given_l, family_r) >= 0.88"
+    " AND jaro_winkler_similarity(family_l, given_r) >= 0.88"
+)
+
+# The first number in an address: the house (or flat) number.
+HOUSE_NUMBER = "regexp_extract({}, '[0-9]+', 0)"
+
+# Each rule lets through pairs that agree on its columns; together they keep the pairs
+# that agree only on date of birth, or only on how the names sound.
+BLOCKING_RULES: dict[str, BlockingRuleCreator] = {
+    "date of birth": block_on("dob"),
+    "given and family name": block_on("given", "family"),
+    "family name and postcode district": block_on("family", "postcode_district"),
+    "nickname group and family name sound": block_on("given_group", "family_sound"),
+    "family name sound and year of birth": block_on("family_sound", "substr(dob, 1, 4)"),
+    "given name and postcode": block_on("given", "postcode"),
+    "address": block_on("address"),
+    "family name and house number": block_on("family", HOUSE_NUMBER.format("address")),
+    "postcode and house number": block_on("postcode", HOUSE_NUMBER.format("address")),
+    "given name and year and month of birth": block_on("given", "substr(dob, 1, 7)"),
+    "names swapped": CustomRule("l.given = r.family AND l.family = r.given"),
+}
+
+
+def settings(*, explain: bool = False) -> SettingsCreator:
+    """The model's settings; `explain` keeps each comparison's weight (mw_ columns)."""
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=comparisons(),
+        blocking_rules_to_generate_predictions=list(BLOCKING_RULES.values()),
+        retain_matching_columns=True,
+        retain_intermediate_calculation_columns=explain,
+        max_iterations=20,
+    )
+
+
+def linker_for(con: duckdb.DuckDBPyConnection, table: pa.Table, model: Any = None) -> Linker:
+    """A linker over `table` (from `prepare`) on `con`: untrained, or with a saved model
+    (a path or a dict from `Linker.misc.save_model_to_json`)."""
+    con.register("link_input_arrow", table)
+    con.execute("CREATE OR REPLACE TABLE link_input AS SELECT * FROM link_input_arrow")
+    con.unregister("link_input_arrow")
+    db_api = DuckDBAPI(connection=con)
+    records = db_api.register("link_input", dataset_display_name="records")
+    return Linker([records], model if model is not None else settings(), log_level=logging.WARNING)
+
+
+def train(linker: Linker, *, seed: int = 13, max_pairs: float = 2e6) -> None:
+    """Learn the weights without labels: the prior from records that agree on names and
+    date of birth (most of them are the same person), u from random pairs, m by
+    expectation maximisation on blocks that leave each comparison free in turn."""
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("given", "family", "dob"), block_on("family", "dob", "postcode")], recall=0.8
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    for rule in (block_on("dob"), block_on("given", "family"), block_on("postcode")):
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
