@@ -204,16 +204,18 @@ HOUSE_NUMBER = "regexp_extract({}, '[0-9]+', 0)"
 # Each rule lets through pairs that agree on its columns; together they keep the pairs
 # that agree only on date of birth, or only on how the names sound.
 BLOCKING_RULES: dict[str, BlockingRuleCreator] = {
-    "date of birth": block_on("dob"),
     "given and family name": block_on("given", "family"),
+    "date of birth and given name's first letter": block_on("dob", "substr(given, 1, 1)"),
+    "date of birth and family name's first letter": block_on("dob", "substr(family, 1, 1)"),
+    "date of birth and postcode district": block_on("dob", "postcode_district"),
     "family name and postcode district": block_on("family", "postcode_district"),
     "nickname group and family name sound": block_on("given_group", "family_sound"),
     "family name sound and year of birth": block_on("family_sound", "substr(dob, 1, 4)"),
-    "given name and postcode": block_on("given", "postcode"),
     "address": block_on("address"),
+    "given name and year and month of birth": block_on("given", "substr(dob, 1, 7)"),
+    "given name and postcode": block_on("given", "postcode"),
     "family name and house number": block_on("family", HOUSE_NUMBER.format("address")),
     "postcode and house number": block_on("postcode", HOUSE_NUMBER.format("address")),
-    "given name and year and month of birth": block_on("given", "substr(dob, 1, 7)"),
     "names swapped": CustomRule("l.given = r.family AND l.family = r.given"),
 }
 
@@ -244,10 +246,11 @@ def linker_for(con: duckdb.DuckDBPyConnection, table: pa.Table, model: Any = Non
 
 def train(linker: Linker, *, seed: int = 13, max_pairs: float = 2e6) -> None:
     """Learn the weights without labels: the prior from records that agree on names and
-    date of birth (most of them are the same person), u from random pairs, m by
-    expectation maximisation on blocks that leave each comparison free in turn."""
+    date of birth (most of them are the same person; about 60% of the true pairs agree
+    that well, the rest carry a typo, a nickname, a move or a gap), u from random pairs,
+    m by expectation maximisation on blocks that leave each comparison free in turn."""
     linker.training.estimate_probability_two_random_records_match(
-        [block_on("given", "family", "dob"), block_on("family", "dob", "postcode")], recall=0.8
+        [block_on("given", "family", "dob"), block_on("family", "dob", "postcode")], recall=0.6
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     for rule in (block_on("dob"), block_on("given", "family"), block_on("postcode")):
