@@ -94,8 +94,10 @@ def main() -> None:
     started = time.perf_counter()
     con = connection()
     linker = linker_for(con, prepare(records_a + records_b))
-    train(linker)
+    skipped = train(linker)
     trained = time.perf_counter() - started
+    if skipped:
+        print(f"  (training blocks given up: {', '.join(skipped)})", flush=True)
     predictions = linker.inference.predict(threshold_match_probability=0.01)
     rows = con.execute(
         f"SELECT unique_id_l, unique_id_r, match_probability FROM {predictions.physical_name}"
