@@ -155,63 +155,75 @@ def _date_of_birth() -> Any:
     )
 
 
-def _moves(m: float) -> dict[str, Any]:
-    """A fixed m probability for a level of postcode or address. People move, and agencies
-    learn of it at different times: about a fifth of the records of one person hold
-    another address. Expectation maximisation cannot see that (its blocks are mostly
-    people who did not move), and learns a near-zero m for "different address" that
-    outweighs names and date of birth; so these are set, not learnt."""
+def _fixed(m: float) -> dict[str, Any]:
     return {"m_probability": m, "fix_m_probability": True}
 
 
-def _postcode() -> Any:
+# How the postcodes and addresses of one person's records compare, when no better
+# estimate is at hand (`moves_from_sure_matches` measures them in the data).
+POSTCODE_LEVELS = ("exact", "sector", "district", "else")
+ADDRESS_LEVELS = ("exact", "close", "same house", "alike", "else")
+DEFAULT_MOVES = {
+    "postcode": dict(zip(POSTCODE_LEVELS, (0.70, 0.05, 0.05, 0.20), strict=True)),
+    "address": dict(zip(ADDRESS_LEVELS, (0.65, 0.08, 0.02, 0.05, 0.20), strict=True)),
+}
+
+
+def _postcode(m: dict[str, float]) -> Any:
     return cl.CustomComparison(
         output_column_name="postcode",
         comparison_levels=[
             cll.NullLevel("postcode"),
             cll.ExactMatchLevel("postcode").configure(
-                tf_adjustment_column="postcode", **_moves(0.70)
+                tf_adjustment_column="postcode", **_fixed(m["exact"])
             ),
             cll.ExactMatchLevel("postcode_sector").configure(
-                label_for_charts="same sector", **_moves(0.05)
+                label_for_charts="same sector", **_fixed(m["sector"])
             ),
             cll.ExactMatchLevel("postcode_district").configure(
-                label_for_charts="same district", **_moves(0.05)
+                label_for_charts="same district", **_fixed(m["district"])
             ),
-            cll.ElseLevel().configure(**_moves(0.20)),
+            cll.ElseLevel().configure(**_fixed(m["else"])),
         ],
     )
 
 
-def _address() -> Any:
+def _address(m: dict[str, float]) -> Any:
     return cl.CustomComparison(
         output_column_name="address",
         comparison_levels=[
             cll.NullLevel("address"),
             cll.ExactMatchLevel("address").configure(
-                tf_adjustment_column="address", **_moves(0.65)
+                tf_adjustment_column="address", **_fixed(m["exact"])
             ),
-            cll.JaroWinklerLevel("address", 0.9).configure(**_moves(0.08)),
+            cll.JaroWinklerLevel("address", 0.9).configure(**_fixed(m["close"])),
             cll.And(
                 cll.CustomLevel(
                     f"{HOUSE_NUMBER.format('address_l')} = {HOUSE_NUMBER.format('address_r')}"
                 ),
                 cll.JaroWinklerLevel("address", 0.7),
-            ).configure(label_for_charts="same house number, street alike", **_moves(0.02)),
-            cll.JaroWinklerLevel("address", 0.7).configure(**_moves(0.05)),
-            cll.ElseLevel().configure(**_moves(0.20)),
+            ).configure(
+                label_for_charts="same house number, street alike", **_fixed(m["same house"])
+            ),
+            cll.JaroWinklerLevel("address", 0.7).configure(**_fixed(m["alike"])),
+            cll.ElseLevel().configure(**_fixed(m["else"])),
         ],
     )
 
 
-def comparisons() -> list[Any]:
+def comparisons(moves: dict[str, dict[str, float]] | None = None) -> list[Any]:
+    """The comparisons; `moves`: the m probabilities of the postcode and address levels
+    (people move, and agencies learn of it at different times, so a different address is
+    weaker evidence than EM would make it: its blocks are mostly people who did not move).
+    """
+    moves = moves or DEFAULT_MOVES
     return [
         _given_name(),
         _family_name(),
         _date_of_birth(),
         cl.ExactMatch("sex"),
-        _postcode(),
-        _address(),
+        _postcode(moves["postcode"]),
+        _address(moves["address"]),
     ]
 
 
@@ -253,12 +265,14 @@ BLOCKING_RULES: dict[str, BlockingRuleCreator] = {
 }
 
 
-def settings(*, explain: bool = False) -> SettingsCreator:
+def settings(
+    *, explain: bool = False, moves: dict[str, dict[str, float]] | None = None
+) -> SettingsCreator:
     """The model's settings; `explain` keeps each comparison's weight (mw_ columns)."""
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=comparisons(),
+        comparisons=comparisons(moves),
         blocking_rules_to_generate_predictions=list(BLOCKING_RULES.values()),
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=explain,
@@ -274,7 +288,52 @@ def linker_for(con: duckdb.DuckDBPyConnection, table: pa.Table, model: Any = Non
     con.unregister("link_input_arrow")
     db_api = DuckDBAPI(connection=con)
     records = db_api.register("link_input", dataset_display_name="records")
-    return Linker([records], model if model is not None else settings(), log_level=logging.WARNING)
+    if model is None:
+        model = settings(moves=moves_from_sure_matches(con))
+    return Linker([records], model, log_level=logging.WARNING)
+
+
+def moves_from_sure_matches(
+    con: duckdb.DuckDBPyConnection, floor: float = 0.01
+) -> dict[str, dict[str, float]]:
+    """How postcodes and addresses compare between records that are surely one person
+    (the same given name, family name and date of birth): the m probabilities of those
+    levels, measured rather than assumed. Each share is at least `floor`; with fewer than
+    100 such pairs the defaults stand."""
+    pairs = """
+        FROM link_input l JOIN link_input r ON l.unique_id < r.unique_id
+         AND l.given = r.given AND l.family = r.family AND l.dob = r.dob
+    """
+    house = HOUSE_NUMBER.format("l.address") + " = " + HOUSE_NUMBER.format("r.address")
+    postcode = con.execute(f"""
+        SELECT count(*) FILTER (l.postcode = r.postcode),
+               count(*) FILTER (l.postcode <> r.postcode AND l.postcode_sector = r.postcode_sector),
+               count(*) FILTER (l.postcode_sector <> r.postcode_sector
+                                AND l.postcode_district = r.postcode_district),
+               count(*) FILTER (l.postcode_district <> r.postcode_district)
+        {pairs} AND l.postcode IS NOT NULL AND r.postcode IS NOT NULL
+    """).fetchall()[0]  # fmt: skip
+    jw = "jaro_winkler_similarity(l.address, r.address)"
+    address = con.execute(f"""
+        SELECT count(*) FILTER (l.address = r.address),
+               count(*) FILTER (l.address <> r.address AND {jw} >= 0.9),
+               count(*) FILTER ({jw} < 0.9 AND {jw} >= 0.7 AND {house}),
+               count(*) FILTER ({jw} < 0.9 AND {jw} >= 0.7 AND NOT coalesce({house}, false)),
+               count(*) FILTER ({jw} < 0.7)
+        {pairs} AND l.address IS NOT NULL AND r.address IS NOT NULL
+    """).fetchall()[0]  # fmt: skip
+    found = {}
+    for name, levels, counts in (("postcode", POSTCODE_LEVELS, postcode),
+                                 ("address", ADDRESS_LEVELS, address)):  # fmt: skip
+        total = sum(counts)
+        if total < 100:
+            found[name] = DEFAULT_MOVES[name]
+            continue
+        shares = [max(n / total, floor) for n in counts]
+        found[name] = {
+            level: share / sum(shares) for level, share in zip(levels, shares, strict=True)
+        }
+    return found
 
 
 # Expectation maximisation's blocks: each fixes some comparisons and trains the others.

@@ -100,3 +100,25 @@ def test_the_model_finds_the_same_people_in_a_small_partnership() -> None:
     recall = len(linked & true_pairs) / len(true_pairs)
     assert precision >= 0.995, precision  # the figures, at a small scale
     assert recall >= 0.95, recall
+
+
+def test_moves_are_measured_on_records_that_are_surely_one_person() -> None:
+    from pathways.people.linkage_model import DEFAULT_MOVES, moves_from_sure_matches
+
+    records = []
+    for n in range(200):
+        given, family = f"given{n}", f"family{n}"
+        # 150 at the same postcode, 30 moved within the sector, 20 to another district.
+        other = "G31 2AB" if n < 150 else "G31 2ZZ" if n < 180 else "G44 1AA"
+        for i, postcode in enumerate(("G31 2AB", other)):
+            records.append(LinkRecord(f"{n}-{i}", "POLICE", given, family,
+                                      dt.date(2000, 1, 1 + n % 28), "M", postcode, ""))  # fmt: skip
+    con = connection()
+    con.register("t", prepare(records))
+    con.execute("CREATE TABLE link_input AS SELECT * FROM t")
+    moves = moves_from_sure_matches(con)
+    # 0.75, 0.15, none (floored to 0.01), 0.10, then scaled to add up to 1.
+    assert moves["postcode"] == pytest.approx(
+        {"exact": 0.75 / 1.01, "sector": 0.15 / 1.01, "district": 0.01 / 1.01, "else": 0.10 / 1.01}
+    )
+    assert moves["address"] == DEFAULT_MOVES["address"]  # no addresses: too few to measure
