@@ -79,11 +79,21 @@ def measure(size: int, people_csv: Path, truth_csv: Path) -> None:
     rows = con.execute(
         f"SELECT unique_id_l, unique_id_r, match_probability FROM {scored.physical_name}"
     ).fetchall()
+
+    # People are the clusters of auto-linked records: records linked through a third are
+    # one person too (each pair inside a cluster counts).
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        scored, threshold_match_probability=bands.auto_link
+    )
+    members: dict[str, list[str]] = {}
+    for uid, cluster in con.execute(
+        f"SELECT unique_id, cluster_id FROM {clusters.physical_name}"
+    ).fetchall():
+        members.setdefault(cluster, []).append(uid)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
-
-    auto = {tuple(sorted((a, b))) for a, b, p in rows if p >= bands.auto_link}
-    review = {tuple(sorted((a, b))) for a, b, p in rows if p < bands.auto_link}
+    auto = {tuple(sorted(p)) for ids in members.values() for p in combinations(ids, 2)}
+    review = {tuple(sorted((a, b))) for a, b, p in rows if p < bands.auto_link} - auto
     hits = len(auto & true_pairs)
     in_review = {uid for pair in review for uid in pair}
     precision, recall = hits / max(len(auto), 1), hits / len(true_pairs)

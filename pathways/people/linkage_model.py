@@ -346,7 +346,7 @@ EM_BLOCKS: dict[str, BlockingRuleCreator] = {
 
 def train(linker: Linker, *, seed: int = 13, max_pairs: float = 2e6) -> list[str]:
     """Learn the weights without labels: the prior from records that agree on names and
-    date of birth (most of them are the same person; about 60% of the true pairs agree
+    date of birth (most of them are the same person; about half of the true pairs agree
     that well, the rest carry a typo, a nickname, a move or a gap), u from random pairs,
     m by expectation maximisation on blocks that leave each comparison free in turn
     (small enough blocks to train on a million records).
@@ -355,7 +355,7 @@ def train(linker: Linker, *, seed: int = 13, max_pairs: float = 2e6) -> list[str
     on a block where a level's m probability falls below what a float can hold (a level
     never seen among the block's matches); the other blocks train those comparisons."""
     linker.training.estimate_probability_two_random_records_match(
-        [block_on("given", "family", "dob"), block_on("family", "dob", "postcode")], recall=0.6
+        [block_on("given", "family", "dob"), block_on("family", "dob", "postcode")], recall=0.5
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     skipped = []
