@@ -95,6 +95,19 @@ def prepare(records: Iterable[LinkRecord]) -> pa.Table:
     return pa.table({name: pa.array(values, pa.string()) for name, values in columns.items()})
 
 
+def _misspelt_or_swapped(name: str) -> list[Any]:
+    """A name's weaker levels, after exact (and, for given names, nickname and short
+    form): nearly the same, two letters off or sounding alike, swapped with the other."""
+    return [
+        cll.JaroWinklerLevel(name, 0.92),
+        cll.Or(
+            cll.DamerauLevenshteinLevel(name, 2), cll.ExactMatchLevel(f"{name}_sound")
+        ).configure(label_for_charts="two letters off or sounds alike"),
+        cll.CustomLevel(SWAPPED).configure(label_for_charts="given and family names swapped"),
+        cll.ElseLevel(),
+    ]
+
+
 def _given_name() -> Any:
     return cl.CustomComparison(
         output_column_name="given",
@@ -108,12 +121,7 @@ def _given_name() -> Any:
                 "(length(given_l) >= 3 AND starts_with(given_r, given_l))"
                 " OR (length(given_r) >= 3 AND starts_with(given_l, given_r))"
             ).configure(label_for_charts="one is the start of the other"),
-            cll.JaroWinklerLevel("given", 0.92),
-            cll.Or(
-                cll.DamerauLevenshteinLevel("given", 2), cll.ExactMatchLevel("given_sound")
-            ).configure(label_for_charts="two letters off or sounds alike"),
-            cll.CustomLevel(SWAPPED).configure(label_for_charts="given and family names swapped"),
-            cll.ElseLevel(),
+            *_misspelt_or_swapped("given"),
         ],
     )
 
@@ -124,12 +132,7 @@ def _family_name() -> Any:
         comparison_levels=[
             cll.NullLevel("family"),
             cll.ExactMatchLevel("family").configure(tf_adjustment_column="family"),
-            cll.JaroWinklerLevel("family", 0.92),
-            cll.Or(
-                cll.DamerauLevenshteinLevel("family", 2), cll.ExactMatchLevel("family_sound")
-            ).configure(label_for_charts="two letters off or sounds alike"),
-            cll.CustomLevel(SWAPPED).configure(label_for_charts="given and family names swapped"),
-            cll.ElseLevel(),
+            *_misspelt_or_swapped("family"),
         ],
     )
 
