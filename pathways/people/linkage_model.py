@@ -342,12 +342,13 @@ def moves_from_sure_matches(
 # Expectation maximisation's blocks: each fixes some comparisons and trains the others.
 EM_BLOCKS: dict[str, BlockingRuleCreator] = {
     "date of birth and postcode district": block_on("dob", "postcode_district"),
-    "given and family name": block_on("given", "family"),
+    # With the year of birth: common names alone make ten million pairs at 300k records.
+    "given and family name and year of birth": block_on("given", "family", YEAR),
     "postcode and house number": block_on("postcode", HOUSE_NUMBER.format("address")),
 }
 
 
-def train(linker: Linker, *, seed: int = 13, max_pairs: float = 2e6) -> list[str]:
+def train(linker: Linker, *, seed: int = 13, max_pairs: float = 1e6) -> list[str]:
     """Learn the weights without labels: the prior from records that agree on names and
     date of birth (most of them are the same person; about half of the true pairs agree
     that well, the rest carry a typo, a nickname, a move or a gap), u from random pairs,
