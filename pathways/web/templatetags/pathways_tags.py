@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from pathways.cases.custody import CUSTODY_SERVICE
 from pathways.identification.models import Rule
-from pathways.partners.memberships import memberships_of
+from pathways.outcomes.access import may_read_reports
+from pathways.partners.memberships import capabilities_of, memberships_of
 from pathways.referrals.alerts import visible_alerts
 from pathways.referrals.models import Alert
 from pathways.sharing.policy import User
@@ -70,7 +71,7 @@ def navigation_for(user: User) -> dict[str, bool | int]:
     memberships = [
         (m.team_id, m.team.service_id, m.role.capabilities) for m in memberships_of(user)
     ]
-    capabilities = {c for _, _, caps in memberships for c in caps or []}
+    capabilities = capabilities_of(user)
     superuser = bool(getattr(user, "is_superuser", False))
     referring_teams = {team for team, _, caps in memberships if "refer" in (caps or [])}
     queue_teams = (
@@ -81,8 +82,7 @@ def navigation_for(user: User) -> dict[str, bool | int]:
     return {
         "can_view": "view" in capabilities,
         "can_manage_imports": superuser or "manage_imports" in capabilities,
-        "can_read_reports": superuser
-        or bool({"read_reports", "unsuppressed_reports"} & capabilities),
+        "can_read_reports": may_read_reports(user),
         "has_queue": bool(referring_teams & queue_teams),
         "is_custody_mentor": any(
             service == CUSTODY_SERVICE and "record_contact" in (caps or [])
