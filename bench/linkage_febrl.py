@@ -123,7 +123,7 @@ def main() -> None:
           " of the true pairs (those scored at 0.01 or more)", flush=True)  # fmt: skip
     # What each blocking rule keeps, alone.
     for name, rule in BLOCKING_RULES.items():
-        sql = rule.get_blocking_rule("duckdb").blocking_rule_sql
+        sql = rule.for_splink().get_blocking_rule("duckdb").blocking_rule_sql
         kept = con.execute(
             f"SELECT l.unique_id, r.unique_id FROM link_input l JOIN link_input r "
             f"ON l.unique_id < r.unique_id AND ({sql})"

@@ -241,30 +241,48 @@ YEAR = "substr(dob, 1, 4)"
 # The first number in an address: the house (or flat) number.
 HOUSE_NUMBER = "regexp_extract({}, '[0-9]+', 0)"
 
+
 # Each rule lets through pairs that agree on its columns; together they keep the pairs
-# that agree only on date of birth, or only on how the names sound.
-BLOCKING_RULES: dict[str, BlockingRuleCreator] = {
-    "given and family name and year of birth": block_on("given", "family", YEAR),
-    "date of birth and given name's first letter": block_on("dob", "substr(given, 1, 1)"),
-    "date of birth and family name's first letter": block_on("dob", "substr(family, 1, 1)"),
-    "date of birth and postcode district": block_on("dob", "postcode_district"),
-    "family name, postcode sector and given name's first letter": block_on(
-        "family", "postcode_sector", "substr(given, 1, 1)"
+# that agree only on date of birth, or only on how the names sound. A rule is the
+# expressions a pair must agree on: the same on both sides, or (`probe`) a record's
+# expressions against another's (names swapped). Splink blocks on them for a full run;
+# `people.blocking` keeps each record's values of them as keys for incremental linking.
+@dataclass(frozen=True)
+class BlockingRule:
+    columns: tuple[str, ...]
+    # The other record's expressions, position by position, when they differ.
+    probe: tuple[str, ...] | None = None
+
+    def for_splink(self) -> BlockingRuleCreator:
+        if self.probe is None:
+            return block_on(*self.columns)
+        return CustomRule(
+            " AND ".join(f"l.{a} = r.{b}" for a, b in zip(self.columns, self.probe, strict=True))
+        )
+
+
+BLOCKING_RULES: dict[str, BlockingRule] = {
+    "given and family name and year of birth": BlockingRule(("given", "family", YEAR)),
+    "date of birth and given name's first letter": BlockingRule(("dob", "substr(given, 1, 1)")),
+    "date of birth and family name's first letter": BlockingRule(("dob", "substr(family, 1, 1)")),
+    "date of birth and postcode district": BlockingRule(("dob", "postcode_district")),
+    "family name, postcode sector and given name's first letter": BlockingRule(
+        ("family", "postcode_sector", "substr(given, 1, 1)")
     ),
-    "nickname group, family name sound and year of birth": block_on(
-        "given_group", "family_sound", YEAR
+    "nickname group, family name sound and year of birth": BlockingRule(
+        ("given_group", "family_sound", YEAR)
     ),
-    "family name sound, year of birth and given name's first letter": block_on(
-        "family_sound", YEAR, "substr(given, 1, 1)"
+    "family name sound, year of birth and given name's first letter": BlockingRule(
+        ("family_sound", YEAR, "substr(given, 1, 1)")
     ),
-    "address": block_on("address"),
-    "given name and year and month of birth": block_on("given", "substr(dob, 1, 7)"),
-    "given name and postcode": block_on("given", "postcode"),
-    "family name, house number and postcode district": block_on(
-        "family", HOUSE_NUMBER.format("address"), "postcode_district"
+    "address": BlockingRule(("address",)),
+    "given name and year and month of birth": BlockingRule(("given", "substr(dob, 1, 7)")),
+    "given name and postcode": BlockingRule(("given", "postcode")),
+    "family name, house number and postcode district": BlockingRule(
+        ("family", HOUSE_NUMBER.format("address"), "postcode_district")
     ),
-    "postcode and house number": block_on("postcode", HOUSE_NUMBER.format("address")),
-    "names swapped": CustomRule("l.given = r.family AND l.family = r.given"),
+    "postcode and house number": BlockingRule(("postcode", HOUSE_NUMBER.format("address"))),
+    "names swapped": BlockingRule(("given", "family"), probe=("family", "given")),
 }
 
 
@@ -276,7 +294,7 @@ def settings(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=comparisons(moves),
-        blocking_rules_to_generate_predictions=list(BLOCKING_RULES.values()),
+        blocking_rules_to_generate_predictions=[r.for_splink() for r in BLOCKING_RULES.values()],
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=explain,
         max_iterations=20,
@@ -373,3 +391,15 @@ def train(linker: Linker, *, seed: int = 13, max_pairs: float = 1e6) -> list[str
                 raise
             skipped.append(name)
     return skipped
+
+
+def ignore_frequencies(linker: Linker, con: duckdb.DuckDBPyConnection, column: str) -> None:
+    """Score `column` without the term-frequency adjustment (every value's frequency
+    unknown): a table too small for its shares to mean anything."""
+    name = f"no_tf_{column}"
+    con.execute(
+        f"CREATE OR REPLACE TABLE {name} AS "
+        f"SELECT {column}, CAST(NULL AS DOUBLE) AS tf_{column} FROM link_input WHERE false"
+    )
+    table = linker._db_api.register(name)
+    linker.table_management.register_term_frequency_lookup(table, column)

@@ -34,11 +34,21 @@ def write_people(path: Path) -> None:
     with path.open("w", encoding="utf-8") as out:
         out.write("agency,person_ref,given_name,family_name,date_of_birth,sex,postcode\n")
         for n in range(POLICE_PEOPLE):
-            out.write(f"POLICE,P{n},Ann,Reid{n},1990-01-{1 + n % 28:02d},F,G{n % 80} {n % 9}AB\n")
+            out.write(f"POLICE,P{n},{given(n)},Reid{n},{born(n)},F,G{n % 80} {n % 9}AB\n")
         # Written after all the police records, so most link to records of earlier batches.
         for n in range(SOCIAL_WORK_PEOPLE):
             m = 3 * n
-            out.write(f"HSCP_CJSW,C{n},ANN,reid{m},1990-01-{1 + m % 28:02d},F,\n")
+            out.write(f"HSCP_CJSW,C{n},{given(m).upper()},reid{m},{born(m)},F,\n")
+
+
+def given(n: int) -> str:
+    return ("Ann", "Beth", "Cara", "Dee", "Eve", "Fay", "Gail", "Hope", "Iris", "Jo")[n % 10]
+
+
+def born(n: int) -> str:
+    """Birth dates spread as a population's are (one month of one year would put every
+    record in one blocking key, and every pair would be scored)."""
+    return f"{1950 + n % 50}-{1 + n // 50 % 12:02d}-{1 + n % 28:02d}"
 
 
 def write_events(path: Path) -> None:
@@ -63,7 +73,7 @@ EVENT_ROWS = """SELECT e.agency_id, e.event_ref, r.agency_id, r.person_ref, e.ki
     FROM events_event e JOIN people_agencyrecord r ON r.id = e.record_id
     ORDER BY e.agency_id, e.event_ref"""
 RECORD_ROWS = """SELECT r.agency_id, r.person_ref, r.given_name, r.family_name, r.date_of_birth,
-    r.sex, r.postcode, r.given_key, r.family_key, r.link_method, r.link_confidence,
+    r.sex, r.postcode, r.given_key, r.family_key, r.link_method, ROUND(CAST(r.link_confidence AS NUMERIC), 2),
     r.content_hash, p.id, p.given_name, p.family_name, p.date_of_birth, p.sex
     FROM people_agencyrecord r JOIN people_person p ON p.id = r.person_id
     ORDER BY r.agency_id, r.person_ref"""
@@ -71,7 +81,9 @@ RECORD_ROWS = """SELECT r.agency_id, r.person_ref, r.given_name, r.family_name, 
 
 def people_rows(database_url: str) -> list[tuple[object, ...]]:
     """Every agency record with its person's identity; the person as the records it
-    holds (ids differ between databases)."""
+    holds (ids differ between databases). A link's confidence to two places: it weighs
+    the names' frequencies when the record was matched, and a run started again matches
+    in other batches (the links themselves must be the same)."""
     rows = query(database_url, RECORD_ROWS)
     holds: dict[object, list[tuple[object, object]]] = {}
     for row in rows:

@@ -7,7 +7,7 @@ import pytest
 
 from pathways.outcomes.metrics import caseload, engagement_length, funnel
 from pathways.outcomes.parameters import report_parameters
-from pathways.people.linkage import refresh_identity
+from pathways.people.identity import refresh_identity
 from pathways.people.models import AgencyRecord
 from pathways.referrals.models import Transition
 

@@ -44,7 +44,9 @@ def record(person: Person, agency: str, ref: str, method: str, confidence: float
     )
 
 
-def test_linked_records_share_a_person_and_a_lone_record_is_single(tmp_path) -> None:
+def test_linked_records_share_a_person_with_the_links_confidence_and_a_lone_record_is_single(
+    tmp_path,
+) -> None:
     people = tmp_path / "people.csv"
     people.write_text(
         "agency,person_ref,given_name,family_name,date_of_birth\n"
@@ -56,10 +58,14 @@ def test_linked_records_share_a_person_and_a_lone_record_is_single(tmp_path) -> 
     import_file("people", people)
     jamie = AgencyRecord.objects.get(person_ref="P1").person_id
     ann = AgencyRecord.objects.get(person_ref="P2").person_id
+    confidence = AgencyRecord.objects.get(person_ref="P1").link_confidence
+    assert 0.9 <= confidence < 1
+    shown = format_confidence(confidence)
+    assert float(shown) == confidence
     assert export().splitlines() == [
         HEADER,
-        f"{jamie},HSCP_CJSW,C1,1,exact",
-        f"{jamie},POLICE,P1,1,exact",
+        f"{jamie},HSCP_CJSW,C1,{shown},probabilistic",
+        f"{jamie},POLICE,P1,{shown},probabilistic",
         f"{ann},POLICE,P2,1,single",
     ]
     assert jamie != ann

@@ -10,7 +10,8 @@ from pathways.events.imports import fields
 from pathways.events.imports.formats import PEOPLE_COLUMNS
 from pathways.events.imports.specs import BatchResult, Codes, Pending, ProblemList
 from pathways.events.models import SupersededRow
-from pathways.people import linkage
+from pathways.people import matching
+from pathways.people.identity import refresh_identity
 from pathways.people.models import AgencyRecord, Person
 
 SEXES = frozenset({"M", "F", "X", "U"})
@@ -87,66 +88,23 @@ class PeopleSpec:
         return result
 
     def _create(self, items: list[Pending], result: BatchResult) -> None:
-        keys = {
-            item.line: linkage.match_key(
-                fields.name_key(item.clean["given_name"]),
-                fields.name_key(item.clean["family_name"]),
-                item.clean["date_of_birth"],
+        """Each new record starts as a person of its own; matching then joins it to the
+        person it is (people.matching), within this batch's transaction."""
+        people = [
+            Person(
+                given_name=item.clean["given_name"],
+                family_name=item.clean["family_name"],
+                date_of_birth=item.clean["date_of_birth"],
+                sex=item.clean["sex"] or "U",
             )
             for item in items
-        }
-        matches = linkage.find_people(k for k in keys.values() if k is not None)
-        # Records of this batch that match each other (in different agencies) share a person.
-        batch_people: dict[tuple[Any, ...], dict[str, Person | int]] = {}
-        records: list[AgencyRecord] = []
-        owners: list[Person | int] = []
-        new_people: list[Person] = []
-        joined: set[int] = set()
-        for item in items:
-            key = keys[item.line]
-            agency = item.clean["agency"]
-            person: Person | int | None = None
-            if key is not None:
-                known = {a: p for a, p in matches.get(key, {}).items() if a != agency}
-                if known:
-                    person = min(known.values())
-                    joined.add(person)
-                else:
-                    seen = batch_people.get(key, {})
-                    others = [p for a, p in seen.items() if a != agency]
-                    if others:
-                        person = others[0]
-            if person is None:
-                c = item.clean
-                person = Person(
-                    given_name=c["given_name"],
-                    family_name=c["family_name"],
-                    date_of_birth=c["date_of_birth"],
-                    sex=c["sex"] or "U",
-                )
-                new_people.append(person)
-            if key is not None:
-                batch_people.setdefault(key, {}).setdefault(agency, person)
-            records.append(self._record(item))
-            owners.append(person)
-        Person.objects.bulk_create(new_people)
-        for record, owner in zip(records, owners, strict=True):
-            record.person_id = owner.pk if isinstance(owner, Person) else owner
-        # A person with records from several agencies is linked `exact`.
-        counts: dict[int, int] = {}
-        for record in records:
-            counts[record.person_id] = counts.get(record.person_id, 0) + 1
-        for record in records:
-            if record.person_id in joined or counts[record.person_id] > 1:
-                record.link_method = AgencyRecord.LinkMethod.EXACT
+        ]
+        Person.objects.bulk_create(people)
+        records = [self._record(item) for item in items]
+        for record, person in zip(records, people, strict=True):
+            record.person_id = person.pk
         AgencyRecord.objects.bulk_create(records)
-        if joined:
-            AgencyRecord.objects.filter(
-                person_id__in=joined, link_method=AgencyRecord.LinkMethod.SINGLE
-            ).update(link_method=AgencyRecord.LinkMethod.EXACT)
-        shared = joined | {pid for pid, n in counts.items() if n > 1}
-        if shared:
-            linkage.refresh_identity(shared)
+        matching.link_new_records([r.pk for r in records])
         result.created += len(records)
 
     @staticmethod
@@ -172,6 +130,7 @@ class PeopleSpec:
             run_id=run_id, kind=self.kind, key="/".join(item.key), content=as_row(record)
         )
         c = item.clean
+        before = matching.link_record_of(record)
         old_key = (record.given_key, record.family_key, record.date_of_birth)
         record.given_name = c["given_name"]
         record.family_name = c["family_name"]
@@ -184,10 +143,14 @@ class PeopleSpec:
         record.family_key = fields.name_key(c["family_name"])
         record.content_hash = item.content_hash
         record.save()
-        if (record.given_key, record.family_key, record.date_of_birth) != old_key:
-            linkage.relink(record)
-        else:
-            linkage.refresh_identity([record.person_id])
+        if matching.link_record_of(record) != before:
+            matching.record_changed(
+                record.pk,
+                before,
+                was_linked=record.linked_at is not None,
+                rematch=(record.given_key, record.family_key, record.date_of_birth) != old_key,
+            )
+        refresh_identity([AgencyRecord.objects.get(pk=record.pk).person_id])
 
 
 def as_row(record: AgencyRecord) -> dict[str, str]:

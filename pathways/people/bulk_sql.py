@@ -1,0 +1,56 @@
+"""Many rows in one statement, on PostgreSQL and SQLite alike.
+
+Linking a batch of records changes a few hundred rows of several tables; a statement per
+row (executemany) costs a round trip each. These send a chunk of rows as one VALUES list
+(whose columns both databases call column1, column2, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+
+CHUNK = 1_000
+
+
+def _values(rows: Sequence[Sequence[Any]]) -> tuple[str, list[Any]]:
+    width = len(rows[0])
+    row = "(" + ", ".join(["%s"] * width) + ")"
+    return ", ".join([row] * len(rows)), [value for r in rows for value in r]
+
+
+def update_from_rows(
+    table: str, match: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """For each row (match value, then a value for each of `columns`), set `columns` of
+    the rows of `table` whose `match` column holds the match value."""
+    sets = ", ".join(f"{c} = v.column{n}" for n, c in enumerate(columns, start=2))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), CHUNK):
+            values, params = _values(rows[start : start + CHUNK])
+            cursor.execute(
+                f"UPDATE {table} SET {sets} FROM (VALUES {values}) AS v "
+                f"WHERE {table}.{match} = v.column1",
+                params,
+            )
+
+
+def add_to_counts(
+    table: str, keys: Sequence[str], count: str, rows: Sequence[Sequence[Any]]
+) -> None:
+    """Add each row's last value to the `count` column of the row of `table` with the
+    row's other values as `keys` (unique together), inserting the rows not there yet.
+    Rows go in key order, so that two writers never wait on each other in a circle."""
+    names = ", ".join([*keys, count])
+    ordered: list[tuple[Any, ...]] = sorted(tuple(r) for r in rows)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ordered), CHUNK):
+            values, params = _values(ordered[start : start + CHUNK])
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {values} "
+                f"ON CONFLICT ({', '.join(keys)}) "
+                f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
+                params,
+            )

@@ -1,0 +1,313 @@
+"""Matching records as they land: each new record against the people already known.
+
+An import gives every new record a person of its own, then asks here which of them are
+someone already known. In batches: the batch's blocking keys are stored and its probe
+keys looked up (`people.blocking`), the candidate pairs scored with the trained model
+(`people.scoring`), and then, strongest pair first,
+
+- a pair at or above the auto-link threshold joins the new record to the other's person,
+  unless a rule forbids it (`people.link_constraints`) or it would join two people
+  already known: those pairs go to the review queue instead;
+- a pair in the review band goes to the review queue;
+- a pair a person has decided is linked (accepted) or never linked (rejected),
+  whatever the score.
+
+Re-running is safe: only records never matched (`linked_at` empty) are matched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from pathways.people.blocking import record_keys
+from pathways.people.bulk_sql import update_from_rows
+from pathways.people.frequencies import FIELDS, apply_changes, count_changes, frequencies
+from pathways.people.identity import refresh_identity
+from pathways.people.link_constraints import KEPT_APART, Clusters, Group
+from pathways.people.linkage_config import Thresholds, thresholds
+from pathways.people.linkage_model import LinkRecord, prepare
+from pathways.people.merging import detach_record, move_people
+from pathways.people.model_store import current_model
+from pathways.people.models import AgencyRecord, LinkKey, LinkReview
+from pathways.people.scoring import Score, score_pairs, scoring_table
+
+# Records matched together: enough to amortise the scoring query, few enough that one
+# batch's pairs stay small.
+BATCH = 2_000
+_VALUES = (
+    "id", "agency_id", "given_key", "family_key", "date_of_birth", "sex", "postcode",
+    "address", "person_id",
+)  # fmt: skip
+
+
+@dataclass
+class MatchOutcome:
+    """What matching did: records matched, joined to another person, review pairs."""
+
+    records: int = 0
+    pairs_scored: int = 0
+    linked: int = 0
+    to_review: int = 0
+
+    def add(self, other: MatchOutcome) -> None:
+        self.records += other.records
+        self.pairs_scored += other.pairs_scored
+        self.linked += other.linked
+        self.to_review += other.to_review
+
+
+def link_record_of(record: AgencyRecord) -> LinkRecord:
+    """How the model sees an agency record."""
+    return _link_record(
+        {name: getattr(record, name) for name in _VALUES if name != "person_id"} | {"id": record.pk}
+    )
+
+
+def _link_record(values: dict[str, Any]) -> LinkRecord:
+    born = values["date_of_birth"]
+    return LinkRecord(
+        unique_id=str(values["id"]),
+        agency=values["agency_id"],
+        given_key=values["given_key"],
+        family_key=values["family_key"],
+        date_of_birth=born.isoformat() if isinstance(born, dt.date) else born,
+        sex=values["sex"],
+        postcode=values["postcode"],
+        address=values["address"],
+    )
+
+
+def _load(ids: Iterable[int], **filters: Any) -> dict[int, dict[str, Any]]:
+    wanted = sorted(set(ids))
+    found: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(wanted), 1_000):
+        query = AgencyRecord.objects.filter(pk__in=wanted[start : start + 1_000], **filters)
+        found.update((row["id"], row) for row in query.values(*_VALUES))
+    return found
+
+
+def pending_record_ids() -> list[int]:
+    """Records never matched against the others."""
+    return list(
+        AgencyRecord.objects.filter(linked_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def link_new_records(
+    record_ids: Iterable[int],
+    *,
+    model: dict[str, Any] | None = None,
+    bands: Thresholds | None = None,
+    progress: Any = None,
+) -> MatchOutcome:
+    """Match the records `record_ids` never matched (others are left alone) against
+    every record, in batches of BATCH; `progress(done)` is called after each batch."""
+    ids = sorted(set(record_ids))
+    model = model or current_model()
+    bands = bands or thresholds()
+    outcome = MatchOutcome()
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        outcome.add(_link_batch(batch, model, bands))
+        if progress is not None:
+            progress(len(batch))
+    return outcome
+
+
+@transaction.atomic
+def _link_batch(ids: Sequence[int], model: dict[str, Any], bands: Thresholds) -> MatchOutcome:
+    new = _load(ids, linked_at__isnull=True)
+    outcome = MatchOutcome(records=len(new))
+    if not new:
+        return outcome
+    table = prepare(_link_record(v) for v in new.values())
+    prepared = {int(row["unique_id"]): row for row in table.to_pylist()}
+    stored, probed = record_keys(prepared.values())
+    LinkKey.objects.filter(record_id__in=list(new)).delete()
+    LinkKey.objects.bulk_create(
+        [LinkKey(key=key, record_id=int(uid)) for uid, key in stored], batch_size=5_000
+    )
+    apply_changes(count_changes(prepared.values()))
+
+    candidates = _candidate_pairs(probed)
+    others = _load({r for pair in candidates for r in pair} - set(new))
+    records = {**others, **new}
+    if others:
+        prepared.update(
+            (int(row["unique_id"]), row)
+            for row in prepare(_link_record(v) for v in others.values()).to_pylist()
+        )
+    pairs = sorted(
+        (a, b) for a, b in candidates if records[a]["agency_id"] != records[b]["agency_id"]
+    )
+    scores = _score(model, pairs, prepared)
+    outcome.pairs_scored = len(scores)
+    _decide(new, records, scores, bands, outcome)
+    AgencyRecord.objects.filter(pk__in=list(new)).update(linked_at=timezone.now())
+    return outcome
+
+
+def _candidate_pairs(probed: Sequence[tuple[str, int]]) -> set[tuple[int, int]]:
+    """Record pairs (lower id first) sharing a probe key with a stored key."""
+    probing: dict[int, list[int]] = {}
+    for uid, key in probed:
+        probing.setdefault(key, []).append(int(uid))
+    keys = sorted(probing)
+    pairs: set[tuple[int, int]] = set()
+    for start in range(0, len(keys), 1_000):
+        for key, other in LinkKey.objects.filter(key__in=keys[start : start + 1_000]).values_list(
+            "key", "record_id"
+        ):
+            for rid in probing[key]:
+                if rid != other:
+                    pairs.add((min(rid, other), max(rid, other)))
+    return pairs
+
+
+def _score(
+    model: dict[str, Any], pairs: Sequence[tuple[int, int]], prepared: dict[int, dict[str, Any]]
+) -> list[tuple[int, int, Score]]:
+    if not pairs:
+        return []
+    values: dict[str, set[str]] = {field: set() for field in FIELDS}
+    for pair in pairs:
+        for rid in pair:
+            for field in FIELDS:
+                if prepared[rid][field]:
+                    values[field].add(prepared[rid][field])
+    shares = frequencies(values)
+    numbers = list(range(len(pairs)))
+    left = scoring_table([prepared[a] for a, _ in pairs], numbers, shares)
+    right = scoring_table([prepared[b] for _, b in pairs], numbers, shares)
+    return [(int(s.left), int(s.right), s) for s in score_pairs(model, left, right)]
+
+
+def _decide(
+    new: dict[int, dict[str, Any]],
+    records: dict[int, dict[str, Any]],
+    scores: list[tuple[int, int, Score]],
+    bands: Thresholds,
+    outcome: MatchOutcome,
+) -> None:
+    """Join new records to people from the strongest pair down; queue the doubtful."""
+    involved = set(records)
+    decided: dict[tuple[int, int], str] = dict(
+        ((a, b), status)
+        for a, b, status in LinkReview.objects.filter(
+            Q(record_a_id__in=involved) | Q(record_b_id__in=involved)
+        )
+        .exclude(status=LinkReview.Status.PENDING)
+        .values_list("record_a_id", "record_b_id", "status")
+    )
+    person_of = {rid: v["person_id"] for rid, v in records.items()}
+    # Each person's records as they stand, new ones included.
+    members: dict[int, list[tuple[int, str, str | None]]] = {}
+    for rid, person, agency, born in AgencyRecord.objects.filter(
+        person_id__in=set(person_of.values())
+    ).values_list("id", "person_id", "agency_id", "date_of_birth"):
+        members.setdefault(person, []).append((rid, agency, born.isoformat() if born else None))
+        person_of[rid] = person
+    fresh = {p for p, rs in members.items() if all(rid in new for rid, _, _ in rs)}
+    clusters = Clusters(
+        {p: Group.of((a, b) for _, a, b in rs) for p, rs in members.items()},
+        [
+            (person_of[a], person_of[b])
+            for (a, b), status in decided.items()
+            if status == LinkReview.Status.REJECTED and a in person_of and b in person_of
+        ],
+    )
+    find = clusters.find
+    confidence: dict[int, float] = {}
+    queue: dict[tuple[int, int], tuple[Score, str]] = {}
+    ordered = sorted(
+        scores,
+        key=lambda t: (decided.get((t[0], t[1])) != LinkReview.Status.ACCEPTED, -t[2].probability),
+    )
+    for a, b, score in ordered:
+        status = decided.get((a, b))
+        if status == LinkReview.Status.REJECTED:
+            continue
+        accepted = status == LinkReview.Status.ACCEPTED
+        if score.probability < bands.auto_link and not accepted:
+            if score.probability >= bands.review and status is None:
+                queue.setdefault((a, b), (score, "the model is unsure"))
+            continue
+        x, y = find(person_of[a]), find(person_of[b])
+        if x == y:
+            continue
+        if x not in fresh and y not in fresh:
+            if status is None:
+                queue.setdefault((a, b), (score, "linking would join two people already known"))
+            continue
+        why = clusters.conflict(x, y)
+        if why == KEPT_APART:
+            continue
+        if why and not accepted:  # a person's decision outweighs the rules
+            queue.setdefault((a, b), (score, why))
+            continue
+        # A person already known keeps their id; two new ones keep the lower.
+        if x in fresh and y in fresh:
+            clusters.join(min(x, y), max(x, y))
+        else:
+            clusters.join(*((y, x) if x in fresh else (x, y)))
+        confidence[a] = max(confidence.get(a, 0.0), 1.0 if accepted else score.probability)
+        confidence[b] = max(confidence.get(b, 0.0), 1.0 if accepted else score.probability)
+
+    moved = {p: find(p) for p in members if find(p) != p}
+    move_people(moved)
+    outcome.linked = len(moved)
+    # A record linked by a person's decision stays `reviewed`.
+    reviewed = set(
+        AgencyRecord.objects.filter(
+            pk__in=list(confidence), link_method=AgencyRecord.LinkMethod.REVIEWED
+        ).values_list("pk", flat=True)
+    )
+    update_from_rows(
+        AgencyRecord._meta.db_table,
+        "id",
+        ["link_method", "link_confidence"],
+        [
+            (rid, AgencyRecord.LinkMethod.PROBABILISTIC.value, share)
+            for rid, share in sorted(confidence.items())
+            if rid not in reviewed
+        ],
+    )
+    targets = set(moved.values())
+    if targets:
+        refresh_identity(targets)
+    reviews = [
+        LinkReview(
+            record_a_id=a,
+            record_b_id=b,
+            probability=score.probability,
+            match_weight=score.match_weight,
+            why=why,
+        )
+        for (a, b), (score, why) in queue.items()
+        if find(person_of[a]) != find(person_of[b])
+    ]
+    LinkReview.objects.bulk_create(reviews, ignore_conflicts=True)
+    outcome.to_review = len(reviews)
+
+
+def record_changed(record_id: int, before: LinkRecord, *, was_linked: bool, rematch: bool) -> None:
+    """A re-import changed the record `record_id`; `before` is how the model saw it. Its
+    keys and the frequencies follow the change, and it is matched again; with `rematch`
+    (its names or date of birth changed) it first leaves the person it shared, so that
+    the match is decided afresh (decisions a person made still hold)."""
+    if was_linked:
+        apply_changes(count_changes([], prepare([before]).to_pylist()))
+    LinkKey.objects.filter(record_id=record_id).delete()
+    if rematch:
+        detach_record(record_id)
+    AgencyRecord.objects.filter(pk=record_id).update(linked_at=None)
+    link_new_records([record_id])
