@@ -1,0 +1,122 @@
+"""A full re-link (`pathways link --full`, issue 6): the people are redrawn from every
+record's pairs, decisions a person made hold, person ids stay stable, and the keys that
+incremental matching reads come out as incremental matching made them."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from pathways.events.models import Event
+from pathways.people import relinking
+from pathways.people.merging import merge_people, split_records
+from pathways.people.models import AgencyRecord, LinkFrequency, LinkKey, LinkReview, Person
+from pathways.people.relinking import relink_everyone
+from tests.people.conftest import person_of
+
+pytestmark = pytest.mark.django_db
+
+EVENTS = "agency,event_ref,person_ref,kind,occurred_at"
+PEOPLE = (
+    "POLICE,P1,Jamie,McDonald,2004-03-12,M",
+    "HSCP_CJSW,C1,James,McDonald,2004-03-12,M",
+    "HSCP_ADRS,A1,Jamie,MacDonald,2004-03-12,M",
+    "POLICE,P2,Anne,Smith,1990-01-01,F",
+    "HSCP_CJSW,C2,Anne,Smith,1990-07-01,F",
+    "POLICE,P3,Ross,Kerr,1979-11-30,M",
+)
+
+
+@pytest.fixture
+def partnership(load):
+    load(*PEOPLE)
+    load("POLICE,E1,P1,custody,2024-03-01", "HSCP_CJSW,E2,C1,concern,2024-03-02",
+         kind="events", header=EVENTS)  # fmt: skip
+
+
+def people() -> dict[str, int]:
+    return dict(AgencyRecord.objects.values_list("person_ref", "person_id"))
+
+
+def test_a_re_link_of_people_linked_as_they_landed_changes_nobody(partnership) -> None:
+    before = people()
+    keys = set(LinkKey.objects.values_list("key", "record_id"))
+    counts = set(LinkFrequency.objects.values_list("field", "value", "records"))
+    outcome = relink_everyone()
+    assert people() == before
+    assert outcome.records_moved == 0 and not outcome.trained
+    # Incremental matching stored the same keys and counts a full run computes.
+    assert set(LinkKey.objects.values_list("key", "record_id")) == keys
+    assert set(LinkFrequency.objects.values_list("field", "value", "records")) == counts
+    assert outcome.to_review == 1  # Anne Smith's two birth dates
+
+
+def test_records_linked_by_the_model_are_one_person_with_their_events(partnership) -> None:
+    relink_everyone()
+    jamie = person_of("POLICE", "P1")
+    assert person_of("HSCP_CJSW", "C1") == person_of("HSCP_ADRS", "A1") == jamie
+    assert set(Event.objects.values_list("person_id", flat=True)) == {jamie}
+
+
+def test_people_split_apart_by_a_person_stay_apart(partnership, make_user) -> None:
+    officer = make_user("dq", team="CJ_GLASGOW", role="data_quality")
+    jamie = person_of("POLICE", "P1")
+    a1 = AgencyRecord.objects.get(person_ref="A1").pk
+    split_records(jamie, [a1], by=officer, reason="a cousin")
+    relink_everyone()
+    assert person_of("HSCP_ADRS", "A1") != person_of("POLICE", "P1")
+    assert person_of("HSCP_CJSW", "C1") == person_of("POLICE", "P1")
+
+
+def test_people_merged_by_a_person_stay_merged(partnership, make_user) -> None:
+    officer = make_user("dq", team="CJ_GLASGOW", role="data_quality")
+    review = LinkReview.objects.get(status=LinkReview.Status.PENDING)
+    merge_people(person_of("POLICE", "P2"), person_of("HSCP_CJSW", "C2"), by=officer,
+                 reason="same woman", review=review)  # fmt: skip
+    outcome = relink_everyone()
+    assert person_of("POLICE", "P2") == person_of("HSCP_CJSW", "C2")
+    assert outcome.to_review == 0
+    assert AgencyRecord.objects.get(person_ref="C2").link_method == "reviewed"
+
+
+def test_a_person_wrongly_joined_is_redrawn_keeping_the_id_most_records_had(
+    partnership,
+) -> None:
+    jamie = person_of("POLICE", "P1")
+    ross = AgencyRecord.objects.get(person_ref="P3")
+    old_ross = ross.person_id
+    # As if an old rule had put Ross's record on Jamie.
+    AgencyRecord.objects.filter(pk=ross.pk).update(person_id=jamie)
+    Person.objects.filter(pk=old_ross).delete()
+    outcome = relink_everyone()
+    assert person_of("POLICE", "P1") == jamie
+    assert person_of("POLICE", "P3") not in (jamie, old_ross)
+    assert outcome.records_moved == 1
+    assert AgencyRecord.objects.get(person_ref="P3").link_method == "single"
+
+
+def test_a_run_that_fails_changes_nothing(partnership, monkeypatch) -> None:
+    jamie = person_of("POLICE", "P1")
+    AgencyRecord.objects.filter(person_ref="P3").update(person_id=jamie)
+    before = people()
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(relinking, "_store_keys_and_frequencies", fail)
+    with pytest.raises(RuntimeError):
+        relink_everyone()
+    assert people() == before
+
+
+def test_the_link_command_reports_what_it_did(partnership) -> None:
+    out = io.StringIO()
+    call_command("link", "--full", stdout=out)
+    assert "6 records" in out.getvalue()
+    assert "too few records to train on" in out.getvalue()
+    assert "1 pairs for review" in out.getvalue()
+    out = io.StringIO()
+    call_command("link", stdout=out)
+    assert out.getvalue().startswith("link: 0 records matched")
