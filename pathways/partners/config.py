@@ -36,6 +36,7 @@ CAPABILITIES = {
     "configure",
     "read_audit",
     "research_extract",
+    "review_links",
     "manage_imports",
     "read_reports",
     "unsuppressed_reports",

@@ -82,6 +82,8 @@ def navigation_for(user: User) -> dict[str, bool | int]:
     return {
         "can_view": "view" in capabilities,
         "can_manage_imports": superuser or "manage_imports" in capabilities,
+        "can_review_links": superuser or "review_links" in capabilities,
+        "links_waiting": _links_waiting() if superuser or "review_links" in capabilities else 0,
         "can_read_reports": may_read_reports(user),
         "has_queue": bool(referring_teams & queue_teams),
         "is_custody_mentor": any(
@@ -90,6 +92,12 @@ def navigation_for(user: User) -> dict[str, bool | int]:
         ),
         "unread_alerts": _unread_alerts(user) if "view" in capabilities else 0,
     }
+
+
+def _links_waiting() -> int:
+    from pathways.people.models import LinkReview
+
+    return LinkReview.objects.filter(status=LinkReview.Status.PENDING).count()
 
 
 def _unread_alerts(user: User) -> int:
