@@ -78,6 +78,7 @@ def _pair_page(
         "linkage/pair.html",
         {
             "review": review,
+            "records": [review.record_a, review.record_b],
             "form": form or LinkDecisionForm(),
             "waterfall": _waterfall(review),
             "bands": thresholds(),

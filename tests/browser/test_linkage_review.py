@@ -1,0 +1,70 @@
+"""The data quality officer's linkage review in a browser (issue 6): the queue, a pair
+side by side with each field's part of the weight, the decision with its reason, the
+person's records, and the undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from pathways.events.imports.runner import import_file
+from pathways.people.models import AgencyRecord
+
+from tests.browser.test_person_journeys import make_user, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PEOPLE = (
+    "agency,person_ref,given_name,family_name,date_of_birth,sex,postcode,address\n"
+    'POLICE,PS-1,Anne,Smith,1990-01-01,F,G31 2AB,"12 Duke Street, Glasgow"\n'
+    "HSCP_CJSW,CJ-1,Anne,Smith,1990-07-01,F,,\n"
+)
+
+
+def test_data_quality_officer_decides_a_doubtful_pair_and_undoes_it(
+    page: Page, live_server, screenshot, tmp_path: Path
+) -> None:
+    (tmp_path / "people.csv").write_text(PEOPLE, encoding="utf-8")
+    import_file("people", tmp_path / "people.csv")
+    make_user("dq", "CJ_GLASGOW", "data_quality", "Dana Quality")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    sign_in(page, live_server.url, "dq")
+
+    page.get_by_role("link", name="Linkage review").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Linkage review")
+    queue = page.locator("#link-queue tbody tr")
+    expect(queue).to_have_count(1)
+    expect(queue.first).to_contain_text("The model is unsure")
+    screenshot(page, "linkage-queue")
+
+    queue.first.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Are these records the same person?")
+    table = page.locator("#side-by-side")
+    expect(table.get_by_role("rowheader", name="Date of birth")).to_be_visible()
+    expect(table).to_contain_text("1990-01-01")
+    expect(table).to_contain_text("1990-07-01")
+    expect(table).to_contain_text("Missing on one side")
+    screenshot(page, "linkage-pair")
+
+    # No reason: the form says which field and why, and nothing is decided.
+    page.locator("label", has_text="Yes: the same person. Link them.").click()
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator(".ds_question__error-message")).to_contain_text("Say why")
+    page.locator("label", has_text="Yes: the same person. Link them.").click()
+    page.get_by_label("Why").fill("Same CHI number on both files")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator("#queue-empty")).to_be_visible()
+    people = set(AgencyRecord.objects.values_list("person_id", flat=True))
+    assert len(people) == 1
+
+    page.get_by_role("link", name="Merges and splits made, to undo").click()
+    expect(page.locator("#link-changes")).to_contain_text("Same CHI number on both files")
+    screenshot(page, "linkage-changes")
+    page.get_by_role("button", name="Undo").click()
+    expect(page.locator("#link-changes")).to_contain_text("Undone")
+    assert len(set(AgencyRecord.objects.values_list("person_id", flat=True))) == 2
+    assert script_errors == []
