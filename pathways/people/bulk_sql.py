@@ -54,3 +54,39 @@ def add_to_counts(
                 f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
                 params,
             )
+
+
+def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert many plain rows (no model objects): COPY on PostgreSQL, one multi-row
+    INSERT per chunk elsewhere."""
+    if not rows:
+        return
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        for start in range(0, len(rows), CHUNK):
+            values, params = _values(rows[start : start + CHUNK])
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values}", params)
+
+
+def rows_matching(
+    table: str, columns: Sequence[str], match: str, values: Sequence[Any]
+) -> list[tuple[Any, ...]]:
+    """`columns` of the rows of `table` whose `match` column holds one of `values`: one
+    query with an array on PostgreSQL, chunks of IN lists elsewhere."""
+    names = ", ".join(columns)
+    found: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT {names} FROM {table} WHERE {match} = ANY(%s)", [list(values)])
+            return list(cursor.fetchall())
+        for start in range(0, len(values), CHUNK):
+            chunk = values[start : start + CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT {names} FROM {table} WHERE {match} IN ({marks})", chunk)
+            found.extend(cursor.fetchall())
+    return found

@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pathways.people.blocking import record_keys
-from pathways.people.bulk_sql import update_from_rows
+from pathways.people.bulk_sql import insert_rows, rows_matching, update_from_rows
 from pathways.people.frequencies import FIELDS, apply_changes, count_changes, frequencies
 from pathways.people.identity import refresh_identity
 from pathways.people.link_constraints import KEPT_APART, Clusters, Group
@@ -132,10 +132,9 @@ def _link_batch(ids: Sequence[int], model: dict[str, Any], bands: Thresholds) ->
     table = prepare(_link_record(v) for v in new.values())
     prepared = {int(row["unique_id"]): row for row in table.to_pylist()}
     stored, probed = record_keys(prepared.values())
-    LinkKey.objects.filter(record_id__in=list(new)).delete()
-    LinkKey.objects.bulk_create(
-        [LinkKey(key=key, record_id=int(uid)) for uid, key in stored], batch_size=5_000
-    )
+    # Records never matched hold no keys yet: their keys and `linked_at` are written in
+    # one transaction, and a change of identity removes both (`record_changed`).
+    insert_rows(LinkKey._meta.db_table, ("key", "record_id"), [(k, int(u)) for u, k in stored])
     apply_changes(count_changes(prepared.values()))
 
     candidates = _candidate_pairs(probed)
@@ -161,15 +160,12 @@ def _candidate_pairs(probed: Sequence[tuple[str, int]]) -> set[tuple[int, int]]:
     probing: dict[int, list[int]] = {}
     for uid, key in probed:
         probing.setdefault(key, []).append(int(uid))
-    keys = sorted(probing)
     pairs: set[tuple[int, int]] = set()
-    for start in range(0, len(keys), 1_000):
-        for key, other in LinkKey.objects.filter(key__in=keys[start : start + 1_000]).values_list(
-            "key", "record_id"
-        ):
-            for rid in probing[key]:
-                if rid != other:
-                    pairs.add((min(rid, other), max(rid, other)))
+    found = rows_matching(LinkKey._meta.db_table, ("key", "record_id"), "key", sorted(probing))
+    for key, other in found:
+        for rid in probing[key]:
+            if rid != other:
+                pairs.add((min(rid, other), max(rid, other)))
     return pairs
 
 

@@ -11,7 +11,6 @@ from playwright.sync_api import Page, expect
 
 from pathways.events.imports.runner import import_file
 from pathways.people.models import AgencyRecord
-
 from tests.browser.test_person_journeys import make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
