@@ -53,6 +53,9 @@ class RelinkOutcome:
     people_after: int = 0
     records_moved: int = 0
     to_review: int = 0
+    # Decisions a person made, and how many of them the model alone would have made.
+    decisions: int = 0
+    decisions_agreed: int = 0
     seconds: float = 0.0
 
 
@@ -80,6 +83,7 @@ def relink_everyone(*, train_model: bool = True, progress: Progress = _quiet) ->
             con.close()
         outcome.pairs = len(scored)
         progress("forming people", 0, len(scored))
+        _compare_with_decisions(scored, outcome)
         clusters, confidence, queue = _cluster(records, scored)
         progress("moving records", 0, len(records))
         _redraw_people(records, clusters, confidence, outcome)
@@ -127,6 +131,22 @@ def _score_everyone(
     keys = str(Path(tempfile.mkdtemp(prefix="pathways-link-")) / "keys.csv")
     write_stored_keys(table, keys)
     return scored, keys, counts
+
+
+def _compare_with_decisions(
+    scored: list[tuple[int, int, float, float]], outcome: RelinkOutcome
+) -> None:
+    """How many of the decisions people made the model agrees with: the reviewed pairs
+    are labels the model is checked against. (They are not used to estimate its
+    parameters: they are the pairs the model found hardest, not a sample of matches,
+    and would bend the weights towards them.)"""
+    auto_link = thresholds().auto_link
+    linked = {(min(a, b), max(a, b)) for a, b, p, _ in scored if p >= auto_link}
+    for a, b, status in LinkReview.objects.exclude(status=LinkReview.Status.PENDING).values_list(
+        "record_a_id", "record_b_id", "status"
+    ):
+        outcome.decisions += 1
+        outcome.decisions_agreed += ((a, b) in linked) == (status == LinkReview.Status.ACCEPTED)
 
 
 def _cluster(

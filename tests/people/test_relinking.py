@@ -65,7 +65,9 @@ def test_people_split_apart_by_a_person_stay_apart(partnership, make_user) -> No
     jamie = person_of("POLICE", "P1")
     a1 = AgencyRecord.objects.get(person_ref="A1").pk
     split_records(jamie, [a1], by=officer, reason="a cousin")
-    relink_everyone()
+    outcome = relink_everyone()
+    # Two rejected pairs (A1 with P1, A1 with C1), both of which the model would link.
+    assert (outcome.decisions, outcome.decisions_agreed) == (2, 0)
     assert person_of("HSCP_ADRS", "A1") != person_of("POLICE", "P1")
     assert person_of("HSCP_CJSW", "C1") == person_of("POLICE", "P1")
 
@@ -78,6 +80,8 @@ def test_people_merged_by_a_person_stay_merged(partnership, make_user) -> None:
     outcome = relink_everyone()
     assert person_of("POLICE", "P2") == person_of("HSCP_CJSW", "C2")
     assert outcome.to_review == 0
+    # The model alone would not have linked them (0.77): it disagrees with the decision.
+    assert (outcome.decisions, outcome.decisions_agreed) == (1, 0)
     assert AgencyRecord.objects.get(person_ref="C2").link_method == "reviewed"
 
 

@@ -66,6 +66,11 @@ class Command(BaseCommand):
                     f"{outcome.people_after:,}; {outcome.records_moved:,} records moved; "
                     f"{outcome.to_review:,} pairs for review; {outcome.seconds:.1f} s"
                 )
+                if outcome.decisions:
+                    self.stdout.write(
+                        f"the model alone agrees with {outcome.decisions_agreed:,} of the "
+                        f"{outcome.decisions:,} decisions people made (they are kept either way)"
+                    )
                 return
             pending = pending_record_ids()
             task = progress.add_task("link: matching new records", total=len(pending))
