@@ -187,3 +187,32 @@ class LinkChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.person_id}/{self.other_person_id}"
+
+
+class LinkRun(models.Model):
+    """One run of `pathways link`: what it did, or where it has got to."""
+
+    class Kind(models.TextChoices):
+        MATCH = "match", "matching records never matched"
+        FULL = "full", "full re-link"
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        FINISHED = "finished"
+        FAILED = "failed"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.RUNNING)
+    operator = models.CharField(max_length=150, blank=True)
+    stage = models.CharField(max_length=100, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # What the run found; for a full run, see `people.relinking.RelinkOutcome`.
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"link run {self.pk} ({self.kind}, {self.status})"

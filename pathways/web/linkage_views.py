@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pathways.people.linkage_config import thresholds
 from pathways.people.merging import LinkChangeRefused, split_records, undo
 from pathways.people.model_store import current_model
-from pathways.people.models import LinkReview
+from pathways.people.models import LinkReview, LinkRun
 from pathways.people.review import decide, explain
 from pathways.people.scoring import prior_weight
 from pathways.sharing.linkage_access import (
@@ -176,3 +176,12 @@ def change_undo(request: HttpRequest, change_id: int) -> HttpResponse:
     else:
         messages.success(request, f"The {change.kind} of change {change.pk} is undone.")
     return redirect("link-changes")
+
+
+@require_GET
+@capability_required("review_links", "manage_imports")
+def runs(request: HttpRequest) -> HttpResponse:
+    """Every run of `pathways link`, newest first: where a running one has got to, what
+    a finished one did, why a failed one failed."""
+    page, page_numbers = page_of(request, LinkRun.objects.all(), PER_PAGE)
+    return render(request, "linkage/runs.html", {"runs": page, "page_numbers": page_numbers})

@@ -97,6 +97,7 @@ urlpatterns: list[URLPattern] = [
     path("linkage/people/<int:person_id>/", linkage_views.person_records, name="link-person"),
     path("linkage/people/<int:person_id>/split/", linkage_views.person_split, name="link-split"),
     path("linkage/changes/", linkage_views.changes, name="link-changes"),
+    path("linkage/runs/", linkage_views.runs, name="link-runs"),
     path("linkage/changes/<int:change_id>/undo/", linkage_views.change_undo, name="link-undo"),
     path("imports/", views.import_runs, name="import-runs"),
     path("imports/<int:run_id>/", views.import_run, name="import-run"),

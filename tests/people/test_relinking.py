@@ -12,7 +12,14 @@ from django.core.management import call_command
 from pathways.events.models import Event
 from pathways.people import relinking
 from pathways.people.merging import merge_people, split_records
-from pathways.people.models import AgencyRecord, LinkFrequency, LinkKey, LinkReview, Person
+from pathways.people.models import (
+    AgencyRecord,
+    LinkFrequency,
+    LinkKey,
+    LinkReview,
+    LinkRun,
+    Person,
+)
 from pathways.people.relinking import relink_everyone
 from tests.people.conftest import person_of
 
@@ -124,3 +131,22 @@ def test_the_link_command_reports_what_it_did(partnership) -> None:
     out = io.StringIO()
     call_command("link", stdout=out)
     assert out.getvalue().startswith("link: 0 records matched")
+
+
+def test_each_link_run_is_recorded_with_what_it_did(partnership) -> None:
+    call_command("link", "--full", stdout=io.StringIO())
+    run = LinkRun.objects.get()
+    assert (run.kind, run.status) == ("full", "finished")
+    assert run.summary["records"] == 6 and run.summary["to_review"] == 1
+    assert run.finished_at is not None and run.operator
+
+
+def test_a_failed_link_run_is_recorded_as_failed_with_the_error(partnership, monkeypatch) -> None:
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(relinking, "_store_keys_and_frequencies", fail)
+    with pytest.raises(RuntimeError):
+        call_command("link", "--full", stdout=io.StringIO())
+    run = LinkRun.objects.get()
+    assert run.status == "failed" and run.error == "RuntimeError: disk full"

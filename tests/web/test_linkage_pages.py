@@ -148,3 +148,14 @@ def test_the_review_opens_no_other_door(client, officer, records) -> None:
     # Identity fields for linkage only: the person's page and chronology stay shut.
     assert client.get(f"/people/{person('P2')}/").status_code in (403, 404)
     assert client.get("/people/?q=Smith").status_code in (403, 404)
+
+
+def test_the_runs_page_shows_what_each_link_run_did(client, officer, records) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("link", "--full", stdout=StringIO())
+    html = client.get("/linkage/runs/").content.decode()
+    assert "Full re-link" in html and "Finished" in html
+    assert "4 records; model in force" in html

@@ -14,8 +14,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from pathways.people.link_runs import recorded_run
 from pathways.people.matching import link_new_records, pending_record_ids
+from pathways.people.models import LinkRun
 from pathways.people.relinking import relink_everyone
+from pathways.sharing.audit import operator_name
 
 
 class Command(BaseCommand):
@@ -46,13 +49,18 @@ class Command(BaseCommand):
         ) as progress:
             if options["full"]:
                 task = progress.add_task("link: reading the records", total=None)
+                with recorded_run(LinkRun.Kind.FULL, operator_name()) as record:
 
-                def report(stage: str, done: int, total: int) -> None:
-                    progress.update(
-                        task, description=f"link: {stage}", completed=done, total=total or None
+                    def report(stage: str, done: int, total: int) -> None:
+                        progress.update(
+                            task, description=f"link: {stage}", completed=done, total=total or None
+                        )
+                        record(stage, done, total)
+
+                    outcome = relink_everyone(
+                        train_model=not options["no_training"], progress=report
                     )
-
-                outcome = relink_everyone(train_model=not options["no_training"], progress=report)
+                    record.summary = outcome  # type: ignore[attr-defined]
                 trained = (
                     "model re-trained"
                     if outcome.trained
