@@ -2,7 +2,8 @@
 
 Linking a batch of records changes a few hundred rows of several tables; a statement per
 row (executemany) costs a round trip each. These send a chunk of rows as one VALUES list
-(whose columns both databases call column1, column2, ...).
+(whose columns both databases call column1, column2, ...), or on PostgreSQL as one array
+per column: a statement with thousands of placeholders costs more to prepare than to run.
 """
 
 from __future__ import annotations
@@ -22,12 +23,29 @@ def _values(rows: Sequence[Sequence[Any]]) -> tuple[str, list[Any]]:
 
 
 def update_from_rows(
-    table: str, match: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    table: str,
+    match: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    types: Sequence[str] = (),
 ) -> None:
     """For each row (match value, then a value for each of `columns`), set `columns` of
-    the rows of `table` whose `match` column holds the match value."""
+    the rows of `table` whose `match` column holds the match value. On PostgreSQL the
+    rows travel as one array per column (`types`: their SQL types, match first; a query
+    with thousands of placeholders costs more to prepare than to run)."""
+    if not rows:
+        return
     sets = ", ".join(f"{c} = v.column{n}" for n, c in enumerate(columns, start=2))
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and types:
+            arrays = ", ".join(f"%s::{t}[]" for t in types)
+            names = ", ".join(f"column{n}" for n in range(1, len(types) + 1))
+            cursor.execute(
+                f"UPDATE {table} SET {sets} FROM unnest({arrays}) AS v({names}) "
+                f"WHERE {table}.{match} = v.column1",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+            return
         for start in range(0, len(rows), CHUNK):
             values, params = _values(rows[start : start + CHUNK])
             cursor.execute(
@@ -38,22 +56,35 @@ def update_from_rows(
 
 
 def add_to_counts(
-    table: str, keys: Sequence[str], count: str, rows: Sequence[Sequence[Any]]
+    table: str,
+    keys: Sequence[str],
+    count: str,
+    rows: Sequence[Sequence[Any]],
+    types: Sequence[str] = (),
 ) -> None:
     """Add each row's last value to the `count` column of the row of `table` with the
     row's other values as `keys` (unique together), inserting the rows not there yet.
-    Rows go in key order, so that two writers never wait on each other in a circle."""
+    Rows go in key order, so that two writers never wait on each other in a circle. On
+    PostgreSQL (given the columns' SQL `types`) the rows travel as arrays."""
     names = ", ".join([*keys, count])
     ordered: list[tuple[Any, ...]] = sorted(tuple(r) for r in rows)
+    if not ordered:
+        return
+    conflict = (
+        f"ON CONFLICT ({', '.join(keys)}) "
+        f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
+    )
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and types:
+            arrays = ", ".join(f"%s::{t}[]" for t in types)
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {conflict}",
+                [list(column) for column in zip(*ordered, strict=True)],
+            )
+            return
         for start in range(0, len(ordered), CHUNK):
             values, params = _values(ordered[start : start + CHUNK])
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {values} "
-                f"ON CONFLICT ({', '.join(keys)}) "
-                f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
-                params,
-            )
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values} {conflict}", params)
 
 
 def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

@@ -47,6 +47,7 @@ def apply_changes(changes: Mapping[tuple[str, str], int]) -> None:
         ("field", "value"),
         "records",
         [(field, value, n) for (field, value), n in changes.items()],
+        ("text", "text", "integer"),
     )
 
 

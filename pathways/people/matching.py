@@ -18,7 +18,9 @@ Re-running is safe: only records never matched (`linked_at` empty) are matched.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +38,7 @@ from pathways.people.linkage_model import LinkRecord, prepare
 from pathways.people.merging import detach_record, move_people
 from pathways.people.model_store import current_model
 from pathways.people.models import AgencyRecord, LinkKey, LinkReview
-from pathways.people.scoring import Score, score_pairs, scoring_table
+from pathways.people.scoring import Score, pair_tables, score_pairs
 
 # Records matched together: enough to amortise the scoring query, few enough that one
 # batch's pairs stay small.
@@ -91,6 +93,25 @@ def _load(ids: Iterable[int], **filters: Any) -> dict[int, dict[str, Any]]:
         query = AgencyRecord.objects.filter(pk__in=wanted[start : start + 1_000], **filters)
         found.update((row["id"], row) for row in query.values(*_VALUES))
     return found
+
+
+_DEFERRED = threading.local()
+
+
+@contextmanager
+def matching_deferred() -> Iterator[None]:
+    """Within this block, imports store new records without matching them (each stays a
+    person of its own, `linked_at` empty) for `pathways link [--full]` to link after: a
+    first load of a whole partnership links faster in one full run."""
+    _DEFERRED.on = True
+    try:
+        yield
+    finally:
+        _DEFERRED.on = False
+
+
+def is_deferred() -> bool:
+    return bool(getattr(_DEFERRED, "on", False))
 
 
 def pending_record_ids() -> list[int]:
@@ -175,15 +196,11 @@ def _score(
     if not pairs:
         return []
     values: dict[str, set[str]] = {field: set() for field in FIELDS}
-    for pair in pairs:
-        for rid in pair:
-            for field in FIELDS:
-                if prepared[rid][field]:
-                    values[field].add(prepared[rid][field])
-    shares = frequencies(values)
-    numbers = list(range(len(pairs)))
-    left = scoring_table([prepared[a] for a, _ in pairs], numbers, shares)
-    right = scoring_table([prepared[b] for _, b in pairs], numbers, shares)
+    for rid in {rid for pair in pairs for rid in pair}:
+        for field in FIELDS:
+            if prepared[rid][field]:
+                values[field].add(prepared[rid][field])
+    left, right = pair_tables(prepared, pairs, frequencies(values))
     return [(int(s.left), int(s.right), s) for s in score_pairs(model, left, right)]
 
 
@@ -276,6 +293,7 @@ def _decide(
             for rid, share in sorted(confidence.items())
             if rid not in reviewed
         ],
+        ("bigint", "text", "float8"),
     )
     targets = set(moved.values())
     if targets:
@@ -299,11 +317,13 @@ def record_changed(record_id: int, before: LinkRecord, *, was_linked: bool, rema
     """A re-import changed the record `record_id`; `before` is how the model saw it. Its
     keys and the frequencies follow the change, and it is matched again; with `rematch`
     (its names or date of birth changed) it first leaves the person it shared, so that
-    the match is decided afresh (decisions a person made still hold)."""
+    the match is decided afresh (decisions a person made still hold). While matching is
+    deferred it is left unmatched, for `pathways link`."""
     if was_linked:
         apply_changes(count_changes([], prepare([before]).to_pylist()))
     LinkKey.objects.filter(record_id=record_id).delete()
     if rematch:
         detach_record(record_id)
     AgencyRecord.objects.filter(pk=record_id).update(linked_at=None)
-    link_new_records([record_id])
+    if not is_deferred():
+        link_new_records([record_id])

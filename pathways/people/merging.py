@@ -93,7 +93,9 @@ def move_people(into: dict[int, int]) -> None:
         return
     models_: list[type[models.Model]] = [AgencyRecord, *_person_models()]
     for model in models_:
-        update_from_rows(model._meta.db_table, "person_id", ["person_id"], pairs)
+        update_from_rows(
+            model._meta.db_table, "person_id", ["person_id"], pairs, ("bigint", "bigint")
+        )
     # Nothing points at them any more: no need for Django's cascade collector.
     gone = sorted(into)
     for start in range(0, len(gone), 1_000):

@@ -86,6 +86,25 @@ def scoring_table(
     return pa.table(columns, schema=_input_schema())
 
 
+def pair_tables(
+    rows: Mapping[int, Mapping[str, Any]],
+    pairs: Sequence[tuple[int, int]],
+    frequencies: Mapping[str, Mapping[str, float]],
+) -> tuple[pa.Table, pa.Table]:
+    """The two sides of `pairs` (record ids into `rows`, prepared rows) for
+    `score_pairs`: each record is made into a row once, then taken for its pairs."""
+    ids = sorted({rid for pair in pairs for rid in pair})
+    position = {rid: n for n, rid in enumerate(ids)}
+    base = scoring_table([rows[rid] for rid in ids], [0] * len(ids), frequencies)
+    base = base.drop_columns(["pair"])
+    numbers = pa.array(range(len(pairs)), pa.int64())
+    sides = []
+    for side in (0, 1):
+        taken = base.take(pa.array([position[pair[side]] for pair in pairs], pa.int64()))
+        sides.append(taken.append_column("pair", numbers))
+    return sides[0], sides[1]
+
+
 def _sql_for(con: duckdb.DuckDBPyConnection, model: dict[str, Any]) -> str:
     key = fingerprint(model)
     if key not in _SQL:

@@ -150,3 +150,19 @@ def test_a_failed_link_run_is_recorded_as_failed_with_the_error(partnership, mon
         call_command("link", "--full", stdout=io.StringIO())
     run = LinkRun.objects.get()
     assert run.status == "failed" and run.error == "RuntimeError: disk full"
+
+
+def test_a_deferred_import_leaves_records_for_link_to_match(tmp_path) -> None:
+    (tmp_path / "people.csv").write_text(
+        "agency,person_ref,given_name,family_name,date_of_birth,sex\n" + "\n".join(PEOPLE) + "\n",
+        encoding="utf-8",
+    )
+    call_command("import", "people", str(tmp_path / "people.csv"), "--defer-linking",
+                 stdout=io.StringIO())  # fmt: skip
+    assert Person.objects.count() == 6
+    assert not LinkKey.objects.exists()
+    out = io.StringIO()
+    call_command("link", stdout=out)
+    assert out.getvalue().startswith("link: 6 records matched; 2 joined to a person; 1 pairs")
+    assert person_of("POLICE", "P1") == person_of("HSCP_CJSW", "C1") == person_of("HSCP_ADRS", "A1")
+    assert LinkRun.objects.get().summary["records"] == 6

@@ -104,7 +104,8 @@ class PeopleSpec:
         for record, person in zip(records, people, strict=True):
             record.person_id = person.pk
         AgencyRecord.objects.bulk_create(records)
-        matching.link_new_records([r.pk for r in records])
+        if not matching.is_deferred():
+            matching.link_new_records([r.pk for r in records])
         result.created += len(records)
 
     @staticmethod

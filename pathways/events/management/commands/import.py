@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from pathways.events.imports.csvfile import FileRefused
 from pathways.events.imports.runner import KINDS, import_file, write_quarantine
 from pathways.events.models import ImportRun
 from pathways.identification.runs import identify
+from pathways.people.matching import matching_deferred
 from pathways.referrals.tasks import alert_on_new_events
 
 SUMMARY = ("read", "created", "updated", "unchanged", "rejected")
@@ -34,20 +36,30 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quarantine", type=Path, help="write rejected rows, with line and reason, here"
         )
+        parser.add_argument(
+            "--defer-linking",
+            action="store_true",
+            help="people: store the records unmatched, for `pathways link --full` to link "
+            "after (a first load of a whole partnership)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind: str = options["kind"]
         err = Console(stderr=True)
         runs: list[ImportRun] = []
         refused: list[str] = []
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            TextColumn("{task.percentage:>3.0f}%"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=not err.is_terminal,
-        ) as progress:
+        deferred = matching_deferred() if options["defer_linking"] else nullcontext()
+        with (
+            deferred,
+            Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                TextColumn("{task.percentage:>3.0f}%"),
+                TimeElapsedColumn(),
+                console=err,
+                transient=not err.is_terminal,
+            ) as progress,
+        ):
             for path in options["files"]:
                 task = progress.add_task(f"{kind} {path.name}: checking", total=1)
 

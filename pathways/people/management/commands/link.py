@@ -82,7 +82,17 @@ class Command(BaseCommand):
                 return
             pending = pending_record_ids()
             task = progress.add_task("link: matching new records", total=len(pending))
-            matched = link_new_records(pending, progress=lambda n: progress.advance(task, n))
+            with recorded_run(LinkRun.Kind.MATCH, operator_name()) as record:
+                done = 0
+
+                def advance(n: int) -> None:
+                    nonlocal done
+                    done += n
+                    progress.advance(task, n)
+                    record("matching new records", done, len(pending))
+
+                matched = link_new_records(pending, progress=advance)
+                record.summary = matched  # type: ignore[attr-defined]
         self.stdout.write(
             f"link: {matched.records:,} records matched; {matched.linked:,} joined to a "
             f"person; {matched.to_review:,} pairs for review; {matched.pairs_scored:,} pairs scored"
