@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from pathways.people.blocking import record_keys
@@ -213,21 +212,27 @@ def _decide(
 ) -> None:
     """Join new records to people from the strongest pair down; queue the doubtful."""
     involved = set(records)
-    decided: dict[tuple[int, int], str] = dict(
-        ((a, b), status)
-        for a, b, status in LinkReview.objects.filter(
-            Q(record_a_id__in=involved) | Q(record_b_id__in=involved)
-        )
-        .exclude(status=LinkReview.Status.PENDING)
-        .values_list("record_a_id", "record_b_id", "status")
-    )
+    # Decisions are few beside records: all of them, rather than a query naming every
+    # record of the batch and its candidates.
+    decided: dict[tuple[int, int], str] = {
+        (a, b): status
+        for a, b, status in LinkReview.objects.exclude(
+            status=LinkReview.Status.PENDING
+        ).values_list("record_a_id", "record_b_id", "status")
+        if a in involved or b in involved
+    }
     person_of = {rid: v["person_id"] for rid, v in records.items()}
     # Each person's records as they stand, new ones included.
     members: dict[int, list[tuple[int, str, str | None]]] = {}
-    for rid, person, agency, born in AgencyRecord.objects.filter(
-        person_id__in=set(person_of.values())
-    ).values_list("id", "person_id", "agency_id", "date_of_birth"):
-        members.setdefault(person, []).append((rid, agency, born.isoformat() if born else None))
+    for rid, person, agency, born in rows_matching(
+        AgencyRecord._meta.db_table,
+        ("id", "person_id", "agency_id", "date_of_birth"),
+        "person_id",
+        sorted(set(person_of.values())),
+    ):
+        # A raw query: SQLite gives the date as ISO text already.
+        shown = born.isoformat() if isinstance(born, dt.date) else born or None
+        members.setdefault(person, []).append((rid, agency, shown))
         person_of[rid] = person
     fresh = {p for p, rs in members.items() if all(rid in new for rid, _, _ in rs)}
     clusters = Clusters(
@@ -279,11 +284,13 @@ def _decide(
     move_people(moved)
     outcome.linked = len(moved)
     # A record linked by a person's decision stays `reviewed`.
-    reviewed = set(
-        AgencyRecord.objects.filter(
-            pk__in=list(confidence), link_method=AgencyRecord.LinkMethod.REVIEWED
-        ).values_list("pk", flat=True)
-    )
+    reviewed = {
+        rid
+        for rid, method in rows_matching(
+            AgencyRecord._meta.db_table, ("id", "link_method"), "id", sorted(confidence)
+        )
+        if method == AgencyRecord.LinkMethod.REVIEWED
+    }
     update_from_rows(
         AgencyRecord._meta.db_table,
         "id",
