@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
+from typing import Any
 
 from pathways.people.linkage_model import (
     SWAPPED,
@@ -19,10 +21,10 @@ from pathways.people.linkage_model import (
     settings,
     translate_sql,
 )
-from pathways.people.model_store import DEFAULT_MODEL
+from pathways.people.model_store import DEFAULT_MODEL, current_model, model_path
 
 
-def _conditions(model: dict) -> list[str]:
+def _conditions(model: dict[str, Any]) -> list[str]:
     return [
         level["sql_condition"]
         for comparison in model["comparisons"]
@@ -86,3 +88,19 @@ def test_a_saved_model_translated_both_ways_scores_the_same() -> None:
         con.close()
     assert len(scores[0]) > 40
     assert scores[0] == scores[1]
+
+
+def test_a_model_saved_on_spark_is_put_in_force_in_duckdbs_sql(
+    settings: Any, tmp_path: Path
+) -> None:
+    settings.VAR_DIR = tmp_path
+    shipped = json.loads(DEFAULT_MODEL.read_text(encoding="utf-8"))
+    assert current_model() == shipped  # nothing trained here yet: the shipped model
+    model_path().parent.mkdir(parents=True)
+    model_path().write_text(json.dumps(model_in_dialect(shipped, "spark")), encoding="utf-8")
+    in_force = current_model()
+    assert in_force["sql_dialect"] == "duckdb"
+    conditions = " ".join(_conditions(in_force))
+    # DuckDB's names and quoting (scored the same: the test above).
+    assert "`" not in conditions and "JARO_WINKLER_SIMILARITY(given_l, family_r)" in conditions
+    assert len(_conditions(in_force)) == len(_conditions(shipped))
