@@ -8,6 +8,9 @@ SHELL := bash
 PYTHON ?= python3
 BIN := .venv/bin
 PEOPLE ?= 20000
+# `make test-spark` installs the `spark` extra (pyspark) here, never into .venv: `make demo`
+# and `make test` stay free of it.
+SPARK_VENV := .venv-spark
 export UV_PYTHON_DOWNLOADS := never
 
 # Under CI nothing is skipped: tests/conftest.py reads this and turns a missing
@@ -23,7 +26,7 @@ endif
 
 TEST_STAGES := lint test-sqlite test-postgres test-browser
 
-.PHONY: help setup system-packages demo test $(TEST_STAGES) bench clean
+.PHONY: help setup system-packages demo test $(TEST_STAGES) test-spark bench clean
 
 help:
 	@echo "make demo          set everything up, load a synthetic partnership of PEOPLE=$(PEOPLE)"
@@ -33,6 +36,8 @@ help:
 	@echo "make test-sqlite   the suite on a temporary SQLite database"
 	@echo "make test-postgres the suite on a throwaway PostgreSQL"
 	@echo "make test-browser  the browser tests (Debian's Chromium)"
+	@echo "make test-spark    the linkage model on Splink's Spark backend, in Spark local"
+	@echo "                   mode (pyspark in $(SPARK_VENV); not part of make test)"
 	@echo "make bench         the benchmarks (minutes; not part of make test)"
 
 # Python packages from uv.lock into .venv, front-end packages from package-lock.json into
@@ -85,16 +90,33 @@ lint: $(NEEDS_SETUP)
 
 test-sqlite: $(NEEDS_SETUP)
 	@echo "== test-sqlite: the suite (without browser tests) on a temporary SQLite database"
-	@scripts/run-pytest.sh -m "not browser"
+	@scripts/run-pytest.sh -m "not browser and not spark"
 
 test-postgres: $(NEEDS_SETUP)
 	@echo "== test-postgres: the suite (without browser tests) on a throwaway PostgreSQL"
-	@scripts/with-postgres.sh scripts/run-pytest.sh -m "not browser"
+	@scripts/with-postgres.sh scripts/run-pytest.sh -m "not browser and not spark"
 
 test-browser: $(NEEDS_SETUP)
 	@echo "== test-browser: browser tests in Debian's Chromium (screenshots in test-artifacts/)"
 	@scripts/run-pytest.sh -m browser --screenshot=only-on-failure \
 	  --output=test-artifacts/playwright
+
+# The `spark` extra from uv.lock into $(SPARK_VENV) (its own venv, so pyspark never reaches
+# .venv), Java where missing, then tests/spark with a missing pyspark or Java a failure.
+test-spark:
+	@echo "== test-spark: Python packages with the spark extra (uv) into $(SPARK_VENV)"
+	@python=$$($(PYTHON) -c 'import sys; print(sys.executable)'); \
+	if command -v uv >/dev/null; then uv=(uv); else \
+	  $$python -m uv --version >/dev/null 2>&1 || $$python -m pip install --quiet uv \
+	    || $$python -m pip install --quiet --user --break-system-packages uv; \
+	  uv=($$python -m uv); \
+	fi; \
+	UV_PROJECT_ENVIRONMENT=$(SPARK_VENV) "$${uv[@]}" sync --frozen --extra spark --python "$$python"
+	@scripts/ensure-system-packages.sh --spark
+	@echo "== test-spark: the linkage model on Splink's Spark backend (Spark local mode)"
+	@start=$$SECONDS; \
+	PATHWAYS_VENV=$(SPARK_VENV) PATHWAYS_REQUIRE_SPARK=1 scripts/run-pytest.sh -m spark tests/spark; \
+	echo "make test-spark: passed in $$((SECONDS - start)) s"
 
 bench: setup
 	@echo "== system packages for the benchmarks"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install with apt-get what the tests need and the machine lacks: PostgreSQL server
 # binaries, Debian's Chromium, poppler-utils (pdftoppm). `--bench` adds GNU time, which
-# the benchmarks use to measure peak memory.
+# the benchmarks use to measure peak memory. `--spark` asks for Java only (Spark runs on
+# it: `make test-spark`).
 #
 # Nothing missing: does nothing, quickly (no apt-get update). Something missing and not
 # root: prints what, and fails under CI=true (nothing may be skipped there) but not
@@ -9,10 +10,16 @@
 set -euo pipefail
 
 bench=false
+spark=false
 [ "${1:-}" = "--bench" ] && bench=true
+[ "${1:-}" = "--spark" ] && spark=true
 
 # Prints the Debian packages whose programs are not on this machine.
 find_missing() {
+  if $spark; then
+    command -v java >/dev/null || echo default-jre-headless
+    return
+  fi
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || echo postgresql
   [ -x /usr/bin/chromium ] || echo chromium
   command -v pdftoppm >/dev/null || echo poppler-utils

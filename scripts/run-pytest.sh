@@ -7,6 +7,8 @@
 # A run that collects no test is a failure, not a pass: a stage that silently tests
 # nothing (pytest's exit status 5) must not look green. A run that hangs is stopped after
 # PATHWAYS_TEST_TIMEOUT seconds (default 1500) so CI's own time limit is never the one hit.
+# PATHWAYS_VENV names another virtual environment to run in (default .venv; `make
+# test-spark` runs in .venv-spark, which has the `spark` extra).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,7 +31,7 @@ limit=${PATHWAYS_TEST_TIMEOUT:-1500}
 # At a terminal, pytest stays in the foreground: Ctrl-C reaches it, and a debugger works.
 foreground=()
 [ -t 0 ] && foreground=(--foreground)
-timeout "${foreground[@]}" --kill-after=30 "$limit" .venv/bin/pytest "$@"
+timeout "${foreground[@]}" --kill-after=30 "$limit" "${PATHWAYS_VENV:-.venv}/bin/pytest" "$@"
 status=$?
 case "$status" in
   5)

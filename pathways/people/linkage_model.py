@@ -14,9 +14,11 @@ sector and district); this module knows nothing of Django.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,9 +26,11 @@ import duckdb
 import pyarrow as pa
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
+import sqlglot
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.dialects import SplinkDialect
 
 from pathways.people.nicknames import canonical_given, soundex
 
@@ -95,6 +99,48 @@ def prepare(records: Iterable[LinkRecord]) -> pa.Table:
     return pa.table({name: pa.array(values, pa.string()) for name, values in columns.items()})
 
 
+# The similarity functions Splink's levels call, named differently on each backend
+# (DuckDB's jaro_winkler_similarity is jaro_winkler in the jar Splink ships for Spark).
+_SIMILARITY_FUNCTIONS = (
+    "jaro_winkler_function_name", "jaro_function_name", "damerau_levenshtein_function_name",
+    "levenshtein_function_name", "jaccard_function_name",
+)  # fmt: skip
+
+
+def translate_sql(sql: str, source: str, target: str) -> str:
+    """A condition of the model written in Splink's `source` dialect ("duckdb", "spark"),
+    in the `target` one: the similarity functions renamed, the rest by sqlglot (quoting,
+    `starts_with`, `regexp_extract`'s default group). Unchanged when the two are the same.
+    """
+    if source == target or sql.strip().upper() == "ELSE":
+        return sql
+    source_dialect = SplinkDialect.from_string(source)
+    target_dialect = SplinkDialect.from_string(target)
+    names = {
+        getattr(source_dialect, name).lower(): getattr(target_dialect, name)
+        for name in _SIMILARITY_FUNCTIONS
+    }
+    calls = re.compile(
+        r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\s*\(",
+        re.IGNORECASE,
+    )
+    sql = calls.sub(lambda call: names[call.group(1).lower()] + "(", sql)
+    return sqlglot.transpile(
+        sql, read=source_dialect.sqlglot_dialect, write=target_dialect.sqlglot_dialect
+    )[0]
+
+
+class PortableLevel(cll.CustomLevel):
+    """A custom level written in DuckDB's SQL that also runs on Spark: on DuckDB its SQL
+    is used as written; on another backend it is translated (`translate_sql`)."""
+
+    def __init__(self, sql_condition: str, label_for_charts: str | None = None) -> None:
+        super().__init__(sql_condition, label_for_charts, base_dialect_str="duckdb")
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        return translate_sql(self.sql_condition, "duckdb", sql_dialect.sql_dialect_str)
+
+
 def _misspelt_or_swapped(name: str) -> list[Any]:
     """A name's weaker levels, after exact (and, for given names, nickname and short
     form): nearly the same, two letters off or sounding alike, swapped with the other."""
@@ -103,7 +149,7 @@ def _misspelt_or_swapped(name: str) -> list[Any]:
         cll.Or(
             cll.DamerauLevenshteinLevel(name, 2), cll.ExactMatchLevel(f"{name}_sound")
         ).configure(label_for_charts="two letters off or sounds alike"),
-        cll.CustomLevel(SWAPPED).configure(label_for_charts="given and family names swapped"),
+        PortableLevel(SWAPPED).configure(label_for_charts="given and family names swapped"),
         cll.ElseLevel(),
     ]
 
@@ -117,7 +163,7 @@ def _given_name() -> Any:
             cll.ExactMatchLevel("given_group").configure(label_for_charts="nickname"),
             # Short forms and run-together middle names: Kie/Kieran, Dec/Declan, Stephen/
             # Stephendavid (three letters at least).
-            cll.CustomLevel(
+            PortableLevel(
                 "(length(given_l) >= 3 AND starts_with(given_r, given_l))"
                 " OR (length(given_r) >= 3 AND starts_with(given_l, given_r))"
             ).configure(label_for_charts="one is the start of the other"),
@@ -149,7 +195,7 @@ def _date_of_birth() -> Any:
             cll.ExactMatchLevel("dob"),
             # Day and month swapped, or one character off: separate levels would rarely be
             # seen while training, and an unseen level learns a weight of minus infinity.
-            cll.Or(cll.CustomLevel(swapped), cll.DamerauLevenshteinLevel("dob", 1)).configure(
+            cll.Or(PortableLevel(swapped), cll.DamerauLevenshteinLevel("dob", 1)).configure(
                 label_for_charts="day and month swapped, or one digit off"
             ),
             cll.DamerauLevenshteinLevel("dob", 2),
@@ -201,7 +247,7 @@ def _address(m: dict[str, float]) -> Any:
             ),
             cll.JaroWinklerLevel("address", 0.9).configure(**_fixed(m["close"])),
             cll.And(
-                cll.CustomLevel(
+                PortableLevel(
                     f"{HOUSE_NUMBER.format('address_l')} = {HOUSE_NUMBER.format('address_r')}"
                 ),
                 cll.JaroWinklerLevel("address", 0.7),
@@ -301,9 +347,33 @@ def settings(
     )
 
 
+def model_in_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """A saved model (a dict from `Linker.misc.save_model_to_json`) with its SQL in
+    Splink's `dialect`: "duckdb" for Pathways, "spark" for Splink's Spark backend. A model
+    already in that dialect is returned as it is (the same dict)."""
+    source = model.get("sql_dialect", "duckdb")
+    if source == dialect:
+        return model
+    translated = copy.deepcopy(model)
+    for comparison in translated.get("comparisons", []):
+        for level in comparison["comparison_levels"]:
+            level["sql_condition"] = translate_sql(level["sql_condition"], source, dialect)
+    rules: list[Any] = []
+    for rule in translated.get("blocking_rules_to_generate_predictions", []):
+        if isinstance(rule, str):
+            rules.append(translate_sql(rule, source, dialect))
+        else:
+            sql = translate_sql(rule["blocking_rule"], rule.get("sql_dialect", source), dialect)
+            rules.append(rule | {"blocking_rule": sql, "sql_dialect": dialect})
+    translated["blocking_rules_to_generate_predictions"] = rules
+    translated["sql_dialect"] = dialect
+    return translated
+
+
 def linker_for(con: duckdb.DuckDBPyConnection, table: pa.Table, model: Any = None) -> Linker:
     """A linker over `table` (from `prepare`) on `con`: untrained, or with a saved model
-    (a path or a dict from `Linker.misc.save_model_to_json`)."""
+    (a path or a dict from `Linker.misc.save_model_to_json`; a dict saved on Spark is
+    translated to DuckDB's SQL)."""
     con.register("link_input_arrow", table)
     con.execute("CREATE OR REPLACE TABLE link_input AS SELECT * FROM link_input_arrow")
     con.unregister("link_input_arrow")
@@ -311,6 +381,8 @@ def linker_for(con: duckdb.DuckDBPyConnection, table: pa.Table, model: Any = Non
     records = db_api.register("link_input", dataset_display_name="records")
     if model is None:
         model = settings(moves=moves_from_sure_matches(con))
+    elif isinstance(model, dict):
+        model = model_in_dialect(model, "duckdb")
     return Linker([records], model, log_level=logging.WARNING)
 
 
@@ -321,28 +393,48 @@ def moves_from_sure_matches(
     (the same given name, family name and date of birth): the m probabilities of those
     levels, measured rather than assumed. Each share is at least `floor`; with fewer than
     100 such pairs the defaults stand."""
-    pairs = """
-        FROM link_input l JOIN link_input r ON l.unique_id < r.unique_id
+    postcode, address = moves_sql()
+    return moves_from_counts(
+        con.execute(postcode).fetchall()[0], con.execute(address).fetchall()[0], floor
+    )
+
+
+def moves_sql(table: str = "link_input") -> tuple[str, str]:
+    """The two queries of `moves_from_sure_matches` over `table`, in DuckDB's SQL: how
+    many sure pairs fall in each postcode level, and in each address level (one row
+    each). `translate_sql` gives them for Spark (`linkage_spark`)."""
+    pairs = f"""
+        FROM {table} l JOIN {table} r ON l.unique_id < r.unique_id
          AND l.given = r.given AND l.family = r.family AND l.dob = r.dob
     """
     house = HOUSE_NUMBER.format("l.address") + " = " + HOUSE_NUMBER.format("r.address")
-    postcode = con.execute(f"""
-        SELECT count(*) FILTER (l.postcode = r.postcode),
-               count(*) FILTER (l.postcode <> r.postcode AND l.postcode_sector = r.postcode_sector),
-               count(*) FILTER (l.postcode_sector <> r.postcode_sector
+    postcode = f"""
+        SELECT count(*) FILTER (WHERE l.postcode = r.postcode),
+               count(*) FILTER (WHERE l.postcode <> r.postcode
+                                AND l.postcode_sector = r.postcode_sector),
+               count(*) FILTER (WHERE l.postcode_sector <> r.postcode_sector
                                 AND l.postcode_district = r.postcode_district),
-               count(*) FILTER (l.postcode_district <> r.postcode_district)
+               count(*) FILTER (WHERE l.postcode_district <> r.postcode_district)
         {pairs} AND l.postcode IS NOT NULL AND r.postcode IS NOT NULL
-    """).fetchall()[0]  # fmt: skip
+    """
     jw = "jaro_winkler_similarity(l.address, r.address)"
-    address = con.execute(f"""
-        SELECT count(*) FILTER (l.address = r.address),
-               count(*) FILTER (l.address <> r.address AND {jw} >= 0.9),
-               count(*) FILTER ({jw} < 0.9 AND {jw} >= 0.7 AND {house}),
-               count(*) FILTER ({jw} < 0.9 AND {jw} >= 0.7 AND NOT coalesce({house}, false)),
-               count(*) FILTER ({jw} < 0.7)
+    address = f"""
+        SELECT count(*) FILTER (WHERE l.address = r.address),
+               count(*) FILTER (WHERE l.address <> r.address AND {jw} >= 0.9),
+               count(*) FILTER (WHERE {jw} < 0.9 AND {jw} >= 0.7 AND {house}),
+               count(*) FILTER (WHERE {jw} < 0.9 AND {jw} >= 0.7
+                                AND NOT coalesce({house}, false)),
+               count(*) FILTER (WHERE {jw} < 0.7)
         {pairs} AND l.address IS NOT NULL AND r.address IS NOT NULL
-    """).fetchall()[0]  # fmt: skip
+    """
+    return postcode, address
+
+
+def moves_from_counts(
+    postcode: Sequence[int], address: Sequence[int], floor: float = 0.01
+) -> dict[str, dict[str, float]]:
+    """The m probabilities of the postcode and address levels from the sure pairs' counts
+    in each level (`moves_sql`), each at least `floor`; the defaults under 100 pairs."""
     found = {}
     for name, levels, counts in (("postcode", POSTCODE_LEVELS, postcode),
                                  ("address", ADDRESS_LEVELS, address)):  # fmt: skip

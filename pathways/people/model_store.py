@@ -3,7 +3,9 @@
 `pathways link --full` trains the model on the partnership's own records and saves it
 under PATHWAYS_VAR_DIR/linkage/model.json. Until then (a new installation, a test
 database too small to train on) the model shipped with Pathways is used: trained on
-Pathways' synthetic partnership by `scripts/train-default-linkage-model`.
+Pathways' synthetic partnership by `scripts/train-default-linkage-model`. A model trained
+on Splink's Spark backend (docs/scaling.md) may be put there as Spark saved it: it is
+read in DuckDB's SQL.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any
 
 from django.conf import settings
 
+from pathways.people.linkage_model import model_in_dialect
+
 DEFAULT_MODEL = Path(__file__).resolve().parent / "linkage_default_model.json"
 
 
@@ -24,10 +28,11 @@ def model_path() -> Path:
 
 
 def current_model() -> dict[str, Any]:
-    """The trained model in force: this partnership's if trained, else the default."""
+    """The trained model in force: this partnership's if trained, else the default; its SQL
+    in DuckDB's dialect (a model saved on Spark is translated)."""
     path = model_path()
     source = path if path.exists() else DEFAULT_MODEL
-    return json.loads(source.read_text(encoding="utf-8"))
+    return model_in_dialect(json.loads(source.read_text(encoding="utf-8")), "duckdb")
 
 
 def save_model(model: dict[str, Any]) -> Path:

@@ -1,0 +1,23 @@
+"""What the Spark tests measured (time, pairs, precision), printed after the run so that
+`make test-spark` shows it without `-s`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+_MEASURED: list[str] = []
+
+
+@pytest.fixture
+def report() -> Callable[[str], None]:
+    """`report(line)`: a line for the summary at the end of the run."""
+    return _MEASURED.append
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _MEASURED:
+        terminalreporter.section("Spark local mode: measured")
+        for line in _MEASURED:
+            terminalreporter.write_line(line)
