@@ -15,10 +15,10 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
-from pathways.people.bulk_sql import update_from_rows
+from pathways.people.bulk_sql import insert_rows, update_from_rows
 from pathways.people.identity import refresh_identity
 from pathways.people.models import AgencyRecord, LinkChange, LinkReview, Person
 from pathways.sharing.audit import operator_name, record_access
@@ -81,6 +81,66 @@ def move_rows(rows: Iterable[Sequence[Any]]) -> None:
             model._default_manager.filter(pk__in=pks[start : start + 1_000]).update(
                 person_id=person
             )
+
+
+def _following_updates() -> list[str]:
+    """UPDATE statements that point every row following a moved record at the record's
+    person, given a table `link_moves(record_id, person_id)` of the records moved: the
+    rows tied to a record first, then those tied to them (an event, a referral)."""
+    direct, indirect = [], []
+    for model in _person_models():
+        path = _record_path(model)
+        table = model._meta.db_table
+        if path == "record_id":
+            direct.append(
+                f"UPDATE {table} SET person_id = m.person_id FROM link_moves m "
+                f"WHERE {table}.record_id = m.record_id"
+            )
+    for model in _person_models():
+        path = _record_path(model)
+        if path is None or path == "record_id":
+            continue
+        table, via = model._meta.db_table, path.split("__")[0]
+        target = model._meta.get_field(via).related_model._meta.db_table  # type: ignore[union-attr]
+        indirect.append(
+            f"UPDATE {table} SET person_id = t.person_id FROM {target} t, link_moves m "
+            f"WHERE {table}.{via}_id = t.id AND t.record_id = m.record_id"
+        )
+    return direct + indirect
+
+
+def redirect(record_moves: dict[int, int], heirs: dict[int, int]) -> None:
+    """Set-based, for a full re-link: move each record of `record_moves` to its person,
+    with every row that came from it; then point whatever still points at a person of
+    `heirs` (what belonged to that person alone) at its heir, and delete those people.
+    Not recorded: a re-link redraws people from the model and the decisions."""
+    with connection.cursor() as cursor:
+        for name, columns in (("link_moves", "record_id"), ("link_heirs", "person_id")):
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {name} ({columns} bigint PRIMARY KEY, "
+                f"{'person_id' if name == 'link_moves' else 'heir_id'} bigint NOT NULL)"
+            )
+    insert_rows("link_moves", ("record_id", "person_id"), sorted(record_moves.items()))
+    insert_rows("link_heirs", ("person_id", "heir_id"), sorted(heirs.items()))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE people_agencyrecord SET person_id = m.person_id FROM link_moves m "
+            "WHERE people_agencyrecord.id = m.record_id"
+        )
+        for statement in _following_updates():
+            cursor.execute(statement)
+        for model in _person_models():
+            table = model._meta.db_table
+            cursor.execute(
+                f"UPDATE {table} SET person_id = h.heir_id FROM link_heirs h "
+                f"WHERE {table}.person_id = h.person_id"
+            )
+        cursor.execute("DROP TABLE link_moves")
+        cursor.execute("DROP TABLE link_heirs")
+    gone = sorted(heirs)
+    for start in range(0, len(gone), 1_000):
+        Person.objects.filter(pk__in=gone[start : start + 1_000])._raw_delete(Person.objects.db)
 
 
 def move_people(into: dict[int, int]) -> None:

@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from pathways.people.linkage_config import thresholds
 from pathways.people.linkage_model import connection as duckdb_connection
 from pathways.people.linkage_model import ignore_frequencies, linker_for, prepare, train
 from pathways.people.matching import _VALUES, _link_record
-from pathways.people.merging import move_rows, person_rows
+from pathways.people.merging import redirect
 from pathways.people.model_store import current_model, save_model
 from pathways.people.models import AgencyRecord, LinkFrequency, LinkKey, LinkReview, Person
 
@@ -236,33 +236,14 @@ def _redraw_people(
     old_people = {records[rid]["person_id"] for rid in moved}
     retired = old_people - set(taken)
     # What belongs to a retired person alone goes where most of their records went.
-    heir = {
-        person: Counter(
-            target[rid] for rid, r in records.items() if r["person_id"] == person
-        ).most_common(1)[0][0]
-        for person in retired
-    }
-    rows: list[tuple[str, int, int]] = []
-    for person in old_people:
-        for label, pk, record in person_rows(person):
-            if record in moved:
-                rows.append((label, pk, target[record]))
-            elif record is None and person in retired:
-                rows.append((label, pk, heir[person]))
-    _update_people_of_records(moved, target)
-    move_rows(rows)
-    Person.objects.filter(pk__in=retired).delete()
+    went: dict[int, Counter[int]] = {}
+    for rid, r in records.items():
+        if r["person_id"] in retired:
+            went.setdefault(r["person_id"], Counter())[target[rid]] += 1
+    heirs = {person: counts.most_common(1)[0][0] for person, counts in went.items()}
+    redirect({rid: target[rid] for rid in moved}, heirs)
     _set_link_methods(records, members, clusters, confidence)
     refresh_identity(set(target[rid] for rid in moved) | old_people - retired)
-
-
-def _update_people_of_records(moved: Iterable[int], target: dict[int, int]) -> None:
-    table = AgencyRecord._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET person_id = %s WHERE id = %s",
-            [(target[rid], rid) for rid in sorted(moved)],
-        )
 
 
 def _set_link_methods(

@@ -4,6 +4,7 @@ incremental matching reads come out as incremental matching made them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -21,6 +22,7 @@ from pathways.people.models import (
     Person,
 )
 from pathways.people.relinking import relink_everyone
+from pathways.sharing.models import Consent
 from tests.people.conftest import person_of
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +168,33 @@ def test_a_deferred_import_leaves_records_for_link_to_match(tmp_path) -> None:
     assert out.getvalue().startswith("link: 6 records matched; 2 joined to a person; 1 pairs")
     assert person_of("POLICE", "P1") == person_of("HSCP_CJSW", "C1") == person_of("HSCP_ADRS", "A1")
     assert LinkRun.objects.get().summary["records"] == 6
+
+
+def test_a_full_re_link_moves_what_came_from_each_record_and_what_a_person_held_alone(
+    tmp_path, make_user
+) -> None:
+    (tmp_path / "people.csv").write_text(
+        "agency,person_ref,given_name,family_name,date_of_birth,sex\n" + "\n".join(PEOPLE) + "\n",
+        encoding="utf-8",
+    )
+    call_command("import", "people", str(tmp_path / "people.csv"), "--defer-linking",
+                 stdout=io.StringIO())  # fmt: skip
+    (tmp_path / "events.csv").write_text(
+        EVENTS + "\nHSCP_CJSW,E2,C1,concern,2024-03-02\nHSCP_ADRS,E3,A1,concern,2024-03-03\n",
+        encoding="utf-8",
+    )
+    call_command("import", "events", str(tmp_path / "events.csv"), stdout=io.StringIO())
+    officer = make_user("worker", team="CJ_GLASGOW", role="data_quality")
+    c1_alone = person_of("HSCP_CJSW", "C1")
+    consent = Consent.objects.create(
+        person_id=c1_alone, service_id="STARS", answer="yes", on=dt.date(2024, 3, 1),
+        method="verbal", recorded_by=officer,
+    )  # fmt: skip
+    outcome = relink_everyone()
+    jamie = person_of("POLICE", "P1")
+    assert person_of("HSCP_CJSW", "C1") == person_of("HSCP_ADRS", "A1") == jamie
+    assert outcome.records_moved == 2
+    assert set(Event.objects.values_list("person_id", flat=True)) == {jamie}
+    consent.refresh_from_db()
+    assert consent.person_id == jamie  # C1's person was retired: its consent went with C1
+    assert not Person.objects.filter(pk=c1_alone).exists()
