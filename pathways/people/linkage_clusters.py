@@ -24,14 +24,18 @@ def dates_agree(left: str, right: str) -> bool:
     swapped, or at most two characters off (a swap of neighbours counts as one)."""
     if left == right:
         return True
-    if len(left) == len(right) == 10 and left[:5] == right[:5]:
-        if left[5:7] == right[8:10] and left[8:10] == right[5:7]:
-            return True
-    return _edits(left, right) <= 2
+    if len(left) == len(right):
+        if len(left) == 10 and left[:5] == right[:5]:
+            if left[5:7] == right[8:10] and left[8:10] == right[5:7]:
+                return True
+        if sum(a != b for a, b in zip(left, right, strict=True)) <= 2:
+            return True  # substitutions alone: no need for the full distance
+    return _edits(left, right, most=2) <= 2
 
 
-def _edits(left: str, right: str) -> int:
-    """Damerau-Levenshtein distance (optimal string alignment) of two short strings."""
+def _edits(left: str, right: str, most: int) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment) of two short strings, or
+    more than `most` as soon as it must be."""
     before: list[int] = []
     previous = list(range(len(right) + 1))
     for i, a in enumerate(left, 1):
@@ -42,6 +46,8 @@ def _edits(left: str, right: str) -> int:
             if i > 1 and j > 1 and a == right[j - 2] and left[i - 2] == b:
                 best = min(best, before[j - 2] + 1)
             current.append(best)
+        if min(current) > most:
+            return most + 1
         before, previous = previous, current
     return previous[-1]
 
@@ -56,12 +62,16 @@ def cluster(
     the clusters of their records unless the joined cluster would hold two records of one
     agency or dates of birth that disagree (`dates_agree`). `records`: every record's
     agency and date of birth (None when unknown); a record in no pair is its own cluster.
-    """
-    parent = {uid: uid for uid in records}
-    agencies = {uid: {agency} for uid, (agency, _) in records.items()}
-    births = {uid: {born} if born else set() for uid, (_, born) in records.items()}
+    Pairs may come in any order (already sorted, strongest first, is quickest)."""
+    parent: dict[str, str] = {}
+    agencies: dict[str, set[str]] = {}
+    births: dict[str, set[str]] = {}
 
     def root(uid: str) -> str:
+        if uid not in parent:  # first seen: a cluster of its own
+            agency, born = records[uid]
+            parent[uid], agencies[uid], births[uid] = uid, {agency}, {born} if born else set()
+            return uid
         while parent[uid] != uid:
             parent[uid] = parent[parent[uid]]
             uid = parent[uid]
@@ -79,4 +89,4 @@ def cluster(
         parent[b] = a
         agencies[a] |= agencies.pop(b)
         births[a] |= births.pop(b)
-    return {uid: root(uid) for uid in records}
+    return {uid: root(uid) if uid in parent else uid for uid in records}
