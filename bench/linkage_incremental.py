@@ -40,8 +40,11 @@ def split_people(records: int, work: Path) -> tuple[Path, list[dict[str, str]]]:
     from pathways.synth.population import generate
     from pathways.synth.writer import write_csvs
 
-    print(f"generating a partnership of over {records:,} records…", flush=True)
-    files = write_csvs(generate(int(records / 1.6) + 20_000, seed=13), work)
+    people_csv = work / "people.csv"
+    if not people_csv.exists():  # a folder of an earlier run (--work) is used again
+        print(f"generating a partnership of over {records:,} records…", flush=True)
+        write_csvs(generate(int(records / 1.6) + 20_000, seed=13), work)
+    files = {"people": people_csv}
     loaded = work / "loaded-people.csv"
     held: list[dict[str, str]] = []
     with (
@@ -117,8 +120,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="leave the cluster running")
     parser.add_argument("--database-url", help="measure again on a cluster kept earlier")
     parser.add_argument("--var-dir", help="with --database-url: the load's working folder")
+    parser.add_argument("--work", type=Path, help="the folder of an earlier run, to reuse")
     options = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="pathways-bench-incremental-"))
+    work = options.work or Path(tempfile.mkdtemp(prefix="pathways-bench-incremental-"))
     loaded, held = split_people(options.records, work)
     if options.database_url:
         env = {**os.environ, "DATABASE_URL": options.database_url,

@@ -2,8 +2,10 @@
 
 Two records of the same agency are never linked (an agency that holds two references for
 one person merges them itself). A person whose dates of birth conflict beyond the errors
-the model allows (day and month swapped, one or two characters off) is not formed
-automatically: the pair goes to a person for review.
+the model allows (`linkage_clusters.dates_agree`: day and month swapped, one or two
+characters off) is not formed automatically: the pair goes to a person for review.
+`linkage_clusters.cluster` applies the same rules to scored pairs alone (the benches);
+`Clusters` here adds the decisions people made and says why a join is refused.
 """
 
 from __future__ import annotations
@@ -11,29 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-
-def _edit_distance(a: str, b: str) -> int:
-    """Edits (insert, delete, replace, swap of neighbours) turning `a` into `b`."""
-    previous_previous: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous_previous[j - 2] + 1)
-        previous_previous, previous = previous, current
-    return previous[-1]
-
-
-def dates_compatible(a: str | None, b: str | None) -> bool:
-    """Whether two ISO dates of birth can be one person's: either missing, equal, day
-    and month swapped, or at most two characters off."""
-    if not a or not b or a == b:
-        return True
-    if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
-        return True
-    return _edit_distance(a, b) <= 2
+from pathways.people.linkage_clusters import dates_agree
 
 
 @dataclass
@@ -58,7 +38,7 @@ class Group:
             return "both people have a record from the same agency"
         for mine in self.dates:
             for theirs in other.dates:
-                if not dates_compatible(mine, theirs):
+                if not dates_agree(mine, theirs):
                     return f"dates of birth conflict ({mine} and {theirs})"
         return ""
 

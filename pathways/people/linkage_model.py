@@ -18,17 +18,22 @@ import copy
 import datetime as dt
 import logging
 import re
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import attrgetter
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 import sqlglot
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
-from splink.blocking_rule_library import CustomRule
+from splink.blocking_rule_library import And, CustomRule
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.dialects import SplinkDialect
 
@@ -36,7 +41,7 @@ from pathways.people.nicknames import canonical_given, soundex
 
 COLUMNS = (
     "unique_id", "agency", "given", "given_group", "given_sound", "family", "family_sound",
-    "dob", "sex", "postcode", "postcode_sector", "postcode_district", "address",
+    "dob", "sex", "postcode", "postcode_sector", "postcode_district", "address", "house",
 )  # fmt: skip
 
 
@@ -54,49 +59,83 @@ class LinkRecord:
     address: str = ""
 
 
-def connection(threads: int = 2) -> duckdb.DuckDBPyConnection:
+def connection(threads: int = 2, memory_limit: str = "2GB") -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that never reaches for the network: extensions are only those
-    built into the wheel."""
+    built into the wheel. Above `memory_limit` it spills to the system's temporary folder
+    (a million records' candidate pairs would otherwise take what memory there is); rows
+    keep no order (nothing here relies on one, and keeping it costs memory)."""
     con = duckdb.connect(":memory:")
     con.execute("SET autoinstall_known_extensions = false")
     con.execute("SET autoload_known_extensions = false")
     con.execute(f"SET threads = {int(threads)}")
+    con.execute("SET memory_limit = ?", [memory_limit])
+    con.execute("SET temp_directory = ?", [str(Path(tempfile.gettempdir()) / "pathways-duckdb")])
+    con.execute("SET preserve_insertion_order = false")
     return con
 
 
+# The first number in an address that is not a flat's position ("Flat 3/2, 158 ..."):
+# the house number (`prepare` keeps it; NULL when there is none).
+HOUSE_NUMBER = r"(?:^|[^0-9/])(?P<house>[0-9]+)(?:$|[^0-9/])"
+
+UK_POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}")
+
+
+@lru_cache(maxsize=1 << 20)
 def _postcode_parts(postcode: str) -> tuple[str, str, str]:
-    """Full, sector and district: `G31 2AB` -> (G312AB, G31 2, G31). Without a space
-    (another country's codes) the sector and district are the first 3 and 2 characters."""
+    """Full, sector and district: `G31 2AB` -> (G312AB, G31 2, G31). A UK postcode typed
+    without its space (`G312AB`) is split before its last three characters; other codes
+    without a space (another country's) give their first 3 and 2 characters."""
     text = " ".join(postcode.upper().split())
     if not text:
         return "", "", ""
+    if " " not in text and UK_POSTCODE.fullmatch(text):
+        text = f"{text[:-3]} {text[-3:]}"
     if " " in text:
         outward, inward = text.split(" ", 1)
         return text.replace(" ", ""), f"{outward} {inward[:1]}", outward
     return text, text[:3], text[:2]
 
 
+@lru_cache(maxsize=1 << 16)
+def _given_parts(given: str) -> tuple[str, str]:
+    return canonical_given(given), soundex(given)
+
+
 def prepare(records: Iterable[LinkRecord]) -> pa.Table:
-    """The records as the model's input table (empty values as NULL)."""
-    columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
-    for r in records:
-        full, sector, district = _postcode_parts(r.postcode)
-        born = (
-            r.date_of_birth.isoformat()
-            if isinstance(r.date_of_birth, dt.date)
-            else (r.date_of_birth or "")
-        )
-        values = {
-            "unique_id": r.unique_id, "agency": r.agency, "given": r.given_key,
-            "given_group": canonical_given(r.given_key), "given_sound": soundex(r.given_key),
-            "family": r.family_key, "family_sound": soundex(r.family_key), "dob": born,
-            "sex": r.sex if r.sex in ("M", "F", "X") else "", "postcode": full,
-            "postcode_sector": sector, "postcode_district": district,
-            "address": " ".join(r.address.lower().replace(",", " ").split()),
-        }  # fmt: skip
-        for name in COLUMNS:
-            columns[name].append(values[name] or None)
-    return pa.table({name: pa.array(values, pa.string()) for name, values in columns.items()})
+    """The records as the model's input table (empty values as NULL). Names and
+    postcodes repeat, so their parts are worked out once each; each record is read once
+    and the rest is done column by column (a million records in a few seconds)."""
+    fields = attrgetter(
+        "unique_id", "agency", "given_key", "family_key", "date_of_birth", "sex", "postcode",
+        "address",
+    )  # fmt: skip
+    read = list(zip(*map(fields, records), strict=True)) or [()] * 8
+    unique_id, agency, given, family, born, sex, postcode, address = map(list, read)
+    family_sound = lru_cache(maxsize=1 << 16)(soundex)
+    given_parts = [_given_parts(g) for g in given]
+    postcodes = [_postcode_parts(p) for p in postcode]
+    columns = {
+        "unique_id": unique_id,
+        "agency": agency,
+        "given": given,
+        "given_group": [g[0] for g in given_parts],
+        "given_sound": [g[1] for g in given_parts],
+        "family": family,
+        "family_sound": [family_sound(f) for f in family],
+        "dob": [b.isoformat() if isinstance(b, dt.date) else b for b in born],
+        "sex": [x if x in ("M", "F", "X") else None for x in sex],
+        "postcode": [p[0] for p in postcodes],
+        "postcode_sector": [p[1] for p in postcodes],
+        "postcode_district": [p[2] for p in postcodes],
+    }
+    table = {name: pa.array(values, pa.string()) for name, values in columns.items()}
+    lowered = pc.utf8_lower(pc.replace_substring(pa.array(address, pa.string()), ",", " "))
+    table["address"] = pc.utf8_trim_whitespace(pc.replace_substring_regex(lowered, r"\s+", " "))
+    table["house"] = pc.struct_field(pc.extract_regex(table["address"], HOUSE_NUMBER), [0])
+    return pa.table({
+        name: pc.if_else(pc.equal(table[name], ""), None, table[name]) for name in COLUMNS
+    })  # fmt: skip
 
 
 # The similarity functions Splink's levels call, named differently on each backend
@@ -143,15 +182,27 @@ class PortableLevel(cll.CustomLevel):
 
 def _misspelt_or_swapped(name: str) -> list[Any]:
     """A name's weaker levels, after exact (and, for given names, nickname and short
-    form): nearly the same, two letters off or sounding alike, swapped with the other."""
-    return [
+    form): nearly the same, two letters off or sounding alike, swapped with the other.
+    A swap is one piece of evidence: the given name weighs it (and a name in the other's
+    place, the other one changed), the family name's level only keeps it from falling to
+    "else" (weight 0, as if unknown)."""
+    swapped = PortableLevel(SWAPPED).configure(label_for_charts="given and family names swapped")
+    levels = [
         cll.JaroWinklerLevel(name, 0.92),
         cll.Or(
             cll.DamerauLevenshteinLevel(name, 2), cll.ExactMatchLevel(f"{name}_sound")
         ).configure(label_for_charts="two letters off or sounds alike"),
-        PortableLevel(SWAPPED).configure(label_for_charts="given and family names swapped"),
-        cll.ElseLevel(),
+        swapped,
     ]
+    if name == "family":
+        swapped.configure(is_null_level=True)
+    else:
+        levels.append(
+            PortableLevel("given_l = family_r OR family_l = given_r").configure(
+                label_for_charts="one name in the other's place"
+            )
+        )
+    return [*levels, cll.ElseLevel()]
 
 
 def _given_name() -> Any:
@@ -193,11 +244,10 @@ def _date_of_birth() -> Any:
         comparison_levels=[
             cll.NullLevel("dob"),
             cll.ExactMatchLevel("dob"),
-            # Day and month swapped, or one character off: separate levels would rarely be
-            # seen while training, and an unseen level learns a weight of minus infinity.
-            cll.Or(PortableLevel(swapped), cll.DamerauLevenshteinLevel("dob", 1)).configure(
-                label_for_charts="day and month swapped, or one digit off"
-            ),
+            # A swap of day and month is nearly as telling as the same date; one digit off
+            # is much weaker (a day apart is common among a million people of similar age).
+            PortableLevel(swapped).configure(label_for_charts="day and month swapped"),
+            cll.DamerauLevenshteinLevel("dob", 1),
             cll.DamerauLevenshteinLevel("dob", 2),
             cll.ElseLevel(),
         ],
@@ -247,9 +297,7 @@ def _address(m: dict[str, float]) -> Any:
             ),
             cll.JaroWinklerLevel("address", 0.9).configure(**_fixed(m["close"])),
             cll.And(
-                PortableLevel(
-                    f"{HOUSE_NUMBER.format('address_l')} = {HOUSE_NUMBER.format('address_r')}"
-                ),
+                PortableLevel("house_l = house_r"),
                 cll.JaroWinklerLevel("address", 0.7),
             ).configure(
                 label_for_charts="same house number, street alike", **_fixed(m["same house"])
@@ -284,15 +332,22 @@ SWAPPED = (
 
 YEAR = "substr(dob, 1, 4)"
 
-# The first number in an address: the house (or flat) number.
-HOUSE_NUMBER = "regexp_extract({}, '[0-9]+', 0)"
+
+# The product never links two records of one agency (an agency holds one record of a
+# person), so no rule lets such a pair through: fewer pairs, and none of them wrong.
+ACROSS_AGENCIES = CustomRule("l.agency <> r.agency")
+
+
+def _across(*columns: str) -> BlockingRuleCreator:
+    return And(block_on(*columns), ACROSS_AGENCIES)
 
 
 # Each rule lets through pairs that agree on its columns; together they keep the pairs
 # that agree only on date of birth, or only on how the names sound. A rule is the
 # expressions a pair must agree on: the same on both sides, or (`probe`) a record's
-# expressions against another's (names swapped). Splink blocks on them for a full run;
-# `people.blocking` keeps each record's values of them as keys for incremental linking.
+# expressions against another's (names swapped); only pairs across agencies are kept.
+# Splink blocks on them for a full run; `people.blocking` keeps each record's values of
+# them as keys for incremental linking.
 @dataclass(frozen=True)
 class BlockingRule:
     columns: tuple[str, ...]
@@ -301,33 +356,33 @@ class BlockingRule:
 
     def for_splink(self) -> BlockingRuleCreator:
         if self.probe is None:
-            return block_on(*self.columns)
-        return CustomRule(
-            " AND ".join(f"l.{a} = r.{b}" for a, b in zip(self.columns, self.probe, strict=True))
-        )
+            return _across(*self.columns)
+        same = " AND ".join(f"l.{a} = r.{b}" for a, b in zip(self.columns, self.probe, strict=True))
+        return And(CustomRule(same), ACROSS_AGENCIES)
 
 
 BLOCKING_RULES: dict[str, BlockingRule] = {
     "given and family name and year of birth": BlockingRule(("given", "family", YEAR)),
-    "date of birth and given name's first letter": BlockingRule(("dob", "substr(given, 1, 1)")),
-    "date of birth and family name's first letter": BlockingRule(("dob", "substr(family, 1, 1)")),
+    "date of birth and family name sound": BlockingRule(("dob", "family_sound")),
+    "date of birth and given name sound": BlockingRule(("dob", "given_sound")),
+    "date of birth and initials": BlockingRule(
+        ("dob", "substr(given, 1, 1)", "substr(family, 1, 1)")
+    ),
     "date of birth and postcode district": BlockingRule(("dob", "postcode_district")),
     "family name, postcode sector and given name's first letter": BlockingRule(
         ("family", "postcode_sector", "substr(given, 1, 1)")
     ),
-    "nickname group, family name sound and year of birth": BlockingRule(
-        ("given_group", "family_sound", YEAR)
+    "nickname group, family name sound and year and month of birth": BlockingRule(
+        ("given_group", "family_sound", "substr(dob, 1, 7)")
     ),
-    "family name sound, year of birth and given name's first letter": BlockingRule(
-        ("family_sound", YEAR, "substr(given, 1, 1)")
-    ),
-    "address": BlockingRule(("address",)),
-    "given name and year and month of birth": BlockingRule(("given", "substr(dob, 1, 7)")),
+    "address and family name's first letter": BlockingRule(("address", "substr(family, 1, 1)")),
     "given name and postcode": BlockingRule(("given", "postcode")),
+    "postcode and house number": BlockingRule(("postcode", "house")),
+    "date of birth and house number": BlockingRule(("dob", "house")),
+    "given and family name and house number": BlockingRule(("given", "family", "house")),
     "family name, house number and postcode district": BlockingRule(
-        ("family", HOUSE_NUMBER.format("address"), "postcode_district")
+        ("family", "house", "postcode_district")
     ),
-    "postcode and house number": BlockingRule(("postcode", HOUSE_NUMBER.format("address"))),
     "names swapped": BlockingRule(("given", "family"), probe=("family", "given")),
 }
 
@@ -407,7 +462,7 @@ def moves_sql(table: str = "link_input") -> tuple[str, str]:
         FROM {table} l JOIN {table} r ON l.unique_id < r.unique_id
          AND l.given = r.given AND l.family = r.family AND l.dob = r.dob
     """
-    house = HOUSE_NUMBER.format("l.address") + " = " + HOUSE_NUMBER.format("r.address")
+    house = "l.house = r.house"
     postcode = f"""
         SELECT count(*) FILTER (WHERE l.postcode = r.postcode),
                count(*) FILTER (WHERE l.postcode <> r.postcode
@@ -449,12 +504,15 @@ def moves_from_counts(
     return found
 
 
-# Expectation maximisation's blocks: each fixes some comparisons and trains the others.
+# Expectation maximisation's blocks: each fixes some comparisons and trains the others
+# (across agencies, as the pairs it will score: more of each block is one person).
 EM_BLOCKS: dict[str, BlockingRuleCreator] = {
-    "date of birth and postcode district": block_on("dob", "postcode_district"),
+    # The sector, not the district: as good a sample of the name comparisons, and a
+    # third of the pairs (at a million records, EM's time went on this block).
+    "date of birth and postcode sector": _across("dob", "postcode_sector"),
     # With the year of birth: common names alone make ten million pairs at 300k records.
-    "given and family name and year of birth": block_on("given", "family", YEAR),
-    "postcode and house number": block_on("postcode", HOUSE_NUMBER.format("address")),
+    "given and family name and year of birth": _across("given", "family", YEAR),
+    "postcode and house number": _across("postcode", "house"),
 }
 
 
@@ -471,7 +529,9 @@ def train(linker: Linker, *, seed: int = 13, max_pairs: float = 1e6) -> list[str
     linker.training.estimate_probability_two_random_records_match(
         [block_on("given", "family", "dob"), block_on("family", "dob", "postcode")], recall=0.5
     )
-    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    # One chunk: the rare levels (nickname, swapped) never reach Splink's early-stopping
+    # count anyway, and one query is quicker than ten and a probe.
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed, num_chunks=1)
     skipped = []
     for name, rule in EM_BLOCKS.items():
         try:

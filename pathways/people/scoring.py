@@ -137,7 +137,7 @@ def _level_labels(model: dict[str, Any]) -> dict[str, dict[int, str]]:
         by_gamma = {
             len(numbered) - 1 - i: lv.get("label_for_charts", "") for i, lv in enumerate(numbered)
         }
-        by_gamma[-1] = "missing on one side"
+        by_gamma[-1] = ""  # missing, or weighed by another comparison: see `_level`
         labels[comparison["output_column_name"]] = by_gamma
     return labels
 
@@ -166,7 +166,7 @@ def score_pairs(
             parts = tuple(
                 Part(
                     comparison=name,
-                    level=labels[name].get(row[f"gamma_{name}"], ""),
+                    level=_level(labels[name], row, name),
                     weight=row[f"mw_{name}"] + (row.get(f"mw_tf_adj_{name}") or 0.0),
                     left=_shown(row, name, "l"),
                     right=_shown(row, name, "r"),
@@ -183,6 +183,15 @@ def score_pairs(
             )
         )
     return scores
+
+
+def _level(labels: dict[int, str], row: dict[str, Any], name: str) -> str:
+    gamma = row[f"gamma_{name}"]
+    if gamma != -1:
+        return labels.get(gamma, "")
+    if row.get(f"{name}_l") is None or row.get(f"{name}_r") is None:
+        return "missing on one side"
+    return "not weighed here (counted by another comparison)"
 
 
 def _shown(row: dict[str, Any], name: str, side: str) -> str:

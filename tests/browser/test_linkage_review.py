@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from pathways.events.imports.runner import import_file
 from pathways.people.models import AgencyRecord
 from tests.browser.test_person_journeys import make_user, sign_in
+from tests.people.conftest import use_bands
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,8 +24,10 @@ PEOPLE = (
 
 
 def test_data_quality_officer_decides_a_doubtful_pair_and_undoes_it(
-    page: Page, live_server, screenshot, tmp_path: Path
+    page: Page, live_server, screenshot, tmp_path: Path, settings
 ) -> None:
+    # Auto-link from 0.9, review from 0.5: these two Anne Smiths are doubtful.
+    use_bands(settings, tmp_path / "config", auto_link=0.9, review=0.5)
     (tmp_path / "people.csv").write_text(PEOPLE, encoding="utf-8")
     import_file("people", tmp_path / "people.csv")
     make_user("dq", "CJ_GLASGOW", "data_quality", "Dana Quality")

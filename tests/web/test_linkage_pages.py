@@ -13,10 +13,18 @@ from pathways.events.imports.runner import import_file
 from pathways.events.models import Event
 from pathways.people.models import AgencyRecord, LinkChange, LinkReview
 from pathways.sharing.models import AccessEvent
+from tests.people.conftest import use_bands
 
 from .world import make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def textbook_bands(settings, tmp_path_factory):
+    """Auto-link from 0.9, review from 0.5: the Anne Smiths below are doubtful."""
+    use_bands(settings, tmp_path_factory.mktemp("config"), auto_link=0.9, review=0.5)
+
 
 PEOPLE = (
     "agency,person_ref,given_name,family_name,date_of_birth,sex,postcode\n"
