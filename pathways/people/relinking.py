@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pathways.people.blocking import write_stored_keys
+from pathways.people.bulk_sql import update_from_rows
 from pathways.people.frequencies import ANY_VALUE, FIELDS, MIN_RECORDS
 from pathways.people.identity import refresh_identity
 from pathways.people.link_constraints import KEPT_APART, Clusters, Group
@@ -252,7 +253,7 @@ def _set_link_methods(
     clusters: Clusters,
     confidence: dict[int, tuple[str, float]],
 ) -> None:
-    wanted: list[tuple[str, float, int]] = []
+    wanted: list[tuple[int, str, float]] = []
     current = dict(
         (rid, (method, share))
         for rid, method, share in AgencyRecord.objects.values_list(
@@ -266,12 +267,14 @@ def _set_link_methods(
             # A record joined only through others takes its cluster's weakest link.
             method, share = confidence.get(rid, ("probabilistic", 0.0))
         if current.get(rid) != (method, share):
-            wanted.append((method, share, rid))
-    table = AgencyRecord._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET link_method = %s, link_confidence = %s WHERE id = %s", wanted
-        )
+            wanted.append((rid, method, share))
+    update_from_rows(
+        AgencyRecord._meta.db_table,
+        "id",
+        ["link_method", "link_confidence"],
+        wanted,
+        ("bigint", "text", "float8"),
+    )
 
 
 def _queue_reviews(
