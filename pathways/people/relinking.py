@@ -90,7 +90,7 @@ def relink_everyone(*, train_model: bool = True, progress: Progress = _quiet) ->
         _redraw_people(records, clusters, confidence, outcome)
         progress("queueing pairs for review", 0, len(queue))
         outcome.to_review = _queue_reviews(queue, records)
-        progress("storing blocking keys", 0, len(keys))
+        progress("storing blocking keys", 0, 0)
         _store_keys_and_frequencies(keys, counts)
         AgencyRecord.objects.update(linked_at=timezone.now())
     outcome.people_after = Person.objects.count()
