@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from pathways.events.imports.fields import name_key
 from pathways.people.linkage_clusters import cluster
 from pathways.people.linkage_config import Thresholds, thresholds
 from pathways.people.linkage_model import LinkRecord, connection, linker_for, prepare, train
 from pathways.people.nicknames import canonical_given, soundex
-from pathways.synth.population import generate, iter_people_rows, iter_truth_rows
+from pathways.synth.linkage_truth import link_records_with_truth
 
 
 def test_nicknames_and_sounds() -> None:
@@ -82,21 +81,7 @@ def test_thresholds_are_read_and_checked(tmp_path: Path) -> None:
 def test_the_model_finds_the_same_people_in_a_small_partnership() -> None:
     # 1,500 true people: their records at several agencies, some with typos, nicknames,
     # day and month swapped, moves or missing values (pathways.synth).
-    data = generate(1500, seed=5)
-    people = list(iter_people_rows(data))
-    truth = {(t["agency"], t["person_ref"]): t["true_person"] for t in iter_truth_rows(data)}
-    records = [
-        LinkRecord(f"{r['agency']}/{r['person_ref']}", r["agency"], name_key(r["given_name"]),
-                   name_key(r["family_name"]), r["date_of_birth"] or None, r["sex"],
-                   r["postcode"], r["address"])
-        for r in people
-    ]  # fmt: skip
-    same: dict[str, list[str]] = {}
-    for r in people:
-        same.setdefault(truth[(r["agency"], r["person_ref"])], []).append(
-            f"{r['agency']}/{r['person_ref']}"
-        )
-    true_pairs = {tuple(sorted(p)) for ids in same.values() for p in combinations(ids, 2)}
+    records, true_pairs = link_records_with_truth(1500, seed=5)
     assert len(true_pairs) > 500
 
     con = connection()

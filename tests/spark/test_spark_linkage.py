@@ -14,7 +14,6 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from itertools import combinations
 from typing import Any
 
 import pyarrow as pa
@@ -36,10 +35,8 @@ except ImportError:
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
     _missing("Java is not installed (Spark runs on it)")
 
-from pathways.events.imports.fields import name_key  # noqa: E402
 from pathways.people.linkage_config import thresholds  # noqa: E402
 from pathways.people.linkage_model import (  # noqa: E402
-    LinkRecord,
     connection,
     linker_for,
     prepare,
@@ -51,7 +48,7 @@ from pathways.people.linkage_spark import (  # noqa: E402
     spark_session,
 )
 from pathways.people.model_store import DEFAULT_MODEL  # noqa: E402
-from pathways.synth.population import generate, iter_people_rows, iter_truth_rows  # noqa: E402
+from pathways.synth.linkage_truth import link_records_with_truth  # noqa: E402
 
 pytestmark = pytest.mark.spark
 
@@ -62,21 +59,7 @@ Pair = tuple[str, str]
 def population() -> tuple[pa.Table, set[Pair]]:
     """600 true people's records at several agencies (typos, nicknames, swapped dates,
     moves, gaps), as the model's input table, and the pairs that are truly one person."""
-    data = generate(600, seed=5)
-    people = list(iter_people_rows(data))
-    truth = {(t["agency"], t["person_ref"]): t["true_person"] for t in iter_truth_rows(data)}
-    records = [
-        LinkRecord(f"{r['agency']}/{r['person_ref']}", r["agency"], name_key(r["given_name"]),
-                   name_key(r["family_name"]), r["date_of_birth"] or None, r["sex"],
-                   r["postcode"], r["address"])
-        for r in people
-    ]  # fmt: skip
-    same: dict[str, list[str]] = {}
-    for r in people:
-        same.setdefault(truth[(r["agency"], r["person_ref"])], []).append(
-            f"{r['agency']}/{r['person_ref']}"
-        )
-    true_pairs = {_pair(a, b) for ids in same.values() for a, b in combinations(ids, 2)}
+    records, true_pairs = link_records_with_truth(600, seed=5)
     assert len(true_pairs) > 200
     return prepare(records), true_pairs
 
