@@ -78,14 +78,17 @@ def test_scores_are_splinks_own(records) -> None:
     }
     rows = {r["unique_id"]: r for r in table.to_pylist()}
     pairs = sorted(expected)[:3000]
-    numbers = list(range(len(pairs)))
-    scores = score_pairs(
-        model,
-        scoring_table([rows[a] for a, _ in pairs], numbers, {}),
-        scoring_table([rows[b] for _, b in pairs], numbers, {}),
-        explain=True,
-    )
-    assert len(scores) == len(pairs)
+    scores = []
+    # In three calls of different sizes: each call scores its own pairs only.
+    for chunk in (pairs[:5], pairs[5:1000], pairs[1000:]):
+        numbers = list(range(len(chunk)))
+        scores += score_pairs(
+            model,
+            scoring_table([rows[a] for a, _ in chunk], numbers, {}),
+            scoring_table([rows[b] for _, b in chunk], numbers, {}),
+            explain=True,
+        )
+    assert sorted((s.left, s.right) for s in scores) == pairs
     for score in scores:
         assert score.match_weight == pytest.approx(expected[(score.left, score.right)])
         # The waterfall adds up: the prior and each comparison's part make the weight.
