@@ -72,7 +72,9 @@ def relink_everyone(*, train_model: bool = True, progress: Progress = _quiet) ->
         progress("reading the records", 0, 0)
         records = {
             row["id"]: row
-            for row in AgencyRecord.objects.order_by("pk").values(*_VALUES).iterator(10_000)
+            for row in AgencyRecord.objects.order_by("pk")
+            .values(*_VALUES, "link_method", "link_confidence")
+            .iterator(10_000)
         }
         outcome.records = len(records)
         outcome.people_before = len({r["person_id"] for r in records.values()})
@@ -89,7 +91,7 @@ def relink_everyone(*, train_model: bool = True, progress: Progress = _quiet) ->
         progress("moving records", 0, len(records))
         _redraw_people(records, clusters, confidence, outcome)
         progress("queueing pairs for review", 0, len(queue))
-        outcome.to_review = _queue_reviews(queue, records)
+        outcome.to_review = _queue_reviews(queue)
         progress("storing blocking keys", 0, 0)
         _store_keys_and_frequencies(keys, counts)
         AgencyRecord.objects.update(linked_at=timezone.now())
@@ -254,19 +256,14 @@ def _set_link_methods(
     confidence: dict[int, tuple[str, float]],
 ) -> None:
     wanted: list[tuple[int, str, float]] = []
-    current = dict(
-        (rid, (method, share))
-        for rid, method, share in AgencyRecord.objects.values_list(
-            "id", "link_method", "link_confidence"
-        ).iterator(10_000)
-    )
     for rid in records:
         if len(members[clusters.find(rid)]) == 1:
             method, share = AgencyRecord.LinkMethod.SINGLE.value, 1.0
         else:
             # A record joined only through others takes its cluster's weakest link.
             method, share = confidence.get(rid, ("probabilistic", 0.0))
-        if current.get(rid) != (method, share):
+        held = records[rid]
+        if (held["link_method"], held["link_confidence"]) != (method, share):
             wanted.append((rid, method, share))
     update_from_rows(
         AgencyRecord._meta.db_table,
@@ -277,9 +274,7 @@ def _set_link_methods(
     )
 
 
-def _queue_reviews(
-    queue: dict[tuple[int, int], tuple[float, float, str]], records: dict[int, Any]
-) -> int:
+def _queue_reviews(queue: dict[tuple[int, int], tuple[float, float, str]]) -> int:
     """Bring the pending reviews in line with `queue`: pairs the model now links, or no
     longer doubts, need no look; pairs still doubtful keep their place, re-scored."""
     pending = {
