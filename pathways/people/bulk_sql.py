@@ -121,3 +121,37 @@ def rows_matching(
             cursor.execute(f"SELECT {names} FROM {table} WHERE {match} IN ({marks})", chunk)
             found.extend(cursor.fetchall())
     return found
+
+
+def rows_matching_each(
+    table: str,
+    columns: Sequence[str],
+    match: Sequence[str],
+    values: Sequence[Sequence[Any]],
+    types: Sequence[str],
+) -> list[tuple[Any, ...]]:
+    """`columns` of the rows of `table` whose `match` columns together hold one of the
+    tuples `values`: one query joining arrays on PostgreSQL (`types`: the match columns'
+    SQL types), chunks of row-value IN lists elsewhere."""
+    if not values:
+        return []
+    names = ", ".join(f"{table}.{c}" for c in columns)
+    found: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{t}[]" for t in types)
+            wanted = ", ".join(f"column{n}" for n in range(1, len(match) + 1))
+            on = " AND ".join(f"{table}.{c} = v.column{n}" for n, c in enumerate(match, 1))
+            cursor.execute(
+                f"SELECT {names} FROM unnest({arrays}) AS v({wanted}) JOIN {table} ON {on}",
+                [list(column) for column in zip(*values, strict=True)],
+            )
+            return list(cursor.fetchall())
+        for start in range(0, len(values), CHUNK):
+            tuples, params = _values(values[start : start + CHUNK])
+            cursor.execute(
+                f"SELECT {names} FROM {table} WHERE ({', '.join(match)}) IN (VALUES {tuples})",
+                params,
+            )
+            found.extend(cursor.fetchall())
+    return found

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from pathways.people.bulk_sql import add_to_counts
+from pathways.people.bulk_sql import add_to_counts, rows_matching_each
 from pathways.people.models import LinkFrequency
 
 # The prepared columns whose exact agreement the model adjusts for frequency.
@@ -56,16 +56,17 @@ def frequencies(values: Mapping[str, Iterable[str]]) -> dict[str, dict[str, floa
     A value no record holds, or any value of a field fewer than MIN_RECORDS records
     hold, has none: the model then makes no adjustment."""
     wanted = {field: sorted(set(v for v in values.get(field, ()) if v)) for field in FIELDS}
-    counts: dict[tuple[str, str], int] = {}
-    for field, field_values in wanted.items():
-        if not field_values:
-            continue
-        for start in range(0, len(field_values), 1_000):
-            chunk = field_values[start : start + 1_000]
-            for value, records in LinkFrequency.objects.filter(
-                field=field, value__in=[*chunk, ANY_VALUE]
-            ).values_list("value", "records"):
-                counts[(field, value)] = records
+    asked = [(field, value) for field, vs in wanted.items() if vs for value in [ANY_VALUE, *vs]]
+    counts: dict[tuple[str, str], int] = {
+        (field, value): records
+        for field, value, records in rows_matching_each(
+            LinkFrequency._meta.db_table,
+            ("field", "value", "records"),
+            ("field", "value"),
+            asked,
+            ("text", "text"),
+        )
+    }
     found: dict[str, dict[str, float]] = {field: {} for field in FIELDS}
     for field, field_values in wanted.items():
         total = counts.get((field, ANY_VALUE), 0)

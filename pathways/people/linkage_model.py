@@ -102,6 +102,12 @@ def _given_parts(given: str) -> tuple[str, str]:
     return canonical_given(given), soundex(given)
 
 
+# Arrow scalars made once: pyarrow converting a Python value on every call tries an
+# import each time, which costs more than the call on a handful of rows.
+_EMPTY = pa.scalar("", pa.string())
+_NULL = pa.scalar(None, pa.string())
+
+
 def prepare(records: Iterable[LinkRecord]) -> pa.Table:
     """The records as the model's input table (empty values as NULL). Names and
     postcodes repeat, so their parts are worked out once each; each record is read once
@@ -134,7 +140,7 @@ def prepare(records: Iterable[LinkRecord]) -> pa.Table:
     table["address"] = pc.utf8_trim_whitespace(pc.replace_substring_regex(lowered, r"\s+", " "))
     table["house"] = pc.struct_field(pc.extract_regex(table["address"], HOUSE_NUMBER), [0])
     return pa.table({
-        name: pc.if_else(pc.equal(table[name], ""), None, table[name]) for name in COLUMNS
+        name: pc.if_else(pc.equal(table[name], _EMPTY), _NULL, table[name]) for name in COLUMNS
     })  # fmt: skip
 
 

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from pathways.people.blocking import record_keys
@@ -85,13 +85,16 @@ def _link_record(values: dict[str, Any]) -> LinkRecord:
     )
 
 
-def _load(ids: Iterable[int], **filters: Any) -> dict[int, dict[str, Any]]:
-    wanted = sorted(set(ids))
-    found: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(wanted), 1_000):
-        query = AgencyRecord.objects.filter(pk__in=wanted[start : start + 1_000], **filters)
-        found.update((row["id"], row) for row in query.values(*_VALUES))
-    return found
+def _load(ids: Iterable[int], *, unlinked: bool = False) -> dict[int, dict[str, Any]]:
+    """The records `ids` as dicts of `_VALUES` (with `unlinked`: those never matched)."""
+    found = rows_matching(
+        AgencyRecord._meta.db_table, (*_VALUES, "linked_at"), "id", sorted(set(ids))
+    )
+    return {
+        row[0]: dict(zip(_VALUES, row, strict=False))
+        for row in found
+        if not unlinked or row[-1] is None
+    }
 
 
 _DEFERRED = threading.local()
@@ -145,7 +148,7 @@ def link_new_records(
 
 @transaction.atomic
 def _link_batch(ids: Sequence[int], model: dict[str, Any], bands: Thresholds) -> MatchOutcome:
-    new = _load(ids, linked_at__isnull=True)
+    new = _load(ids, unlinked=True)
     outcome = MatchOutcome(records=len(new))
     if not new:
         return outcome
@@ -171,7 +174,14 @@ def _link_batch(ids: Sequence[int], model: dict[str, Any], bands: Thresholds) ->
     scores = _score(model, pairs, prepared)
     outcome.pairs_scored = len(scores)
     _decide(new, records, scores, bands, outcome)
-    AgencyRecord.objects.filter(pk__in=list(new)).update(linked_at=timezone.now())
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    update_from_rows(
+        AgencyRecord._meta.db_table,
+        "id",
+        ["linked_at"],
+        [(rid, now) for rid in sorted(new)],
+        ("bigint", "timestamptz"),
+    )
     return outcome
 
 
@@ -211,15 +221,15 @@ def _decide(
     outcome: MatchOutcome,
 ) -> None:
     """Join new records to people from the strongest pair down; queue the doubtful."""
-    involved = set(records)
-    # Decisions are few beside records: all of them, rather than a query naming every
-    # record of the batch and its candidates.
+    involved = sorted(records)
+    # People's decisions on any pair of these records (the queue's pending pairs are not).
     decided: dict[tuple[int, int], str] = {
         (a, b): status
-        for a, b, status in LinkReview.objects.exclude(
-            status=LinkReview.Status.PENDING
-        ).values_list("record_a_id", "record_b_id", "status")
-        if a in involved or b in involved
+        for side in ("record_a_id", "record_b_id")
+        for a, b, status in rows_matching(
+            LinkReview._meta.db_table, ("record_a_id", "record_b_id", "status"), side, involved
+        )
+        if status != LinkReview.Status.PENDING
     }
     person_of = {rid: v["person_id"] for rid, v in records.items()}
     # Each person's records as they stand, new ones included.

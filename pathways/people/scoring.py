@@ -38,6 +38,7 @@ def _connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
+_SCORE_COLUMNS = ("unique_id_l", "unique_id_r", "match_weight", "match_probability")
 _TABLE_NAME = re.compile(r"__splink__compare_records_(left|right)_[a-z0-9]+")
 
 
@@ -150,14 +151,20 @@ def score_pairs(
     comparison's level and part of the weight too."""
     con = _connection()
     sql = _sql_for(con, model)
+    if not explain:
+        sql = f"SELECT {', '.join(_SCORE_COLUMNS)} FROM ({sql})"
     con.register("score_left", left)
     con.register("score_right", right)
     try:
-        rows = con.sql(sql).to_arrow_table().to_pylist()
+        # execute, not sql(): a relation plans the query twice, and on a few pairs
+        # planning Splink's long SQL is most of the cost.
+        result = con.execute(sql)
+        names = [column[0] for column in result.description]
+        rows = [dict(zip(names, row, strict=True)) for row in result.fetchall()]
     finally:
         con.unregister("score_left")
         con.unregister("score_right")
-    names = comparison_names(model)
+    comparisons = comparison_names(model)
     labels = _level_labels(model) if explain else {}
     scores = []
     for row in rows:
@@ -171,7 +178,7 @@ def score_pairs(
                     left=_shown(row, name, "l"),
                     right=_shown(row, name, "r"),
                 )
-                for name in names
+                for name in comparisons
             )
         scores.append(
             Score(
