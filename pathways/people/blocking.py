@@ -66,11 +66,17 @@ def python_expression(sql: str) -> Expression:
     raise ValueError(f"no Python equivalent of the blocking expression {sql!r}")
 
 
+# Each distinct expression once (rules share columns: date of birth is in five).
+_EXPRESSIONS = sorted(
+    {e for rule in BLOCKING_RULES.values() for e in (*rule.columns, *(rule.probe or ()))}
+)
+_EVALUATE = [python_expression(e) for e in _EXPRESSIONS]
+_AT = {e: n for n, e in enumerate(_EXPRESSIONS)}
 _RULES = [
     (
         str(number),
-        [python_expression(e) for e in rule.columns],
-        [python_expression(e) for e in rule.probe] if rule.probe else None,
+        [_AT[e] for e in rule.columns],
+        [_AT[e] for e in rule.probe] if rule.probe else None,
     )
     for number, rule in enumerate(BLOCKING_RULES.values())
 ]
@@ -88,13 +94,14 @@ def keys_of(row: Row) -> tuple[set[int], set[int]]:
     """The keys a prepared record (`linkage_model.prepare`) stores, and the keys it looks
     up to find its candidates. They differ only for rules that compare one record's values
     with other columns of the other (names swapped)."""
+    values = [evaluate(row) for evaluate in _EVALUATE]
     stored, probed = set(), set()
     for rule, columns, probe in _RULES:
-        key = _key(rule, [value(row) for value in columns])
+        key = _key(rule, [values[n] for n in columns])
         if key is not None:
             stored.add(key)
         if probe is not None:
-            key = _key(rule, [value(row) for value in probe])
+            key = _key(rule, [values[n] for n in probe])
         if key is not None:
             probed.add(key)
     return stored, probed

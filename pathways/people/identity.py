@@ -20,22 +20,27 @@ def refresh_identity(person_ids: Iterable[int]) -> None:
     ids = sorted(set(person_ids))
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        records: dict[int, list[AgencyRecord]] = {}
-        for record in AgencyRecord.objects.filter(person_id__in=chunk).order_by(
-            "-updated_at", "-id"
+        # Plain values, not model instances: a batch of matching refreshes hundreds.
+        records: dict[int, list[tuple[Any, ...]]] = {}
+        for person, *values in (
+            AgencyRecord.objects.filter(person_id__in=chunk)
+            .order_by("-updated_at", "-id")
+            .values_list("person_id", "given_name", "family_name", "date_of_birth", "sex")
         ):
-            records.setdefault(record.person_id, []).append(record)
+            records.setdefault(person, []).append(tuple(values))
         changes: list[tuple[Any, ...]] = []
-        for person in Person.objects.filter(pk__in=chunk):
-            recs = records.get(person.pk, [])
+        for pk, *current in Person.objects.filter(pk__in=chunk).values_list(
+            "pk", "given_name", "family_name", "date_of_birth", "sex"
+        ):
+            recs = records.get(pk, [])
             shown = (
-                _most_held(r.given_name for r in recs) or "",
-                _most_held(r.family_name for r in recs) or "",
-                _most_held(r.date_of_birth for r in recs),
-                _most_held(r.sex for r in recs if r.sex != "U") or "U",
+                _most_held(r[0] for r in recs) or "",
+                _most_held(r[1] for r in recs) or "",
+                _most_held(r[2] for r in recs),
+                _most_held(r[3] for r in recs if r[3] != "U") or "U",
             )
-            if shown != (person.given_name, person.family_name, person.date_of_birth, person.sex):
-                changes.append((*shown, person.pk))
+            if shown != tuple(current):
+                changes.append((*shown, pk))
         if changes:
             # executemany of a plain UPDATE: Django's bulk_update builds a CASE per
             # column and row, far slower at this size.

@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -37,15 +39,25 @@ from pathways.people.linkage_model import LinkRecord, prepare
 from pathways.people.merging import detach_record, move_people
 from pathways.people.model_store import current_model
 from pathways.people.models import AgencyRecord, LinkKey, LinkReview
-from pathways.people.scoring import Score, pair_tables, score_pairs
+from pathways.people.scoring import (
+    Score,
+    frequencies_only_when_equal,
+    pair_tables,
+    score_pairs,
+)
 
+ACCEPTED = LinkReview.Status.ACCEPTED
 # Records matched together: enough to amortise the scoring query, few enough that one
 # batch's pairs stay small.
 BATCH = 2_000
-_VALUES = (
+_IDENTITY = (
     "id", "agency_id", "given_key", "family_key", "date_of_birth", "sex", "postcode",
-    "address", "person_id",
+    "address",
 )  # fmt: skip
+_VALUES = (*_IDENTITY, "person_id", "link_method", "link_confidence", "unlinked")
+# `unlinked` is read as a flag: converting thousands of timestamps costs more than the
+# query.
+_SELECTED = (*_VALUES[:-1], "linked_at IS NULL")
 
 
 @dataclass
@@ -66,9 +78,7 @@ class MatchOutcome:
 
 def link_record_of(record: AgencyRecord) -> LinkRecord:
     """How the model sees an agency record."""
-    return _link_record(
-        {name: getattr(record, name) for name in _VALUES if name != "person_id"} | {"id": record.pk}
-    )
+    return _link_record({name: getattr(record, name) for name in _IDENTITY} | {"id": record.pk})
 
 
 def _link_record(values: dict[str, Any]) -> LinkRecord:
@@ -87,13 +97,9 @@ def _link_record(values: dict[str, Any]) -> LinkRecord:
 
 def _load(ids: Iterable[int], *, unlinked: bool = False) -> dict[int, dict[str, Any]]:
     """The records `ids` as dicts of `_VALUES` (with `unlinked`: those never matched)."""
-    found = rows_matching(
-        AgencyRecord._meta.db_table, (*_VALUES, "linked_at"), "id", sorted(set(ids))
-    )
+    found = rows_matching(AgencyRecord._meta.db_table, _SELECTED, "id", sorted(set(ids)))
     return {
-        row[0]: dict(zip(_VALUES, row, strict=False))
-        for row in found
-        if not unlinked or row[-1] is None
+        row[0]: dict(zip(_VALUES, row, strict=True)) for row in found if not unlinked or row[-1]
     }
 
 
@@ -152,47 +158,40 @@ def _link_batch(ids: Sequence[int], model: dict[str, Any], bands: Thresholds) ->
     outcome = MatchOutcome(records=len(new))
     if not new:
         return outcome
-    table = prepare(_link_record(v) for v in new.values())
-    prepared = {int(row["unique_id"]): row for row in table.to_pylist()}
-    stored, probed = record_keys(prepared.values())
+    new_table = prepare(_link_record(v) for v in new.values())
+    new_rows = new_table.to_pylist()
+    stored, probed = record_keys(new_rows)
+    candidates = _candidate_pairs(probed, stored)
     # Records never matched hold no keys yet: their keys and `linked_at` are written in
     # one transaction, and a change of identity removes both (`record_changed`).
     insert_rows(LinkKey._meta.db_table, ("key", "record_id"), [(k, int(u)) for u, k in stored])
-    apply_changes(count_changes(prepared.values()))
+    apply_changes(count_changes(new_rows))
 
-    candidates = _candidate_pairs(probed)
     others = _load({r for pair in candidates for r in pair} - set(new))
     records = {**others, **new}
+    table = new_table
     if others:
-        prepared.update(
-            (int(row["unique_id"]), row)
-            for row in prepare(_link_record(v) for v in others.values()).to_pylist()
-        )
+        table = pa.concat_tables([table, prepare(_link_record(v) for v in others.values())])
     pairs = sorted(
         (a, b) for a, b in candidates if records[a]["agency_id"] != records[b]["agency_id"]
     )
-    scores = _score(model, pairs, prepared)
+    scores = _score(model, table, len(new), pairs)
     outcome.pairs_scored = len(scores)
     _decide(new, records, scores, bands, outcome)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    update_from_rows(
-        AgencyRecord._meta.db_table,
-        "id",
-        ["linked_at"],
-        [(rid, now) for rid in sorted(new)],
-        ("bigint", "timestamptz"),
-    )
     return outcome
 
 
-def _candidate_pairs(probed: Sequence[tuple[str, int]]) -> set[tuple[int, int]]:
-    """Record pairs (lower id first) sharing a probe key with a stored key."""
+def _candidate_pairs(
+    probed: Sequence[tuple[str, int]], stored: Sequence[tuple[str, int]]
+) -> set[tuple[int, int]]:
+    """Record pairs (lower id first) where one's probe key is the other's key: among the
+    keys in the table, and among the batch's own keys (`stored`, not in the table yet)."""
     probing: dict[int, list[int]] = {}
     for uid, key in probed:
         probing.setdefault(key, []).append(int(uid))
-    pairs: set[tuple[int, int]] = set()
     found = rows_matching(LinkKey._meta.db_table, ("key", "record_id"), "key", sorted(probing))
-    for key, other in found:
+    pairs: set[tuple[int, int]] = set()
+    for key, other in [*found, *((k, int(u)) for u, k in stored if k in probing)]:
         for rid in probing[key]:
             if rid != other:
                 pairs.add((min(rid, other), max(rid, other)))
@@ -200,17 +199,21 @@ def _candidate_pairs(probed: Sequence[tuple[str, int]]) -> set[tuple[int, int]]:
 
 
 def _score(
-    model: dict[str, Any], pairs: Sequence[tuple[int, int]], prepared: dict[int, dict[str, Any]]
+    model: dict[str, Any], table: pa.Table, new: int, pairs: Sequence[tuple[int, int]]
 ) -> list[tuple[int, int, Score]]:
+    """Score `pairs` of record ids, the records prepared in `table` (the `new` records
+    first; each pair holds one of them)."""
     if not pairs:
         return []
-    values: dict[str, set[str]] = {field: set() for field in FIELDS}
-    for rid in {rid for pair in pairs for rid in pair}:
-        for field in FIELDS:
-            if prepared[rid][field]:
-                values[field].add(prepared[rid][field])
-    left, right = pair_tables(prepared, pairs, frequencies(values))
-    return [(int(s.left), int(s.right), s) for s in score_pairs(model, left, right)]
+    position = {int(uid): n for n, uid in enumerate(table["unique_id"].to_pylist())}
+    left = pa.array([position[a] for a, _ in pairs], pa.int64())
+    right = pa.array([position[b] for _, b in pairs], pa.int64())
+    # Every pair holds a new record (the table's first rows), and a value's frequency
+    # counts only where a pair agrees on it: the new records' values are all it needs.
+    first = table.slice(0, new) if frequencies_only_when_equal(model) else table
+    values = {field: pc.unique(first[field]).drop_null().to_pylist() for field in FIELDS}
+    sides = pair_tables(table, left, right, frequencies(values))
+    return [(int(s.left), int(s.right), s) for s in score_pairs(model, *sides)]
 
 
 def _decide(
@@ -221,24 +224,32 @@ def _decide(
     outcome: MatchOutcome,
 ) -> None:
     """Join new records to people from the strongest pair down; queue the doubtful."""
-    involved = sorted(records)
-    # People's decisions on any pair of these records (the queue's pending pairs are not).
+    # People's decisions on pairs of these records (the queue's pending pairs are not).
+    # Every pair scored holds a new record, and two people already known are never
+    # joined here, so the decisions on new records are all that count.
     decided: dict[tuple[int, int], str] = {
         (a, b): status
         for side in ("record_a_id", "record_b_id")
         for a, b, status in rows_matching(
-            LinkReview._meta.db_table, ("record_a_id", "record_b_id", "status"), side, involved
+            LinkReview._meta.db_table, ("record_a_id", "record_b_id", "status"), side, sorted(new)
         )
         if status != LinkReview.Status.PENDING
     }
     person_of = {rid: v["person_id"] for rid, v in records.items()}
-    # Each person's records as they stand, new ones included.
+    # The records as they stand of each person a pair could join (new ones included):
+    # the rules are checked against all of them. Other pairs are queued or left.
+    joinable = {
+        person_of[rid]
+        for a, b, score in scores
+        if score.probability >= bands.auto_link or decided.get((a, b)) == ACCEPTED
+        for rid in (a, b)
+    }
     members: dict[int, list[tuple[int, str, str | None]]] = {}
     for rid, person, agency, born in rows_matching(
         AgencyRecord._meta.db_table,
         ("id", "person_id", "agency_id", "date_of_birth"),
         "person_id",
-        sorted(set(person_of.values())),
+        sorted(joinable),
     ):
         # A raw query: SQLite gives the date as ISO text already.
         shown = born.isoformat() if isinstance(born, dt.date) else born or None
@@ -253,18 +264,21 @@ def _decide(
             if status == LinkReview.Status.REJECTED and a in person_of and b in person_of
         ],
     )
-    find = clusters.find
+
+    def find(person: int) -> int:
+        return clusters.find(person) if person in joinable else person
+
     confidence: dict[int, float] = {}
     queue: dict[tuple[int, int], tuple[Score, str]] = {}
     ordered = sorted(
         scores,
-        key=lambda t: (decided.get((t[0], t[1])) != LinkReview.Status.ACCEPTED, -t[2].probability),
+        key=lambda t: (decided.get((t[0], t[1])) != ACCEPTED, -t[2].probability),
     )
     for a, b, score in ordered:
         status = decided.get((a, b))
         if status == LinkReview.Status.REJECTED:
             continue
-        accepted = status == LinkReview.Status.ACCEPTED
+        accepted = status == ACCEPTED
         if score.probability < bands.auto_link and not accepted:
             if score.probability >= bands.review and status is None:
                 queue.setdefault((a, b), (score, "the model is unsure"))
@@ -293,25 +307,7 @@ def _decide(
     moved = {p: find(p) for p in members if find(p) != p}
     move_people(moved)
     outcome.linked = len(moved)
-    # A record linked by a person's decision stays `reviewed`.
-    reviewed = {
-        rid
-        for rid, method in rows_matching(
-            AgencyRecord._meta.db_table, ("id", "link_method"), "id", sorted(confidence)
-        )
-        if method == AgencyRecord.LinkMethod.REVIEWED
-    }
-    update_from_rows(
-        AgencyRecord._meta.db_table,
-        "id",
-        ["link_method", "link_confidence"],
-        [
-            (rid, AgencyRecord.LinkMethod.PROBABILISTIC.value, share)
-            for rid, share in sorted(confidence.items())
-            if rid not in reviewed
-        ],
-        ("bigint", "text", "float8"),
-    )
+    _mark_linked(new, records, confidence)
     targets = set(moved.values())
     if targets:
         refresh_identity(targets)
@@ -328,6 +324,37 @@ def _decide(
     ]
     LinkReview.objects.bulk_create(reviews, ignore_conflicts=True)
     outcome.to_review = len(reviews)
+
+
+def _mark_linked(
+    new: dict[int, dict[str, Any]],
+    records: dict[int, dict[str, Any]],
+    confidence: dict[int, float],
+) -> None:
+    """Mark the new records matched, and the records linked with how sure the link is
+    (a record linked by a person's decision stays `reviewed`): one UPDATE for all."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    changed: dict[int, tuple[str, float]] = {}
+    for rid in sorted(set(new) | set(confidence)):
+        record = records[rid]
+        changed[rid] = (record["link_method"], record["link_confidence"])
+        if rid in confidence and record["link_method"] != AgencyRecord.LinkMethod.REVIEWED:
+            changed[rid] = (AgencyRecord.LinkMethod.PROBABILISTIC.value, confidence[rid])
+    table = AgencyRecord._meta.db_table
+    update_from_rows(
+        table,
+        "id",
+        ["link_method", "link_confidence", "linked_at"],
+        [(rid, *changed[rid], now) for rid in sorted(new)],
+        ("bigint", "text", "float8", "timestamptz"),
+    )
+    update_from_rows(
+        table,
+        "id",
+        ["link_method", "link_confidence"],
+        [(rid, *link) for rid, link in changed.items() if rid not in new],
+        ("bigint", "text", "float8"),
+    )
 
 
 def record_changed(record_id: int, before: LinkRecord, *, was_linked: bool, rematch: bool) -> None:

@@ -93,7 +93,13 @@ class LinkKey(models.Model):
     (`people.blocking`): a new record is compared with the records sharing a key."""
 
     key = models.BigIntegerField()
-    record = models.ForeignKey(AgencyRecord, on_delete=models.CASCADE, related_name="+")
+    # No constraint in the database: keys are derived from their record and written
+    # with it (ten or so per record; the check at commit cost a tenth of a batch's
+    # matching). Django still deletes a record's keys with it, and `link --full`
+    # writes them all afresh.
+    record = models.ForeignKey(
+        AgencyRecord, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
 
     class Meta:
         # Key first and record in the index: finding candidates reads the index alone.

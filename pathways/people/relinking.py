@@ -33,7 +33,7 @@ from pathways.people.link_constraints import KEPT_APART, Clusters, Group
 from pathways.people.linkage_config import thresholds
 from pathways.people.linkage_model import connection as duckdb_connection
 from pathways.people.linkage_model import ignore_frequencies, linker_for, prepare, train
-from pathways.people.matching import _VALUES, _link_record
+from pathways.people.matching import _IDENTITY, _link_record
 from pathways.people.merging import redirect
 from pathways.people.model_store import current_model, save_model
 from pathways.people.models import AgencyRecord, LinkFrequency, LinkKey, LinkReview, Person
@@ -73,7 +73,7 @@ def relink_everyone(*, train_model: bool = True, progress: Progress = _quiet) ->
         records = {
             row["id"]: row
             for row in AgencyRecord.objects.order_by("pk")
-            .values(*_VALUES, "link_method", "link_confidence")
+            .values(*_IDENTITY, "person_id", "link_method", "link_confidence")
             .iterator(10_000)
         }
         outcome.records = len(records)

@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from splink import DuckDBAPI
 from splink.internals.realtime import compare_records
 
@@ -34,7 +35,7 @@ def _connection() -> duckdb.DuckDBPyConnection:
     scoring a few pairs); it never reaches for the network."""
     con = getattr(_LOCAL, "connection", None)
     if con is None:
-        con = _LOCAL.connection = duckdb_connection(threads=1)
+        con = _LOCAL.connection = duckdb_connection(threads=2)
     return con
 
 
@@ -70,6 +71,18 @@ def _input_schema() -> pa.Schema:
     )
 
 
+def _with_frequencies(table: pa.Table, frequencies: Mapping[str, Mapping[str, float]]) -> pa.Table:
+    """`table` (prepared records) with each field's term frequency as `tf_<field>`:
+    null for a value whose frequency is not given."""
+    for field in FIELDS:
+        shares = frequencies.get(field, {})
+        found = pc.index_in(table[field], value_set=pa.array(list(shares), pa.string()))
+        table = table.append_column(
+            f"tf_{field}", pa.array(list(shares.values()), pa.float64()).take(found)
+        )
+    return table
+
+
 def scoring_table(
     rows: Sequence[Mapping[str, Any]],
     pairs: Sequence[int],
@@ -77,33 +90,25 @@ def scoring_table(
 ) -> pa.Table:
     """Prepared rows (dicts of `linkage_model.COLUMNS`) as one side of the pairs to score:
     row i belongs to pair `pairs[i]`, with each field's term frequency."""
-    columns: dict[str, list[Any]] = {name: [] for name in _input_schema().names}
-    for row, pair in zip(rows, pairs, strict=True):
-        for name in COLUMNS:
-            columns[name].append(row.get(name))
-        for field in FIELDS:
-            columns[f"tf_{field}"].append(frequencies.get(field, {}).get(row.get(field) or ""))
-        columns["pair"].append(pair)
-    return pa.table(columns, schema=_input_schema())
+    columns = {name: pa.array([row.get(name) for row in rows], pa.string()) for name in COLUMNS}
+    table = _with_frequencies(pa.table(columns), frequencies)
+    return table.append_column("pair", pa.array(pairs, pa.int64()))
 
 
 def pair_tables(
-    rows: Mapping[int, Mapping[str, Any]],
-    pairs: Sequence[tuple[int, int]],
+    records: pa.Table,
+    left: pa.Array,
+    right: pa.Array,
     frequencies: Mapping[str, Mapping[str, float]],
 ) -> tuple[pa.Table, pa.Table]:
-    """The two sides of `pairs` (record ids into `rows`, prepared rows) for
-    `score_pairs`: each record is made into a row once, then taken for its pairs."""
-    ids = sorted({rid for pair in pairs for rid in pair})
-    position = {rid: n for n, rid in enumerate(ids)}
-    base = scoring_table([rows[rid] for rid in ids], [0] * len(ids), frequencies)
-    base = base.drop_columns(["pair"])
-    numbers = pa.array(range(len(pairs)), pa.int64())
-    sides = []
-    for side in (0, 1):
-        taken = base.take(pa.array([position[pair[side]] for pair in pairs], pa.int64()))
-        sides.append(taken.append_column("pair", numbers))
-    return sides[0], sides[1]
+    """The two sides of the pairs to score for `score_pairs`: pair i is the records at
+    positions `left[i]` and `right[i]` of `records` (a table from `prepare`)."""
+    base = _with_frequencies(records.select(list(COLUMNS)), frequencies)
+    numbers = pa.array(range(len(left)), pa.int64())
+    return (
+        base.take(left).append_column("pair", numbers),
+        base.take(right).append_column("pair", numbers),
+    )
 
 
 def _sql_for(con: duckdb.DuckDBPyConnection, model: dict[str, Any]) -> str:
@@ -117,6 +122,18 @@ def _sql_for(con: duckdb.DuckDBPyConnection, model: dict[str, Any]) -> str:
         sql = result.sql_used_to_create
         _SQL[key] = _TABLE_NAME.sub(lambda m: f"score_{m.group(1)}", sql)
     return _SQL[key]
+
+
+def frequencies_only_when_equal(model: dict[str, Any]) -> bool:
+    """Whether the model adjusts for a value's frequency only where the two records hold
+    the same value (every level with an adjustment is an exact match on its column):
+    then only the values of one side of the pairs need their frequency looked up."""
+    return all(
+        level["sql_condition"] == f'"{column}_l" = "{column}_r"'
+        for comparison in model["comparisons"]
+        for level in comparison["comparison_levels"]
+        if (column := level.get("tf_adjustment_column"))
+    )
 
 
 def comparison_names(model: dict[str, Any]) -> list[str]:
@@ -153,8 +170,9 @@ def score_pairs(
     sql = _sql_for(con, model)
     if not explain:
         sql = f"SELECT {', '.join(_SCORE_COLUMNS)} FROM ({sql})"
-    con.register("score_left", left)
-    con.register("score_right", right)
+    # In slices, which DuckDB's threads score side by side (one slice is one thread's).
+    con.register("score_left", _sliced(left))
+    con.register("score_right", _sliced(right))
     try:
         # execute, not sql(): a relation plans the query twice, and on a few pairs
         # planning Splink's long SQL is most of the cost.
@@ -190,6 +208,12 @@ def score_pairs(
             )
         )
     return scores
+
+
+def _sliced(table: pa.Table, rows: int = 4_096) -> pa.Table:
+    return pa.Table.from_batches(
+        table.combine_chunks().to_batches(max_chunksize=rows), schema=table.schema
+    )
 
 
 def _level(labels: dict[int, str], row: dict[str, Any], name: str) -> str:

@@ -4,6 +4,7 @@ incremental matching computes are Splink's own."""
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pytest
 
 from pathways.events.imports.fields import name_key
@@ -95,3 +96,37 @@ def test_scores_are_splinks_own(records) -> None:
         assert prior_weight(model) + sum(p.weight for p in score.parts) == pytest.approx(
             score.match_weight
         )
+
+
+@pytest.mark.django_db
+def test_scores_with_frequencies_are_splinks_own(records) -> None:
+    """With the term frequencies counted as records land (over 1,000 records hold each
+    field, so they count), matching scores pairs as Splink does with the frequencies
+    of its whole table."""
+    from pathways.people.frequencies import apply_changes, count_changes
+    from pathways.people.matching import _score
+
+    con = connection()
+    table = prepare(records)
+    model = current_model()
+    rows = table.to_pylist()
+    apply_changes(count_changes(rows))
+    expected = {
+        (p["unique_id_l"], p["unique_id_r"]): p["match_weight"]
+        for p in linker_for(con, table, model).inference.predict().as_record_list()
+    }
+    ids = {r["unique_id"]: n for n, r in enumerate(rows)}
+    numbered = table.set_column(0, "unique_id", pa.array([str(n) for n in range(len(rows))]))
+    # As matching asks: the "new" records come first, and every pair holds one.
+    new = len(rows) // 2
+    pairs = sorted((ids[a], ids[b]) for a, b in sorted(expected) if min(ids[a], ids[b]) < new)[
+        :3000
+    ]
+    scored = _score(model, numbered, new, pairs)
+    assert len(scored) == len(pairs)
+    adjusted = 0
+    for a, b, score in scored:
+        want = expected[(rows[a]["unique_id"], rows[b]["unique_id"])]
+        assert score.match_weight == pytest.approx(want)
+        adjusted += rows[a]["family"] == rows[b]["family"]
+    assert adjusted > 100  # pairs whose family name's frequency moved their weight
