@@ -110,6 +110,8 @@ def measure(held: list[dict[str, str]]) -> None:
                 "VACUUM people_linkkey, people_agencyrecord, people_person, "
                 "people_linkfrequency, people_linkreview"
             )
+            # Written out now, rather than by a checkpoint during the next measurement.
+            cursor.execute("CHECKPOINT")
 
     timed_match(held[:1])  # builds the scoring SQL once, as a running server has
     tidy()

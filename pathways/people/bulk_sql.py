@@ -8,12 +8,58 @@ per column: a statement with thousands of placeholders costs more to prepare tha
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
 
 CHUNK = 1_000
+
+
+_ALONGSIDE = threading.local()
+
+
+@contextmanager
+def _cursor() -> Iterator[Any]:
+    """A cursor on this thread's database connection, or in `alongside`'s thread on the
+    connection of the thread that started it."""
+    raw = getattr(_ALONGSIDE, "connection", None)
+    with raw.cursor() if raw is not None else connection.cursor() as cursor:
+        yield cursor
+
+
+def alongside(work: Callable[[], None], *, at_once: bool = False) -> Callable[[], None]:
+    """Start `work` (writes made with this module's functions) in a thread of its own on
+    this thread's connection and transaction; return a function that waits for it and
+    raises what it raised. Meanwhile this thread may compute, but not use the database
+    (a PostgreSQL connection takes one statement at a time, so a query would wait). The
+    server then writes while Python works. With `at_once`, or elsewhere than on
+    PostgreSQL, `work` runs at once, here."""
+    if at_once or connection.vendor != "postgresql":
+        work()
+        return lambda: None
+    connection.ensure_connection()
+    raw = connection.connection
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        _ALONGSIDE.connection = raw
+        try:
+            work()
+        except BaseException as error:  # handed to the waiting thread
+            failed.append(error)
+
+    thread = threading.Thread(target=run, name="pathways-bulk-writes")
+    thread.start()
+
+    def wait() -> None:
+        thread.join()
+        if failed:
+            raise failed[0]
+
+    return wait
 
 
 def _array(values: Sequence[Any]) -> Any:
@@ -44,7 +90,7 @@ def update_from_rows(
     if not rows:
         return
     sets = ", ".join(f"{c} = v.column{n}" for n, c in enumerate(columns, start=2))
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         if connection.vendor == "postgresql" and types:
             arrays = ", ".join(f"%s::{t}[]" for t in types)
             names = ", ".join(f"column{n}" for n in range(1, len(types) + 1))
@@ -82,7 +128,7 @@ def add_to_counts(
         f"ON CONFLICT ({', '.join(keys)}) "
         f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
     )
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         if connection.vendor == "postgresql" and types:
             arrays = ", ".join(f"%s::{t}[]" for t in types)
             cursor.execute(
@@ -101,9 +147,10 @@ def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
     if not rows:
         return
     names = ", ".join(columns)
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            raw = getattr(cursor, "cursor", cursor)  # Django's wrapper, or psycopg's own
+            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             return
@@ -119,7 +166,7 @@ def rows_matching(
     query with an array on PostgreSQL, chunks of IN lists elsewhere."""
     names = ", ".join(columns)
     found: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         if connection.vendor == "postgresql":
             if values and all(type(v) is int for v in values):
                 cursor.execute(
@@ -153,7 +200,7 @@ def rows_matching_each(
         return []
     names = ", ".join(f"{table}.{c}" for c in columns)
     found: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         if connection.vendor == "postgresql":
             arrays = ", ".join(f"%s::{t}[]" for t in types)
             wanted = ", ".join(f"column{n}" for n in range(1, len(match) + 1))

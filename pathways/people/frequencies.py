@@ -51,8 +51,11 @@ def apply_changes(changes: Mapping[tuple[str, str], int]) -> None:
     )
 
 
-def frequencies(values: Mapping[str, Iterable[str]]) -> dict[str, dict[str, float]]:
-    """The frequency (0 to 1) of each value asked for, by field: {field: {value: share}}.
+def frequencies(
+    values: Mapping[str, Iterable[str]], pending: Mapping[tuple[str, str], int] | None = None
+) -> dict[str, dict[str, float]]:
+    """The frequency (0 to 1) of each value asked for, by field: {field: {value: share}},
+    counting `pending` changes (from `count_changes`) not written yet as if they were.
     A value no record holds, or any value of a field fewer than MIN_RECORDS records
     hold, has none: the model then makes no adjustment."""
     wanted = {field: sorted(set(v for v in values.get(field, ()) if v)) for field in FIELDS}
@@ -67,6 +70,8 @@ def frequencies(values: Mapping[str, Iterable[str]]) -> dict[str, dict[str, floa
             ("text", "text"),
         )
     }
+    for key, change in (pending or {}).items():
+        counts[key] = counts.get(key, 0) + change
     found: dict[str, dict[str, float]] = {field: {} for field in FIELDS}
     for field, field_values in wanted.items():
         total = counts.get((field, ANY_VALUE), 0)

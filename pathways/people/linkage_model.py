@@ -109,15 +109,24 @@ _NULL = pa.scalar(None, pa.string())
 
 
 def prepare(records: Iterable[LinkRecord]) -> pa.Table:
-    """The records as the model's input table (empty values as NULL). Names and
+    """The records as the model's input table (empty values as NULL): see `prepare_values`."""
+    return prepare_values(map(_LINK_FIELDS, records))
+
+
+_LINK_FIELDS = attrgetter(
+    "unique_id", "agency", "given_key", "family_key", "date_of_birth", "sex", "postcode",
+    "address",
+)  # fmt: skip
+
+
+def prepare_values(rows: Iterable[Sequence[Any]]) -> pa.Table:
+    """Records given as the values of `LinkRecord`'s fields in order (a unique id that is
+    not text is made text) as the model's input table (empty values as NULL). Names and
     postcodes repeat, so their parts are worked out once each; each record is read once
     and the rest is done column by column (a million records in a few seconds)."""
-    fields = attrgetter(
-        "unique_id", "agency", "given_key", "family_key", "date_of_birth", "sex", "postcode",
-        "address",
-    )  # fmt: skip
-    read = list(zip(*map(fields, records), strict=True)) or [()] * 8
-    unique_id, agency, given, family, born, sex, postcode, address = map(list, read)
+    read = list(zip(*rows, strict=True)) or [()] * 8
+    ids, agency, given, family, born, sex, postcode, address = map(list, read)
+    unique_id = [u if isinstance(u, str) else str(u) for u in ids]
     family_sound = lru_cache(maxsize=1 << 16)(soundex)
     given_parts = [_given_parts(g) for g in given]
     postcodes = [_postcode_parts(p) for p in postcode]

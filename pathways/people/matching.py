@@ -18,6 +18,7 @@ Re-running is safe: only records never matched (`linked_at` empty) are matched.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -30,12 +31,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pathways.people.blocking import record_keys
-from pathways.people.bulk_sql import insert_rows, rows_matching, update_from_rows
+from pathways.people.bulk_sql import alongside, insert_rows, rows_matching, update_from_rows
 from pathways.people.frequencies import FIELDS, apply_changes, count_changes, frequencies
 from pathways.people.identity import refresh_identity
 from pathways.people.link_constraints import KEPT_APART, Clusters, Group
 from pathways.people.linkage_config import Thresholds, thresholds
-from pathways.people.linkage_model import LinkRecord, prepare
+from pathways.people.linkage_model import LinkRecord, prepare, prepare_values
 from pathways.people.merging import detach_record, move_people
 from pathways.people.model_store import current_model
 from pathways.people.models import AgencyRecord, LinkKey, LinkReview
@@ -79,6 +80,14 @@ class MatchOutcome:
 def link_record_of(record: AgencyRecord) -> LinkRecord:
     """How the model sees an agency record."""
     return _link_record({name: getattr(record, name) for name in _IDENTITY} | {"id": record.pk})
+
+
+def _identity(values: dict[str, Any]) -> tuple[Any, ...]:
+    """A record read with `_VALUES` as `linkage_model.prepare_values` takes it."""
+    return (
+        values["id"], values["agency_id"], values["given_key"], values["family_key"],
+        values["date_of_birth"], values["sex"], values["postcode"], values["address"],
+    )  # fmt: skip
 
 
 def _link_record(values: dict[str, Any]) -> LinkRecord:
@@ -146,10 +155,25 @@ def link_new_records(
     outcome = MatchOutcome()
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
-        outcome.add(_link_batch(batch, model, bands))
+        with _collector_paused():
+            outcome.add(_link_batch(batch, model, bands))
         if progress is not None:
             progress(len(batch))
     return outcome
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused: a batch makes hundreds of thousands of short-lived
+    rows (none in a cycle, so reference counting frees them all), which would set off
+    full collections over the whole heap, a tenth of a second each."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @transaction.atomic
@@ -158,27 +182,53 @@ def _link_batch(ids: Sequence[int], model: dict[str, Any], bands: Thresholds) ->
     outcome = MatchOutcome(records=len(new))
     if not new:
         return outcome
-    new_table = prepare(_link_record(v) for v in new.values())
+    new_table = prepare_values(map(_identity, new.values()))
     new_rows = new_table.to_pylist()
     stored, probed = record_keys(new_rows)
     candidates = _candidate_pairs(probed, stored)
-    # Records never matched hold no keys yet: their keys and `linked_at` are written in
-    # one transaction, and a change of identity removes both (`record_changed`).
-    insert_rows(LinkKey._meta.db_table, ("key", "record_id"), [(k, int(u)) for u, k in stored])
-    apply_changes(count_changes(new_rows))
-
     others = _load({r for pair in candidates for r in pair} - set(new))
     records = {**others, **new}
-    table = new_table
-    if others:
-        table = pa.concat_tables([table, prepare(_link_record(v) for v in others.values())])
     pairs = sorted(
         (a, b) for a, b in candidates if records[a]["agency_id"] != records[b]["agency_id"]
     )
-    scores = _score(model, table, len(new), pairs)
+    changes = count_changes(new_rows)
+    shares = new_records_shares(model, new_table, changes)
+
+    def store() -> None:
+        # Records never matched hold no keys yet: their keys and `linked_at` are written
+        # in one transaction, and a change of identity removes both (`record_changed`).
+        insert_rows(LinkKey._meta.db_table, ("key", "record_id"), [(k, int(u)) for u, k in stored])
+        apply_changes(changes)
+
+    # The server stores the keys and counts while the candidates are scored, unless the
+    # frequencies are to be read after them.
+    stored_all = alongside(store, at_once=shares is None)
+    try:
+        table = new_table
+        if others:
+            table = pa.concat_tables([table, prepare_values(map(_identity, others.values()))])
+        scores = _score(model, table, pairs, shares)
+    finally:
+        stored_all()
     outcome.pairs_scored = len(scores)
     _decide(new, records, scores, bands, outcome)
     return outcome
+
+
+def new_records_shares(
+    model: dict[str, Any], new: pa.Table, changes: dict[tuple[str, str], int]
+) -> dict[str, dict[str, float]] | None:
+    """The term frequencies a batch of `new` records (prepared; `changes`: their counts,
+    not stored yet) needs: those of their values, as every pair holds a new record and a
+    frequency counts only where a pair agrees. None when the model counts frequencies
+    elsewhere too (`scoring.frequencies_only_when_equal`): then every value's."""
+    if not frequencies_only_when_equal(model):
+        return None
+    return frequencies(_values_of(new), changes)
+
+
+def _values_of(table: pa.Table) -> dict[str, list[str]]:
+    return {field: pc.unique(table[field]).drop_null().to_pylist() for field in FIELDS}
 
 
 def _candidate_pairs(
@@ -199,21 +249,22 @@ def _candidate_pairs(
 
 
 def _score(
-    model: dict[str, Any], table: pa.Table, new: int, pairs: Sequence[tuple[int, int]]
+    model: dict[str, Any],
+    table: pa.Table,
+    pairs: Sequence[tuple[int, int]],
+    shares: dict[str, dict[str, float]] | None,
 ) -> list[tuple[int, int, Score]]:
-    """Score `pairs` of record ids, the records prepared in `table` (the `new` records
-    first; each pair holds one of them)."""
+    """Score `pairs` of record ids, the records prepared in `table`, with the term
+    frequencies `shares` (None: those of every value in `table`)."""
     if not pairs:
         return []
+    if shares is None:
+        shares = frequencies(_values_of(table))
     position = {int(uid): n for n, uid in enumerate(table["unique_id"].to_pylist())}
     left = pa.array([position[a] for a, _ in pairs], pa.int64())
     right = pa.array([position[b] for _, b in pairs], pa.int64())
-    # Every pair holds a new record (the table's first rows), and a value's frequency
-    # counts only where a pair agrees on it: the new records' values are all it needs.
-    first = table.slice(0, new) if frequencies_only_when_equal(model) else table
-    values = {field: pc.unique(first[field]).drop_null().to_pylist() for field in FIELDS}
-    sides = pair_tables(table, left, right, frequencies(values))
-    return [(int(s.left), int(s.right), s) for s in score_pairs(model, *sides)]
+    return [(int(s.left), int(s.right), s) for s in score_pairs(model, *pair_tables(
+        table, left, right, shares))]  # fmt: skip
 
 
 def _decide(

@@ -32,8 +32,13 @@ from pathways.people.identity import refresh_identity
 from pathways.people.link_constraints import KEPT_APART, Clusters, Group
 from pathways.people.linkage_config import thresholds
 from pathways.people.linkage_model import connection as duckdb_connection
-from pathways.people.linkage_model import ignore_frequencies, linker_for, prepare, train
-from pathways.people.matching import _IDENTITY, _link_record
+from pathways.people.linkage_model import (
+    ignore_frequencies,
+    linker_for,
+    prepare_values,
+    train,
+)
+from pathways.people.matching import _IDENTITY, _identity
 from pathways.people.merging import redirect
 from pathways.people.model_store import current_model, save_model
 from pathways.people.models import AgencyRecord, LinkFrequency, LinkKey, LinkReview, Person
@@ -78,7 +83,7 @@ def relink_everyone(*, train_model: bool = True, progress: Progress = _quiet) ->
         }
         outcome.records = len(records)
         outcome.people_before = len({r["person_id"] for r in records.values()})
-        table = prepare(_link_record(r) for r in records.values())
+        table = prepare_values(map(_identity, records.values()))
         con = duckdb_connection()
         try:
             scored, keys, counts = _score_everyone(con, table, train_model, outcome, progress)

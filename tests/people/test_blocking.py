@@ -104,25 +104,27 @@ def test_scores_with_frequencies_are_splinks_own(records) -> None:
     field, so they count), matching scores pairs as Splink does with the frequencies
     of its whole table."""
     from pathways.people.frequencies import apply_changes, count_changes
-    from pathways.people.matching import _score
+    from pathways.people.matching import _score, new_records_shares
 
     con = connection()
     table = prepare(records)
     model = current_model()
     rows = table.to_pylist()
-    apply_changes(count_changes(rows))
     expected = {
         (p["unique_id_l"], p["unique_id_r"]): p["match_weight"]
         for p in linker_for(con, table, model).inference.predict().as_record_list()
     }
     ids = {r["unique_id"]: n for n, r in enumerate(rows)}
     numbered = table.set_column(0, "unique_id", pa.array([str(n) for n in range(len(rows))]))
-    # As matching asks: the "new" records come first, and every pair holds one.
+    # As matching asks: the first half is a batch of new records whose counts are not
+    # stored yet, the rest are stored, and every pair holds a new record.
     new = len(rows) // 2
+    apply_changes(count_changes(rows[new:]))
+    shares = new_records_shares(model, numbered.slice(0, new), count_changes(rows[:new]))
     pairs = sorted((ids[a], ids[b]) for a, b in sorted(expected) if min(ids[a], ids[b]) < new)[
         :3000
     ]
-    scored = _score(model, numbered, new, pairs)
+    scored = _score(model, numbered, pairs, shares)
     assert len(scored) == len(pairs)
     adjusted = 0
     for a, b, score in scored:
