@@ -178,26 +178,26 @@ def score_pairs(
         # planning Splink's long SQL is most of the cost.
         result = con.execute(sql)
         names = [column[0] for column in result.description]
-        rows = [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+        found = result.fetchall()
     finally:
         con.unregister("score_left")
         con.unregister("score_right")
+    if not explain:  # a batch's thousands of pairs: no dict per row
+        return [Score(left, right, weight, chance) for left, right, weight, chance in found]
     comparisons = comparison_names(model)
-    labels = _level_labels(model) if explain else {}
+    labels = _level_labels(model)
     scores = []
-    for row in rows:
-        parts: tuple[Part, ...] = ()
-        if explain:
-            parts = tuple(
-                Part(
-                    comparison=name,
-                    level=_level(labels[name], row, name),
-                    weight=row[f"mw_{name}"] + (row.get(f"mw_tf_adj_{name}") or 0.0),
-                    left=_shown(row, name, "l"),
-                    right=_shown(row, name, "r"),
-                )
-                for name in comparisons
+    for row in (dict(zip(names, values, strict=True)) for values in found):
+        parts = tuple(
+            Part(
+                comparison=name,
+                level=_level(labels[name], row, name),
+                weight=row[f"mw_{name}"] + (row.get(f"mw_tf_adj_{name}") or 0.0),
+                left=_shown(row, name, "l"),
+                right=_shown(row, name, "r"),
             )
+            for name in comparisons
+        )
         scores.append(
             Score(
                 left=row["unique_id_l"],
