@@ -241,10 +241,13 @@ def _candidate_pairs(
         probing.setdefault(key, []).append(int(uid))
     found = rows_matching(LinkKey._meta.db_table, ("key", "record_id"), "key", sorted(probing))
     pairs: set[tuple[int, int]] = set()
+    add = pairs.add
     for key, other in [*found, *((k, int(u)) for u, k in stored if k in probing)]:
         for rid in probing[key]:
-            if rid != other:
-                pairs.add((min(rid, other), max(rid, other)))
+            if rid < other:
+                add((rid, other))
+            elif rid > other:
+                add((other, rid))
     return pairs
 
 
@@ -356,9 +359,11 @@ def _decide(
         confidence[b] = max(confidence.get(b, 0.0), 1.0 if accepted else score.probability)
 
     moved = {p: find(p) for p in members if find(p) != p}
-    move_people(moved)
+    # Only people of new records are absorbed (a person already known keeps their id),
+    # so the new records' one UPDATE moves every record that moves.
+    _mark_linked(new, records, confidence, {rid: find(person_of[rid]) for rid in new})
+    move_people(moved, records_moved=True)
     outcome.linked = len(moved)
-    _mark_linked(new, records, confidence)
     targets = set(moved.values())
     if targets:
         refresh_identity(targets)
@@ -381,9 +386,11 @@ def _mark_linked(
     new: dict[int, dict[str, Any]],
     records: dict[int, dict[str, Any]],
     confidence: dict[int, float],
+    person: dict[int, int],
 ) -> None:
-    """Mark the new records matched, and the records linked with how sure the link is
-    (a record linked by a person's decision stays `reviewed`): one UPDATE for all."""
+    """Mark the new records matched and give them their `person` now, and the records
+    linked how sure the link is (a record linked by a person's decision stays
+    `reviewed`): one UPDATE for the new records, one for the others linked."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     changed: dict[int, tuple[str, float]] = {}
     for rid in sorted(set(new) | set(confidence)):
@@ -395,9 +402,9 @@ def _mark_linked(
     update_from_rows(
         table,
         "id",
-        ["link_method", "link_confidence", "linked_at"],
-        [(rid, *changed[rid], now) for rid in sorted(new)],
-        ("bigint", "text", "float8", "timestamptz"),
+        ["person_id", "link_method", "link_confidence", "linked_at"],
+        [(rid, person[rid], *changed[rid], now) for rid in sorted(new)],
+        ("bigint", "bigint", "text", "float8", "timestamptz"),
     )
     update_from_rows(
         table,

@@ -143,15 +143,17 @@ def redirect(record_moves: dict[int, int], heirs: dict[int, int]) -> None:
         Person.objects.filter(pk__in=gone[start : start + 1_000])._raw_delete(Person.objects.db)
 
 
-def move_people(into: dict[int, int]) -> None:
+def move_people(into: dict[int, int], *, records_moved: bool = False) -> None:
     """Move each absorbed person's records and everything pointing at them to the person
     `into[absorbed]`, and delete the absorbed people. Set-based (one UPDATE per table for
-    all of them). Not recorded: automatic linking of new records uses it; a person's
-    merge (`merge_people`) records what it moves."""
+    all of them); with `records_moved` the caller has moved the agency records itself.
+    Not recorded: automatic linking of new records uses it; a person's merge
+    (`merge_people`) records what it moves."""
     pairs = sorted(into.items())
     if not pairs:
         return
-    models_: list[type[models.Model]] = [AgencyRecord, *_person_models()]
+    models_: list[type[models.Model]] = [*([] if records_moved else [AgencyRecord]),
+                                         *_person_models()]  # fmt: skip
     for model in models_:
         update_from_rows(
             model._meta.db_table, "person_id", ["person_id"], pairs, ("bigint", "bigint")
