@@ -36,6 +36,19 @@ class _RolledBack(Exception):
     pass
 
 
+def machine_speed() -> float:
+    """Milliseconds for a fixed loop of plain Python (best of five): a shared virtual
+    machine's speed drifts, and the figures here move with it."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for n in range(3_000_000):
+            total += n * n % 7
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
 def split_people(records: int, work: Path) -> tuple[Path, list[dict[str, str]]]:
     """people.csv of the first `records` agency records, and the records held back."""
     from pathways.synth.population import generate
@@ -113,6 +126,11 @@ def measure(held: list[dict[str, str]]) -> None:
             # Written out now, rather than by a checkpoint during the next measurement.
             cursor.execute("CHECKPOINT")
 
+    print(
+        f"this machine's speed now: {machine_speed():.0f} ms for a fixed Python loop "
+        "(about 210 ms when the figures in docs/linkage.md were measured)",
+        flush=True,
+    )
     timed_match(held[:1])  # builds the scoring SQL once, as a running server has
     tidy()
     singles = [timed_match([row]) for row in held[:SINGLES]]

@@ -102,6 +102,9 @@ def _given_parts(given: str) -> tuple[str, str]:
     return canonical_given(given), soundex(given)
 
 
+_family_sound = lru_cache(maxsize=1 << 16)(soundex)
+
+
 # Arrow scalars made once: pyarrow converting a Python value on every call tries an
 # import each time, which costs more than the call on a handful of rows.
 _EMPTY = pa.scalar("", pa.string())
@@ -127,7 +130,6 @@ def prepare_values(rows: Iterable[Sequence[Any]]) -> pa.Table:
     read = list(zip(*rows, strict=True)) or [()] * 8
     ids, agency, given, family, born, sex, postcode, address = map(list, read)
     unique_id = [u if isinstance(u, str) else str(u) for u in ids]
-    family_sound = lru_cache(maxsize=1 << 16)(soundex)
     given_parts = [_given_parts(g) for g in given]
     postcodes = [_postcode_parts(p) for p in postcode]
     columns = {
@@ -137,7 +139,7 @@ def prepare_values(rows: Iterable[Sequence[Any]]) -> pa.Table:
         "given_group": [g[0] for g in given_parts],
         "given_sound": [g[1] for g in given_parts],
         "family": family,
-        "family_sound": [family_sound(f) for f in family],
+        "family_sound": [_family_sound(f) for f in family],
         "dob": [b.isoformat() if isinstance(b, dt.date) else b for b in born],
         "sex": [x if x in ("M", "F", "X") else None for x in sex],
         "postcode": [p[0] for p in postcodes],
