@@ -6,8 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection
-
+from pathways.people.bulk_sql import update_from_rows
 from pathways.people.models import AgencyRecord, Person
 
 
@@ -40,16 +39,16 @@ def refresh_identity(person_ids: Iterable[int]) -> None:
                 _most_held(r[3] for r in recs if r[3] != "U") or "U",
             )
             if shown != tuple(current):
-                changes.append((*shown, pk))
-        if changes:
-            # executemany of a plain UPDATE: Django's bulk_update builds a CASE per
-            # column and row, far slower at this size.
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    "UPDATE people_person SET given_name = %s, family_name = %s, "
-                    "date_of_birth = %s, sex = %s WHERE id = %s",
-                    changes,
-                )
+                changes.append((pk, *shown))
+        # One statement for the chunk: Django's bulk_update builds a CASE per column
+        # and row, and a statement per person costs a round trip each.
+        update_from_rows(
+            Person._meta.db_table,
+            "id",
+            ["given_name", "family_name", "date_of_birth", "sex"],
+            changes,
+            ("bigint", "text", "text", "date", "text"),
+        )
 
 
 def _most_held(values: Iterable[object]) -> object | None:
