@@ -42,12 +42,15 @@ def alongside(work: Callable[[], None], *, at_once: bool = False) -> Callable[[]
         return lambda: None
     connection.ensure_connection()
     raw = connection.connection
+    # The database's errors raised as Django's (IntegrityError, ...), as on this thread.
+    as_django_errors = connection.wrap_database_errors
     failed: list[BaseException] = []
 
     def run() -> None:
         _ALONGSIDE.connection = raw
         try:
-            work()
+            with as_django_errors:
+                work()
         except BaseException as error:  # handed to the waiting thread
             failed.append(error)
 

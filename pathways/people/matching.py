@@ -166,7 +166,8 @@ def link_new_records(
 def _collector_paused() -> Iterator[None]:
     """Python's cycle collector paused: a batch makes hundreds of thousands of short-lived
     rows (none in a cycle, so reference counting frees them all), which would set off
-    full collections over the whole heap, a tenth of a second each."""
+    full collections over the whole heap, a tenth of a second each. The pause is the
+    whole process's, for the batch's second or so."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -178,6 +179,8 @@ def _collector_paused() -> Iterator[None]:
 
 @transaction.atomic
 def _link_batch(ids: Sequence[int], model: dict[str, Any], bands: Thresholds) -> MatchOutcome:
+    """Match the records `ids` never matched: find, read and score their candidates,
+    then decide (see the module docstring). One transaction."""
     new = _load(ids, unlinked=True)
     outcome = MatchOutcome(records=len(new))
     if not new:
@@ -266,8 +269,8 @@ def _score(
     position = {int(uid): n for n, uid in enumerate(table["unique_id"].to_pylist())}
     left = pa.array([position[a] for a, _ in pairs], pa.int64())
     right = pa.array([position[b] for _, b in pairs], pa.int64())
-    return [(int(s.left), int(s.right), s) for s in score_pairs(model, *pair_tables(
-        table, left, right, shares))]  # fmt: skip
+    sides = pair_tables(table, left, right, shares)
+    return [(int(s.left), int(s.right), s) for s in score_pairs(model, *sides)]
 
 
 def _decide(
