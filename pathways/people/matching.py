@@ -51,11 +51,12 @@ ACCEPTED = LinkReview.Status.ACCEPTED
 # Records matched together: enough to amortise the scoring query, few enough that one
 # batch's pairs stay small.
 BATCH = 2_000
-_IDENTITY = (
+# The agency record's fields the model reads, in `linkage_model.prepare_values`' order.
+LINK_FIELDS = (
     "id", "agency_id", "given_key", "family_key", "date_of_birth", "sex", "postcode",
     "address",
 )  # fmt: skip
-_VALUES = (*_IDENTITY, "person_id", "link_method", "link_confidence", "unlinked")
+_VALUES = (*LINK_FIELDS, "person_id", "link_method", "link_confidence", "unlinked")
 # `unlinked` is read as a flag: converting thousands of timestamps costs more than the
 # query.
 _SELECTED = (*_VALUES[:-1], "linked_at IS NULL")
@@ -79,11 +80,11 @@ class MatchOutcome:
 
 def link_record_of(record: AgencyRecord) -> LinkRecord:
     """How the model sees an agency record."""
-    return _link_record({name: getattr(record, name) for name in _IDENTITY} | {"id": record.pk})
+    return _link_record({name: getattr(record, name) for name in LINK_FIELDS} | {"id": record.pk})
 
 
-def _identity(values: dict[str, Any]) -> tuple[Any, ...]:
-    """A record read with `_VALUES` as `linkage_model.prepare_values` takes it."""
+def link_values(values: dict[str, Any]) -> tuple[Any, ...]:
+    """A record read as a dict holding `LINK_FIELDS`, as `prepare_values` takes it."""
     return (
         values["id"], values["agency_id"], values["given_key"], values["family_key"],
         values["date_of_birth"], values["sex"], values["postcode"], values["address"],
@@ -185,7 +186,7 @@ def _link_batch(ids: Sequence[int], model: dict[str, Any], bands: Thresholds) ->
     outcome = MatchOutcome(records=len(new))
     if not new:
         return outcome
-    new_table = prepare_values(map(_identity, new.values()))
+    new_table = prepare_values(map(link_values, new.values()))
     new_rows = new_table.to_pylist()
     stored, probed = record_keys(new_rows)
     candidates = _candidate_pairs(probed, stored)
@@ -209,7 +210,7 @@ def _link_batch(ids: Sequence[int], model: dict[str, Any], bands: Thresholds) ->
     try:
         table = new_table
         if others:
-            table = pa.concat_tables([table, prepare_values(map(_identity, others.values()))])
+            table = pa.concat_tables([table, prepare_values(map(link_values, others.values()))])
         scores = _score(model, table, pairs, shares)
     finally:
         stored_all()

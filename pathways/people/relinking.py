@@ -38,7 +38,7 @@ from pathways.people.linkage_model import (
     prepare_values,
     train,
 )
-from pathways.people.matching import _IDENTITY, _identity
+from pathways.people.matching import LINK_FIELDS, link_values
 from pathways.people.merging import redirect
 from pathways.people.model_store import current_model, save_model
 from pathways.people.models import AgencyRecord, LinkFrequency, LinkKey, LinkReview, Person
@@ -78,12 +78,12 @@ def relink_everyone(*, train_model: bool = True, progress: Progress = _quiet) ->
         records = {
             row["id"]: row
             for row in AgencyRecord.objects.order_by("pk")
-            .values(*_IDENTITY, "person_id", "link_method", "link_confidence")
+            .values(*LINK_FIELDS, "person_id", "link_method", "link_confidence")
             .iterator(10_000)
         }
         outcome.records = len(records)
         outcome.people_before = len({r["person_id"] for r in records.values()})
-        table = prepare_values(map(_identity, records.values()))
+        table = prepare_values(map(link_values, records.values()))
         con = duckdb_connection()
         try:
             scored, keys, counts = _score_everyone(con, table, train_model, outcome, progress)
