@@ -192,8 +192,12 @@ def _link_batch(ids: Sequence[int], model: dict[str, Any], bands: Thresholds) ->
     candidates = _candidate_pairs(probed, stored)
     others = _load({r for pair in candidates for r in pair} - set(new))
     records = {**others, **new}
+    # A key whose record is gone (deleted outside Django: the keys table keeps no
+    # constraint) finds nothing.
     pairs = sorted(
-        (a, b) for a, b in candidates if records[a]["agency_id"] != records[b]["agency_id"]
+        (a, b)
+        for a, b in candidates
+        if a in records and b in records and records[a]["agency_id"] != records[b]["agency_id"]
     )
     changes = count_changes(new_rows)
     shares = new_records_shares(model, new_table, changes)
@@ -330,7 +334,8 @@ def _decide(
     queue: dict[tuple[int, int], tuple[Score, str]] = {}
     ordered = sorted(
         scores,
-        key=lambda t: (decided.get((t[0], t[1])) != ACCEPTED, -t[2].probability),
+        # Ties in record order: DuckDB's threads return the scores in no fixed order.
+        key=lambda t: (decided.get((t[0], t[1])) != ACCEPTED, -t[2].probability, t[0], t[1]),
     )
     for a, b, score in ordered:
         status = decided.get((a, b))

@@ -243,3 +243,16 @@ def test_on_a_tie_the_most_recently_updated_record_shows(load) -> None:
     assert Person.objects.get().given_name == "Sean"
     load("POLICE,P1,Seán,O'Neill,1999-05-06,U")  # the police record changes last
     assert Person.objects.get().given_name == "Seán"
+
+
+def test_keys_left_by_a_record_deleted_outside_django_find_nothing(load) -> None:
+    """The keys table keeps no database constraint: a record deleted by hand leaves its
+    keys, and a record arriving later that probes them is matched all the same."""
+    from django.db import connection
+
+    load("POLICE,P1,Jamie,McDonald,2004-03-12,M")
+    gone = AgencyRecord.objects.get(agency_id="POLICE", person_ref="P1")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM people_agencyrecord WHERE id = %s", [gone.pk])
+    load("HSCP_CJSW,C1,Jamie,McDonald,2004-03-12,M", "POLICE,P2,Jamie,McDonald,2004-03-12,M")
+    assert person_of("HSCP_CJSW", "C1") == person_of("POLICE", "P2")
