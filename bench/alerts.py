@@ -38,9 +38,9 @@ def prepare() -> tuple[list[str], list[str]]:
     referral."""
     from django.contrib.auth import get_user_model
 
+    from pathways.alerts.raising import scan_new_events
     from pathways.partners.models import Membership
     from pathways.people.models import AgencyRecord
-    from pathways.referrals.alerts import scan_new_events
     from pathways.referrals.models import Referral
 
     users = get_user_model().objects
@@ -79,8 +79,8 @@ def measure(env: dict[str, str], work: Path) -> None:
     setup_django(env)
     from django.db.models import Max
 
+    from pathways.alerts.models import Alert, AlertScan
     from pathways.events.models import Event
-    from pathways.referrals.models import Alert, AlertScan
 
     with_referral, others = prepare()
     new = write_events(work / "alert-events.csv", with_referral, others)

@@ -76,11 +76,11 @@ def measure(audit_events: int) -> None:
     from django.db import connection
     from django.test import Client
 
+    from pathways.access.search import search_people
+    from pathways.audit.log import record_access, verify_chain
     from pathways.events.models import Event
     from pathways.partners.models import Membership
     from pathways.people.models import AgencyRecord, Person
-    from pathways.people.search import search_people
-    from pathways.sharing.audit import record_access, verify_chain
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -131,8 +131,8 @@ def write_many_access_events(user, count: int) -> None:  # noqa: ANN001
     from django.db import connection
     from django.utils import timezone
 
-    from pathways.sharing.audit import audit_key, chain_hash
-    from pathways.sharing.models import AccessEvent
+    from pathways.audit.log import audit_key, chain_hash
+    from pathways.audit.models import AccessEvent
 
     key = audit_key()
     last = AccessEvent.objects.order_by("-seq").values_list("seq", "hash").first()

@@ -8,7 +8,7 @@ at several agencies, with typos, nicknames, swapped dates, moves and missing fie
 its truth file. For each size, the first N records (each size in a process of its own,
 so its peak memory is its own) are prepared, the model trained without labels and the
 candidate pairs scored; people are the clusters of auto-linked pairs under the product's
-rules (pathways.people.linkage_clusters). Printed: pairwise precision and recall of
+rules (pathways.linkage.internals.clusters). Printed: pairwise precision and recall of
 auto-links (every pair inside a cluster), recall of auto-links and the review band
 together, the share of records in a review pair, time and peak memory. Figures at
 1,000,000 records: precision >= 0.995, recall >= 0.95; with the review band recall
@@ -48,10 +48,10 @@ def measure(size: int, people_csv: Path, truth_csv: Path) -> None:
     import django
 
     django.setup()
-    from pathways.events.imports.fields import name_key
-    from pathways.people.linkage_clusters import cluster
-    from pathways.people.linkage_config import thresholds
-    from pathways.people.linkage_model import LinkRecord, connection, linker_for, prepare, train
+    from pathways.feeds.fields import name_key
+    from pathways.linkage.internals.clusters import cluster
+    from pathways.linkage.internals.model import LinkRecord, connection, linker_for, prepare, train
+    from pathways.linkage.internals.thresholds import thresholds
 
     with truth_csv.open(encoding="utf-8") as handle:
         truth = {(r["agency"], r["person_ref"]): r["true_person"] for r in csv.DictReader(handle)}
@@ -91,7 +91,7 @@ def measure(size: int, people_csv: Path, truth_csv: Path) -> None:
 
     # People are the clusters of auto-linked records: records linked through a third are
     # one person too (each pair inside a cluster counts). A cluster holds one record per
-    # agency and dates of birth that agree (pathways.people.linkage_clusters).
+    # agency and dates of birth that agree (pathways.linkage.internals.clusters).
     members: dict[str, list[str]] = {}
     for uid, person in cluster(rows, born, bands.auto_link).items():
         members.setdefault(person, []).append(uid)

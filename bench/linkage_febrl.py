@@ -51,8 +51,8 @@ def febrl4() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
 
 
 def as_records(rows: list[dict[str, str]], side: str):  # noqa: ANN201
-    from pathways.events.imports.fields import name_key
-    from pathways.people.linkage_model import LinkRecord
+    from pathways.feeds.fields import name_key
+    from pathways.linkage.internals.model import LinkRecord
 
     records, truth = [], {}
     for n, row in enumerate(rows):
@@ -77,8 +77,14 @@ def main() -> None:
     django.setup()
     from splink import block_on  # noqa: F401  (imported for its side effect: the backend)
 
-    from pathways.people.linkage_config import thresholds
-    from pathways.people.linkage_model import BLOCKING_RULES, connection, linker_for, prepare, train
+    from pathways.linkage.internals.model import (
+        BLOCKING_RULES,
+        connection,
+        linker_for,
+        prepare,
+        train,
+    )
+    from pathways.linkage.internals.thresholds import thresholds
 
     a, b = febrl4()
     records_a, truth_a = as_records(a, "a")

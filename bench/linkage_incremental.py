@@ -79,9 +79,9 @@ def split_people(records: int, work: Path) -> tuple[Path, list[dict[str, str]]]:
 def measure(held: list[dict[str, str]]) -> None:
     from django.db import connection, transaction
 
-    from pathways.events.imports.fields import name_key
-    from pathways.people.matching import link_new_records
-    from pathways.people.model_store import current_model
+    from pathways.feeds.fields import name_key
+    from pathways.linkage.internals.matching import link_new_records
+    from pathways.linkage.internals.model_store import current_model
     from pathways.people.models import AgencyRecord, Person
 
     model = current_model()

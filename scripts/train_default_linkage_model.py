@@ -31,10 +31,10 @@ def main() -> None:
     import shutil
     import tempfile
 
-    from pathways.events.imports.fields import name_key
-    from pathways.people.linkage_model import LinkRecord
-    from pathways.people.model_store import DEFAULT_MODEL
-    from pathways.people.training import train_model
+    from pathways.feeds.fields import name_key
+    from pathways.linkage.internals.model import LinkRecord
+    from pathways.linkage.internals.model_store import DEFAULT_MODEL
+    from pathways.linkage.internals.training import train_model
     from pathways.synth.population import generate
     from pathways.synth.writer import write_csvs
 

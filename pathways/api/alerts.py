@@ -10,12 +10,12 @@ from django.utils import timezone
 from ninja import Path, Router
 from ninja.errors import HttpError
 
+from pathways.alerts.models import Alert
+from pathways.alerts.raising import visible_alerts
 from pathways.api.schemas import AlertOut, CustodyVisitIn, CustodyVisitOut, Message
+from pathways.audit.log import record_access
 from pathways.cases.custody import record_visit, visible_visits
-from pathways.referrals.alerts import visible_alerts
-from pathways.referrals.models import Alert
 from pathways.referrals.transitions import TransitionRefused
-from pathways.sharing.audit import record_access
 
 router = Router(tags=["alerts and custody"])
 MAX_ID = 2**63 - 1

@@ -19,6 +19,7 @@ from pathways.api.schemas import (
     ReferIn,
     ReferralCreated,
 )
+from pathways.audit.log import record_access
 from pathways.identification.decisions import DecisionRefused, dismiss, refer
 from pathways.identification.models import Candidate
 from pathways.identification.queue import (
@@ -29,7 +30,6 @@ from pathways.identification.queue import (
     visible_candidates,
 )
 from pathways.referrals.transitions import TransitionRefused
-from pathways.sharing.audit import record_access
 from pathways.web.permissions import capabilities_of
 
 router = Router(tags=["candidates"])

@@ -15,6 +15,7 @@ from ninja import NinjaAPI, Path, Query, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
+from pathways.access.search import search_people
 from pathways.api.alerts import router as alerts_router
 from pathways.api.candidates import router as candidates_router
 from pathways.api.outcomes import router as outcomes_router
@@ -23,7 +24,6 @@ from pathways.api.referrals import router as referrals_router
 from pathways.api.schemas import EventOut, EventPage, Message, PersonOut, PersonSummary
 from pathways.api.tokens import user_for_token
 from pathways.events.models import EventKind
-from pathways.people.search import search_people
 from pathways.sharing.policy import (
     get_person_for,
     record_search,

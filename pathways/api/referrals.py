@@ -1,5 +1,5 @@
 """API v1: the referral inbox, one referral with its timeline, and the pathway's steps,
-as on the pages (`pathways.referrals.pathway`; referrals through the sharing door)."""
+as on the pages (`pathways.referrals.actions`; referrals through the sharing door)."""
 
 from __future__ import annotations
 
@@ -24,12 +24,12 @@ from pathways.api.schemas import (
 from pathways.cases import engagement
 from pathways.cases.models import EngagementPlan
 from pathways.partners.models import Service
-from pathways.referrals import pathway
+from pathways.referrals import actions as pathway
+from pathways.referrals.consents import ConsentError, may_record_consent, record_consent
 from pathways.referrals.inbox import inbox_for
 from pathways.referrals.models import Referral
 from pathways.referrals.proposals import propose, referring_record
 from pathways.referrals.transitions import StaleReferral, TransitionRefused
-from pathways.sharing.consent import ConsentError, may_record_consent, record_consent
 from pathways.sharing.policy import decide, get_person_for, get_referral_for
 
 router = Router(tags=["referrals"])

@@ -12,9 +12,9 @@ from typing import Any
 
 from django.db import transaction
 
+from pathways.alerts.raising import alert_referrer_of_concern
 from pathways.cases.models import Contact, EngagementPlan, FocusArea
 from pathways.partners.memberships import memberships_with
-from pathways.referrals.alerts import alert_referrer_of_concern
 from pathways.referrals.models import Referral, ReferralState
 from pathways.referrals.transitions import CLOSING_REASONS, TransitionRefused, move
 

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
+from pathways.audit.log import record_access
 from pathways.events.models import Event
 from pathways.identification.matching import triggering_events
 from pathways.identification.models import Candidate, Rule
 from pathways.partners.memberships import memberships_of, memberships_with
-from pathways.sharing.audit import record_access
 from pathways.sharing.policy import REFUSED_BASIS, User, decide, visible_events, visible_people
 
 SORTS = {

@@ -12,9 +12,9 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 
+from pathways.audit.log import operator_name, record_access
 from pathways.outcomes.parameters import ReportParameters
 from pathways.partners.memberships import capabilities_of
-from pathways.sharing.audit import operator_name, record_access
 
 READ = "read_reports"
 UNSUPPRESSED = "unsuppressed_reports"

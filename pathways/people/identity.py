@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from pathways.people.bulk_sql import update_from_rows
+from pathways.linkage.internals.bulk_sql import update_from_rows
 from pathways.people.models import AgencyRecord, Person
 
 

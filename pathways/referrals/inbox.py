@@ -9,9 +9,9 @@ from typing import Any
 
 from django.db.models import Max, OuterRef, Subquery
 
-from pathways.referrals import pathway
+from pathways.referrals import actions as pathway
+from pathways.referrals.consents import services_acted_for
 from pathways.referrals.models import Referral, ReferralState, Transition
-from pathways.sharing.consent import services_acted_for
 from pathways.sharing.policy import visible_referral_list
 
 S = ReferralState

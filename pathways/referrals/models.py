@@ -1,4 +1,5 @@
-"""Referrals to services and the transitions each one went through."""
+"""Referrals to services, the transitions each one went through, the approvals of those
+that need joint approval, and the person's consent."""
 
 from __future__ import annotations
 
@@ -125,56 +126,62 @@ class Approval(models.Model):
         return f"{self.sector} approval of referral {self.referral_id}"
 
 
-class Alert(models.Model):
-    """Something a worker should know about a person on their caseload: a new offence, a
-    custody episode, a non-fatal overdose, a concern recorded at a contact. One row per
-    person told; shown in their alert inbox, and optionally e-mailed (without details)."""
+class Consent(models.Model):
+    """A person's answer when asked to engage with a service, and its withdrawal.
 
-    class Kind(models.TextChoices):
-        OFFENCE = "offence", "a new offence"
-        CUSTODY = "custody", "a custody episode"
-        OVERDOSE = "overdose", "a non-fatal overdose"
-        CONCERN = "concern", "a concern at a contact"
+    Rows are never deleted: a withdrawal is written onto the row, and consent given
+    again later is a new row, so the history stays readable.
+    """
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"
-    )
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    event = models.ForeignKey(
-        "events.Event", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
-        db_constraint=False,
-    )  # fmt: skip
+    class Answer(models.TextChoices):
+        GIVEN = "given"
+        REFUSED = "refused"
+
+    class Method(models.TextChoices):
+        SIGNED_FORM = "signed_form", "signed form"
+        VERBAL = "verbal", "verbal, with a witness"
+        # Consent an earlier system recorded (referrals.csv consent_on), known by date only.
+        MIGRATED = "migrated", "recorded in the earlier system"
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="consents")
+    service = models.ForeignKey("partners.Service", on_delete=models.PROTECT)
     referral = models.ForeignKey(
-        Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+        Referral,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
     )
-    why = models.CharField(max_length=300, help_text="Why this user is told.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=8, choices=Answer.choices)
+    on = models.DateField(help_text="The date the person answered.")
+    method = models.CharField(max_length=16, choices=Method.choices)
+    witness = models.CharField(max_length=200, blank=True)
+    scan = models.FileField(upload_to="consent-forms/%Y/%m/", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=500, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "event"],
-                condition=models.Q(event__isnull=False),
-                name="one_alert_per_user_and_event",
-            )
-        ]
-        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="alert_inbox")]
+        db_table = "sharing_consent"  # created by the sharing app (docs/decisions/0009)
+        ordering = ["person", "service", "-on", "-id"]
+        indexes = [models.Index(fields=["person", "service"])]
 
     def __str__(self) -> str:
-        return f"{self.kind} alert for {self.user_id}"
+        state = "withdrawn" if self.withdrawn_on else self.answer
+        return f"consent to {self.service_id}: {state} ({self.on})"
 
-
-class AlertScan(models.Model):
-    """One pass over the events that arrived since the last: its mark is the highest
-    event id it saw."""
-
-    up_to_event = models.BigIntegerField()
-    after_event = models.BigIntegerField()
-    started_at = models.DateTimeField(auto_now_add=True)
-    alerts = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"alert scan of events {self.after_event}-{self.up_to_event}"
+    @property
+    def current(self) -> bool:
+        """Given and not withdrawn."""
+        return self.answer == self.Answer.GIVEN and self.withdrawn_on is None

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from pathways.audit.log import record_access
 from pathways.events.models import Event
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Referral
-from pathways.sharing.audit import record_access
 from pathways.sharing.grants import (
     Grant,
     User,

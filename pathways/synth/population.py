@@ -35,7 +35,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pathways.events.imports.formats import (
+from pathways.feeds.formats import (
     EVENT_COLUMNS,
     PEOPLE_COLUMNS,
     REFERRAL_COLUMNS,

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from pathways.referrals.alerts import visible_alerts
-from pathways.referrals.models import Alert
+from pathways.alerts.models import Alert
+from pathways.alerts.raising import visible_alerts
 from pathways.web.pagination import page_of
 from pathways.web.permissions import capability_required, signed_in
 

@@ -1,5 +1,5 @@
 """Pages for recording a person's consent to a service, and its withdrawal. Thin: the
-rules are in `pathways.sharing.consent`; the referral comes through the sharing door."""
+rules are in `pathways.referrals.consents`; the referral comes through the sharing door."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from pathways.sharing.consent import (
+from pathways.referrals.consents import (
     ConsentError,
     current_consent,
     may_record_consent,

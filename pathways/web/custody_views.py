@@ -7,10 +7,10 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from pathways.audit.log import record_access
 from pathways.cases.custody import record_visit, visible_visits
 from pathways.cases.models import CustodyVisit
 from pathways.referrals.transitions import TransitionRefused
-from pathways.sharing.audit import record_access
 from pathways.web.forms import CustodyVisitForm
 from pathways.web.pagination import page_of
 from pathways.web.permissions import capability_required, signed_in

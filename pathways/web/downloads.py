@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
-from pathways.events.imports.quarantine import LEADING, quarantine_columns, quarantine_rows
-from pathways.events.models import Event, ImportRun
-from pathways.events.spreadsheet import neutralise
+from pathways.events.models import Event
+from pathways.feeds.models import ImportRun
+from pathways.feeds.quarantine import LEADING, quarantine_columns, quarantine_rows
+from pathways.spreadsheet import neutralise
 
 
 class _Line:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from pathways.sharing.audit_queries import looks_at_person, looks_by_user, unusual_access
+from pathways.governance.audit_queries import looks_at_person, looks_by_user, unusual_access
 from pathways.sharing.plain_language import agreements_in_words
 from pathways.web.pagination import page_of
 from pathways.web.permissions import capability_required

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from pathways.audit.log import record_access
 from pathways.identification.decisions import DecisionRefused, dismiss, refer
 from pathways.identification.models import Candidate, Run
 from pathways.identification.queue import (
@@ -21,7 +22,6 @@ from pathways.identification.queue import (
 )
 from pathways.partners.models import Service
 from pathways.referrals.transitions import TransitionRefused
-from pathways.sharing.audit import record_access
 from pathways.web.forms import DismissForm, QueueFilterForm, ReferForm
 from pathways.web.pagination import page_of
 from pathways.web.permissions import capability_required, signed_in

@@ -12,19 +12,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from pathways.people.linkage_config import thresholds
-from pathways.people.merging import LinkChangeRefused, split_records, undo
-from pathways.people.model_store import current_model
-from pathways.people.models import LinkReview, LinkRun
-from pathways.people.review import decide, explain
-from pathways.people.scoring import prior_weight
-from pathways.sharing.linkage_access import (
+from pathways.access.linkage import (
     link_changes,
     person_records_for_review,
     record_queue_look,
     review_for,
     review_queue,
 )
+from pathways.linkage.internals.merging import LinkChangeRefused, split_records, undo
+from pathways.linkage.internals.model_store import current_model
+from pathways.linkage.internals.review import decide, explain
+from pathways.linkage.internals.scoring import prior_weight
+from pathways.linkage.internals.thresholds import thresholds
+from pathways.linkage.models import LinkReview, LinkRun
 from pathways.web.forms import LinkDecisionForm, SplitForm
 from pathways.web.pagination import page_of
 from pathways.web.permissions import capability_required, signed_in

@@ -1,6 +1,6 @@
 """A referral's page (its timeline, approvals, what it awaits and from whom), the steps
 a user may take on it, and the referral inbox. Thin: the rules are in
-`pathways.referrals.pathway`; the referral comes through the sharing door."""
+`pathways.referrals.actions`; the referral comes through the sharing door."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 from pathways.cases.engagement import may_record_contacts
 from pathways.cases.models import EngagementPlan
 from pathways.partners.models import Service
-from pathways.referrals import pathway
+from pathways.referrals import actions as pathway
+from pathways.referrals.consents import services_acted_for
 from pathways.referrals.inbox import inbox_for
 from pathways.referrals.models import Referral
 from pathways.referrals.proposals import propose, referring_record
 from pathways.referrals.transitions import StaleReferral, TransitionRefused
-from pathways.sharing.consent import services_acted_for
 from pathways.sharing.policy import decide, get_person_for, get_referral_for
 from pathways.web.forms import NewReferralForm, ReferralReasonForm, ReferralStepForm
 from pathways.web.permissions import capability_required, signed_in

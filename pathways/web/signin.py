@@ -17,8 +17,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
+from pathways.audit.context import current
 from pathways.partners.memberships import memberships_of
-from pathways.sharing.context import current
 from pathways.web.models import FailedSignIn
 
 

@@ -1,5 +1,5 @@
 """The pages. Thin: person data comes only through `pathways.sharing.policy` and
-`pathways.people.search`; the views turn requests into calls and results into pages."""
+`pathways.access.search`; the views turn requests into calls and results into pages."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from pathways.events.models import EventKind, ImportRun
+from pathways.access.search import search_people
+from pathways.events.models import EventKind
+from pathways.feeds.models import ImportRun
 from pathways.people.models import Person
-from pathways.people.search import search_people
-from pathways.sharing.consent import services_acted_for
+from pathways.referrals.consents import services_acted_for
 from pathways.sharing.policy import (
     get_person_for,
     record_search,

@@ -27,8 +27,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 
 from pathways.api.tokens import create_token
-from pathways.events.imports.fields import name_key
 from pathways.events.models import Event
+from pathways.feeds.fields import name_key
 from pathways.partners.config import apply_config, load_config
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Referral

@@ -12,9 +12,9 @@ from django.test import Client
 from django.utils import timezone
 
 from pathways.api.tokens import create_token
+from pathways.audit.models import AccessEvent
 from pathways.identification.models import Candidate
 from pathways.referrals.models import Referral
-from pathways.sharing.models import AccessEvent
 from tests.web.world import identified_today, make_user
 
 TODAY = timezone.localdate()

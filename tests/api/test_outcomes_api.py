@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from pathways.audit.models import AccessEvent
 from pathways.referrals.models import Referral
-from pathways.sharing.models import AccessEvent
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/outcomes?from=2024-01-01&to=2025-01-01&as_of=2025-06-01"

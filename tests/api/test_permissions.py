@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from pathways.sharing.models import AccessEvent
+from pathways.audit.models import AccessEvent
 from pathways.sharing.policy import NOT_FOUND
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from pathways.events.imports.runner import import_file
+from pathways.feeds.runner import import_file
 from pathways.people.models import AgencyRecord
 from tests.browser.test_person_journeys import make_user, sign_in
 from tests.people.conftest import use_bands

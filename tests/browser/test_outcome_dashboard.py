@@ -11,8 +11,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
-from pathways.events.imports.fields import name_key
 from pathways.events.models import Event
+from pathways.feeds.fields import name_key
 from pathways.partners.config import apply_config, load_config
 from pathways.partners.models import Membership
 from pathways.people.models import AgencyRecord, Person

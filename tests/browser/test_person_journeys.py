@@ -20,13 +20,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from playwright.sync_api import Page, expect
 
-from pathways.events.imports.fields import name_key
+from pathways.audit.models import AccessEvent
 from pathways.events.models import Event
+from pathways.feeds.fields import name_key
 from pathways.partners.config import apply_config, load_config
 from pathways.partners.models import Membership
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Referral
-from pathways.sharing.models import AccessEvent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

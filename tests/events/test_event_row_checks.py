@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pathways.events.imports.events import EventsSpec
-from pathways.events.imports.specs import Codes, RowInvalid
+from pathways.feeds.events import EventsSpec
+from pathways.feeds.specs import Codes, RowInvalid
 
 pytestmark = pytest.mark.django_db
 

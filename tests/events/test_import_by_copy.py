@@ -12,10 +12,11 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pathways.events.imports.events import EventsSpec
-from pathways.events.imports.formats import EVENT_COLUMNS
-from pathways.events.imports.runner import import_file
-from pathways.events.models import Event, ImportRun, RejectedRow, SupersededRow
+from pathways.events.models import Event
+from pathways.feeds.events import EventsSpec
+from pathways.feeds.formats import EVENT_COLUMNS
+from pathways.feeds.models import ImportRun, RejectedRow, SupersededRow
+from pathways.feeds.runner import import_file
 from pathways.people.models import AgencyRecord, Person
 
 from .test_event_row_checks import rows as event_rows
@@ -145,7 +146,7 @@ def test_a_row_sent_again_unchanged_is_not_checked_again(
 def test_a_bulk_load_rebuilds_the_indexes_and_keys_exactly_as_they_were(
     people, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pathways.events.imports import bulk
+    from pathways.feeds import bulk
 
     catalogue = """SELECT 'index', indexname, indexdef FROM pg_indexes
         WHERE tablename = 'events_event'

@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from pathways.events.imports.formats import PEOPLE_COLUMNS
-from pathways.events.models import ImportRun
+from pathways.feeds.formats import PEOPLE_COLUMNS
+from pathways.feeds.models import ImportRun
 from pathways.people.models import AgencyRecord
 
 from .conftest import PEOPLE_HEADER, query, summary

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from pathways.events.imports.runner import import_file
-from pathways.events.models import Event, SupersededRow
+from pathways.events.models import Event
+from pathways.feeds.models import SupersededRow
+from pathways.feeds.runner import import_file
 from pathways.people.models import AgencyRecord
 
 from .conftest import EVENTS_HEADER, PEOPLE_HEADER

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pathways.events.imports.csvfile import FileRefused
-from pathways.events.imports.runner import import_file
-from pathways.events.models import Event, ImportRun
+from pathways.events.models import Event
+from pathways.feeds.csvfile import FileRefused
+from pathways.feeds.models import ImportRun
+from pathways.feeds.runner import import_file
 from pathways.people.models import AgencyRecord
 from pathways.referrals.models import Referral
 

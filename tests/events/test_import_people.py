@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from pathways.events.imports.runner import import_file
-from pathways.events.models import SupersededRow
+from pathways.feeds.models import SupersededRow
+from pathways.feeds.runner import import_file
 from pathways.people.models import AgencyRecord, Person
 
 from .conftest import PEOPLE_HEADER

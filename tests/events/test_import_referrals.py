@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from pathways.events.imports.runner import import_file
-from pathways.events.models import SupersededRow
+from pathways.feeds.models import SupersededRow
+from pathways.feeds.runner import import_file
 from pathways.referrals.models import Referral, Transition
 
 from .conftest import PEOPLE_HEADER, REFERRALS_HEADER

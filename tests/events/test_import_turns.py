@@ -11,8 +11,8 @@ import psycopg
 import pytest
 from django.db import connection
 
-from pathways.events.imports.runner import EVENTS_IMPORT_LOCK, import_file
 from pathways.events.models import Event
+from pathways.feeds.runner import EVENTS_IMPORT_LOCK, import_file
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

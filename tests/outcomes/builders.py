@@ -7,8 +7,8 @@ import datetime as dt
 from itertools import count
 from zoneinfo import ZoneInfo
 
-from pathways.events.imports.fields import name_key
 from pathways.events.models import Event
+from pathways.feeds.fields import name_key
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Referral
 

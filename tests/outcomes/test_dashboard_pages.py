@@ -9,7 +9,7 @@ import io
 import pytest
 from django.test import Client
 
-from pathways.sharing.models import AccessEvent
+from pathways.audit.models import AccessEvent
 
 from .builders import engagement, event, person
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from pathways.events.imports.runner import import_file
+from pathways.feeds.runner import import_file
 from pathways.outcomes.metrics import follow_up
 from pathways.outcomes.parameters import report_parameters
 

@@ -16,7 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from pathways.sharing.models import AccessEvent
+from pathways.audit.models import AccessEvent
 
 from .builders import engagement, event, person
 

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from pathways.events.imports.runner import import_file
+from pathways.feeds.runner import import_file
 from pathways.partners.models import Service, Team
 from pathways.referrals.models import Referral
 from pathways.sharing.policy import visible_people

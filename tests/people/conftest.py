@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pathways.events.imports.runner import import_file
+from pathways.feeds.runner import import_file
 from pathways.people.models import AgencyRecord
 
 HEADER = "agency,person_ref,given_name,family_name,date_of_birth,sex"

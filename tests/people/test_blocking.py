@@ -7,17 +7,17 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from pathways.events.imports.fields import name_key
-from pathways.people.blocking import python_expression, record_keys
-from pathways.people.linkage_model import (
+from pathways.feeds.fields import name_key
+from pathways.linkage.internals.blocking import python_expression, record_keys
+from pathways.linkage.internals.model import (
     LinkRecord,
     connection,
     ignore_frequencies,
     linker_for,
     prepare,
 )
-from pathways.people.model_store import current_model
-from pathways.people.scoring import prior_weight, score_pairs, scoring_table
+from pathways.linkage.internals.model_store import current_model
+from pathways.linkage.internals.scoring import prior_weight, score_pairs, scoring_table
 from pathways.synth.population import generate, iter_people_rows
 
 
@@ -103,8 +103,8 @@ def test_scores_with_frequencies_are_splinks_own(records) -> None:
     """With the term frequencies counted as records land (over 1,000 records hold each
     field, so they count), matching scores pairs as Splink does with the frequencies
     of its whole table."""
-    from pathways.people.frequencies import apply_changes, count_changes
-    from pathways.people.matching import _score, new_records_shares
+    from pathways.linkage.internals.frequencies import apply_changes, count_changes
+    from pathways.linkage.internals.matching import _score, new_records_shares
 
     con = connection()
     table = prepare(records)

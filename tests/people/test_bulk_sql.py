@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from pathways.people.bulk_sql import alongside, insert_rows, rows_matching
-from pathways.people.models import LinkFrequency
+from pathways.linkage.internals.bulk_sql import alongside, insert_rows, rows_matching
+from pathways.linkage.models import LinkFrequency
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from pathways.events.imports.runner import import_file
+from pathways.feeds.runner import import_file
+from pathways.linkage.internals.export import COLUMNS, format_confidence, iter_persons_rows
 from pathways.partners.config import apply_config, load_config
-from pathways.people.export import COLUMNS, format_confidence, iter_persons_rows
 from pathways.people.models import AgencyRecord, Person
 
 pytestmark = pytest.mark.django_db

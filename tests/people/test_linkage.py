@@ -12,7 +12,8 @@ import datetime as dt
 import pytest
 
 from pathways.events.models import Event
-from pathways.people.models import AgencyRecord, LinkReview, Person
+from pathways.linkage.models import LinkReview
+from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Referral
 from tests.people.conftest import HEADER, person_of
 

@@ -3,7 +3,7 @@ per agency, dates of birth that agree, the strongest links first."""
 
 from __future__ import annotations
 
-from pathways.people.linkage_clusters import cluster, dates_agree
+from pathways.linkage.internals.clusters import cluster, dates_agree
 
 
 def test_dates_of_birth_agree_within_the_allowed_errors() -> None:

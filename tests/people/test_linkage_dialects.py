@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pathways.people.linkage_model import (
+from pathways.linkage.internals.model import (
     SWAPPED,
     LinkRecord,
     PortableLevel,
@@ -21,7 +21,7 @@ from pathways.people.linkage_model import (
     settings,
     translate_sql,
 )
-from pathways.people.model_store import DEFAULT_MODEL, current_model, model_path
+from pathways.linkage.internals.model_store import DEFAULT_MODEL, current_model, model_path
 
 
 def _conditions(model: dict[str, Any]) -> list[str]:

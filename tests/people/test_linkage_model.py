@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pathways.people.linkage_clusters import cluster
-from pathways.people.linkage_config import Thresholds, thresholds
-from pathways.people.linkage_model import LinkRecord, connection, linker_for, prepare, train
-from pathways.people.nicknames import canonical_given, soundex
+from pathways.linkage.internals.clusters import cluster
+from pathways.linkage.internals.model import LinkRecord, connection, linker_for, prepare, train
+from pathways.linkage.internals.nicknames import canonical_given, soundex
+from pathways.linkage.internals.thresholds import Thresholds, thresholds
 from pathways.synth.linkage_truth import link_records_with_truth
 
 
@@ -104,7 +104,7 @@ def test_the_model_finds_the_same_people_in_a_small_partnership() -> None:
 
 
 def test_moves_are_measured_on_records_that_are_surely_one_person() -> None:
-    from pathways.people.linkage_model import DEFAULT_MOVES, moves_from_sure_matches
+    from pathways.linkage.internals.model import DEFAULT_MOVES, moves_from_sure_matches
 
     records = []
     for n in range(200):

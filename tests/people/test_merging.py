@@ -7,12 +7,13 @@ import datetime as dt
 
 import pytest
 
+from pathways.audit.models import AccessEvent
 from pathways.events.models import Event
-from pathways.people.matching import link_record_of, record_changed
-from pathways.people.merging import LinkChangeRefused, merge_people, split_records, undo
-from pathways.people.models import AgencyRecord, LinkChange, LinkReview, Person
-from pathways.referrals.models import Referral
-from pathways.sharing.models import AccessEvent, Consent
+from pathways.linkage.internals.matching import link_record_of, record_changed
+from pathways.linkage.internals.merging import LinkChangeRefused, merge_people, split_records, undo
+from pathways.linkage.models import LinkChange, LinkReview
+from pathways.people.models import AgencyRecord, Person
+from pathways.referrals.models import Consent, Referral
 from tests.people.conftest import person_of
 
 pytestmark = pytest.mark.django_db

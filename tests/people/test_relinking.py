@@ -11,18 +11,12 @@ import pytest
 from django.core.management import call_command
 
 from pathways.events.models import Event
-from pathways.people import relinking
-from pathways.people.merging import merge_people, split_records
-from pathways.people.models import (
-    AgencyRecord,
-    LinkFrequency,
-    LinkKey,
-    LinkReview,
-    LinkRun,
-    Person,
-)
-from pathways.people.relinking import relink_everyone
-from pathways.sharing.models import Consent
+from pathways.linkage.internals import relinking
+from pathways.linkage.internals.merging import merge_people, split_records
+from pathways.linkage.internals.relinking import relink_everyone
+from pathways.linkage.models import LinkFrequency, LinkKey, LinkReview, LinkRun
+from pathways.people.models import AgencyRecord, Person
+from pathways.referrals.models import Consent
 from tests.people.conftest import person_of
 
 pytestmark = pytest.mark.django_db

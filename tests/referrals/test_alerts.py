@@ -9,9 +9,10 @@ import datetime as dt
 import pytest
 from django.core import mail
 
+from pathways.alerts.models import Alert
+from pathways.alerts.raising import scan_new_events
 from pathways.cases import engagement
-from pathways.referrals.alerts import scan_new_events
-from pathways.referrals.models import Alert, Transition
+from pathways.referrals.models import Transition
 from tests.web.world import LONDON, add_event, make_person, make_user, refer
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,10 @@ import io
 import pytest
 from django.core.management import call_command
 
+from pathways.alerts.models import Alert
 from pathways.cases.models import CustodyVisit
 from pathways.identification.models import Candidate
-from pathways.referrals.models import Alert, Referral
+from pathways.referrals.models import Referral
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

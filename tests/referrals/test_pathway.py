@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from pathways.partners.models import Membership
-from pathways.referrals import pathway
+from pathways.referrals import actions as pathway
 from pathways.referrals.models import Referral, Transition
 from pathways.referrals.proposals import propose
 from pathways.referrals.transitions import TransitionRefused

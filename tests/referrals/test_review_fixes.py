@@ -11,13 +11,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from pathways.alerts.raising import scan_new_events, visible_alerts
 from pathways.cases.models import CustodyVisit
 from pathways.identification import runs
 from pathways.identification.decisions import DecisionRefused, dismiss
 from pathways.identification.models import Candidate
 from pathways.partners.models import Service
-from pathways.referrals import pathway
-from pathways.referrals.alerts import scan_new_events, visible_alerts
+from pathways.referrals import actions as pathway
 from pathways.referrals.models import Referral
 from pathways.referrals.proposals import propose
 from pathways.sharing.policy import visible_people

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from pathways.sharing.audit import GENESIS, chain_hash, record_access, verify_chain
-from pathways.sharing.models import AccessEvent, AccessEventPerson, AuditImmutable
+from pathways.audit.log import GENESIS, chain_hash, record_access, verify_chain
+from pathways.audit.models import AccessEvent, AccessEventPerson, AuditImmutable
 
 pytestmark = pytest.mark.django_db
 

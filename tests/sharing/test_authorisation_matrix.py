@@ -21,11 +21,11 @@ from django.conf import settings
 from django.test import Client
 
 from pathways.api.tokens import create_token
+from pathways.audit.models import AccessEvent
 from pathways.events.models import Event
 from pathways.partners.models import Role
 from pathways.people.models import Person
 from pathways.referrals.models import Referral
-from pathways.sharing.models import AccessEvent
 from pathways.sharing.policy import decide
 from tests.web.world import make_person, make_user
 

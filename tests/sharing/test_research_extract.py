@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from pathways.sharing.models import AccessEvent
-from pathways.sharing.research import age_band, pseudonym
+from pathways.audit.models import AccessEvent
+from pathways.governance.research import age_band, pseudonym
 from tests.web.world import add_event, at, make_person, make_user, refer
 
 pytestmark = pytest.mark.django_db

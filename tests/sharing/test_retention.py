@@ -12,11 +12,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from pathways.audit.models import AccessEvent
 from pathways.events.models import Event
+from pathways.governance.retention import run_retention
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Referral
-from pathways.sharing.models import AccessEvent
-from pathways.sharing.retention import run_retention
 from tests.web.world import add_event, at, make_person, refer
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
-from pathways.sharing.models import AccessEvent
+from pathways.audit.models import AccessEvent
 from tests.conftest import REQUIRE_ALL
 from tests.web.world import add_event, at, make_person, make_user, refer
 

@@ -35,19 +35,19 @@ except ImportError:
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
     _missing("Java is not installed (Spark runs on it)")
 
-from pathways.people.linkage_config import thresholds  # noqa: E402
-from pathways.people.linkage_model import (  # noqa: E402
+from pathways.linkage.internals.model import (  # noqa: E402
     connection,
     linker_for,
     prepare,
     train,
 )
-from pathways.people.linkage_spark import (  # noqa: E402
+from pathways.linkage.internals.model_store import DEFAULT_MODEL  # noqa: E402
+from pathways.linkage.internals.spark import (  # noqa: E402
     model_for_pathways,
     spark_linker,
     spark_session,
 )
-from pathways.people.model_store import DEFAULT_MODEL  # noqa: E402
+from pathways.linkage.internals.thresholds import thresholds  # noqa: E402
 from pathways.synth.linkage_truth import link_records_with_truth  # noqa: E402
 
 pytestmark = pytest.mark.spark

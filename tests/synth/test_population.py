@@ -289,7 +289,7 @@ def test_files_have_exactly_the_interchange_columns(tmp_path: Path) -> None:
 
 
 def test_the_importers_columns_are_the_same() -> None:
-    formats = pytest.importorskip("pathways.events.imports.formats")
+    formats = pytest.importorskip("pathways.feeds.formats")
     assert tuple(formats.PEOPLE_COLUMNS) == PEOPLE_COLUMNS
     assert tuple(formats.EVENT_COLUMNS) == EVENT_COLUMNS
     assert tuple(formats.REFERRAL_COLUMNS) == REFERRAL_COLUMNS

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from pathways.events.models import ImportRun
+from pathways.feeds.models import ImportRun
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def admin_client_(client: Client, partnership: None) -> Client:
         ("/admin/partners/role/?q=partner", "partner_worker"),
         ("/admin/partners/team/?q=ADAPT", "INCLUDEM_ADAPT"),
         ("/admin/partners/membership/", "0 memberships"),
-        ("/admin/events/importrun/", "0 import runs"),
+        ("/admin/feeds/importrun/", "0 import runs"),
         ("/admin/sharing/agreement/?q=ADAPT", "POLICE_ADAPT_OFFENDING"),
         ("/admin/sharing/datacategory/", "special category data (UK GDPR Art 9)"),
         ("/admin/sharing/retentionperiod/", "rejected_rows"),
@@ -40,11 +40,11 @@ def test_configuration_is_listed_and_searchable(
 
 def test_import_runs_cannot_be_added_or_changed(admin_client_: Client) -> None:
     run = ImportRun.objects.create(kind="people", file_name="people.csv")
-    assert admin_client_.get("/admin/events/importrun/add/").status_code == 403
-    page = admin_client_.get(f"/admin/events/importrun/{run.pk}/change/")
+    assert admin_client_.get("/admin/feeds/importrun/add/").status_code == 403
+    page = admin_client_.get(f"/admin/feeds/importrun/{run.pk}/change/")
     assert page.status_code == 200  # the view page
     assert 'name="_save"' not in page.content.decode()
-    response = admin_client_.post(f"/admin/events/importrun/{run.pk}/change/", {"kind": "x"})
+    response = admin_client_.post(f"/admin/feeds/importrun/{run.pk}/change/", {"kind": "x"})
     assert response.status_code == 403
     run.refresh_from_db()
     assert run.kind == "people"
@@ -57,8 +57,10 @@ def test_import_runs_cannot_be_added_or_changed(admin_client_: Client) -> None:
         "/admin/people/agencyrecord/",
         "/admin/events/event/",
         "/admin/referrals/referral/",
-        "/admin/sharing/consent/",
-        "/admin/sharing/accessevent/",
+        "/admin/referrals/consent/",
+        "/admin/alerts/alert/",
+        "/admin/linkage/linkreview/",
+        "/admin/audit/accessevent/",
     ],
 )
 def test_case_content_and_the_audit_are_not_in_the_admin(admin_client_: Client, url) -> None:

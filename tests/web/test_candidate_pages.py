@@ -16,9 +16,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from pathways.audit.models import AccessEvent
 from pathways.identification.models import Candidate, Run
 from pathways.referrals.models import Referral
-from pathways.sharing.models import AccessEvent
 
 from .world import identified_today, make_user
 

@@ -13,9 +13,8 @@ from django.conf import settings
 from django.test import Client
 
 from pathways.api.tokens import create_token
-from pathways.referrals.models import Referral, Transition
+from pathways.referrals.models import Consent, Referral, Transition
 from pathways.referrals.transitions import StaleReferral, TransitionRefused, move
-from pathways.sharing.models import Consent
 from pathways.sharing.policy import decide
 
 from .world import World, make_user, refer

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from pathways.events.imports.runner import import_file
-from pathways.events.models import ImportRun, RejectedRow
+from pathways.feeds.models import ImportRun, RejectedRow
+from pathways.feeds.runner import import_file
 
 from .world import World, make_user
 

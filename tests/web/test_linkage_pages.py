@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from pathways.events.imports.runner import import_file
+from pathways.audit.models import AccessEvent
 from pathways.events.models import Event
-from pathways.people.models import AgencyRecord, LinkChange, LinkReview
-from pathways.sharing.models import AccessEvent
+from pathways.feeds.runner import import_file
+from pathways.linkage.models import LinkChange, LinkReview
+from pathways.people.models import AgencyRecord
 from tests.people.conftest import use_bands
 
 from .world import make_user

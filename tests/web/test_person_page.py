@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from pathways.sharing.models import AccessEvent
+from pathways.audit.models import AccessEvent
 
 from .world import World, add_event, at, make_person, refer
 

@@ -7,7 +7,7 @@ import re
 
 from django.test import Client
 
-from pathways.sharing.models import AccessEvent
+from pathways.audit.models import AccessEvent
 
 from .world import World, make_person
 

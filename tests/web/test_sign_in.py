@@ -26,7 +26,7 @@ def test_pages_send_anonymous_visitors_to_sign_in(client: Client, world: World, 
 
 
 def test_anonymous_look_at_a_person_is_not_logged_as_a_view(client: Client, world: World) -> None:
-    from pathways.sharing.models import AccessEvent
+    from pathways.audit.models import AccessEvent
 
     client.get(f"/people/{world.referred.pk}/")
     assert AccessEvent.objects.count() == 0

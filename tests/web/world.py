@@ -22,8 +22,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from pathways.events.imports.fields import name_key
 from pathways.events.models import Event
+from pathways.feeds.fields import name_key
 from pathways.identification.models import Candidate
 from pathways.identification.runs import identify
 from pathways.partners.models import Membership, Service

@@ -8,12 +8,12 @@ from pathlib import PurePath
 from django import template
 from django.utils import timezone
 
+from pathways.alerts.models import Alert
+from pathways.alerts.raising import visible_alerts
 from pathways.cases.custody import CUSTODY_SERVICE
 from pathways.identification.models import Rule
 from pathways.outcomes.access import may_read_reports
 from pathways.partners.memberships import capabilities_of, memberships_of
-from pathways.referrals.alerts import visible_alerts
-from pathways.referrals.models import Alert
 from pathways.sharing.policy import User
 
 register = template.Library()
@@ -95,7 +95,7 @@ def navigation_for(user: User) -> dict[str, bool | int]:
 
 
 def _links_waiting() -> int:
-    from pathways.people.models import LinkReview
+    from pathways.linkage.models import LinkReview
 
     return LinkReview.objects.filter(status=LinkReview.Status.PENDING).count()
 

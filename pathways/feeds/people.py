@@ -1,0 +1,169 @@
+"""people.csv: one agency's records of people (INTERCHANGE.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from pathways.feeds import fields
+from pathways.feeds.formats import PEOPLE_COLUMNS
+from pathways.feeds.models import SupersededRow
+from pathways.feeds.specs import BatchResult, Codes, Pending, ProblemList
+from pathways.linkage.internals import matching
+from pathways.people.identity import refresh_identity
+from pathways.people.models import AgencyRecord, Person
+
+SEXES = frozenset({"M", "F", "X", "U"})
+
+
+class PeopleSpec:
+    kind = "people"
+    key_column = "person_ref"
+    columns = PEOPLE_COLUMNS
+    required = ("agency", "person_ref", "family_name")
+
+    def __init__(self, codes: Codes) -> None:
+        self.codes = codes
+
+    def clean(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]]:
+        p = ProblemList()
+        agency = p.check("agency", fields.choice, values["agency"], self.codes.agencies, "agency")
+        person_ref = p.check("person_ref", fields.reference, values["person_ref"])
+        given = p.check("given_name", fields.text, values["given_name"])
+        family = p.check("family_name", fields.required_text, values["family_name"])
+        dob = p.check("date_of_birth", fields.optional_date, values["date_of_birth"])
+        sex = values["sex"].strip()
+        if sex and sex not in SEXES:
+            p.add("sex", f"{sex!r} is not a known sex (M, F, X or U)")
+        postcode = p.check("postcode", fields.normalise_postcode, values["postcode"])
+        area = values["area"].strip()
+        if area and area not in self.codes.areas:
+            p.add(
+                "area",
+                f"{area!r} is not a known area (one of: {', '.join(sorted(self.codes.areas))})",
+            )
+        address = p.check("address", fields.text, values["address"], fields.ADDRESS_MAX)
+        p.raise_if_any()
+        clean = {
+            "agency": agency,
+            "person_ref": person_ref,
+            "given_name": given,
+            "family_name": family,
+            "date_of_birth": dob,
+            "sex": sex,
+            "postcode": postcode,
+            "area": area,
+            "address": address,
+        }
+        return (agency, person_ref), clean
+
+    @transaction.atomic
+    def write(self, batch: list[Pending], run_id: int) -> BatchResult:
+        result = BatchResult()
+        existing: dict[tuple[str, ...], AgencyRecord] = {}
+        by_agency: dict[str, list[str]] = {}
+        for item in batch:
+            by_agency.setdefault(item.key[0], []).append(item.key[1])
+        for agency, refs in by_agency.items():
+            for record in AgencyRecord.objects.filter(agency_id=agency, person_ref__in=refs):
+                existing[(agency, record.person_ref)] = record
+
+        new_items = [i for i in batch if i.key not in existing]
+        changed: list[tuple[Pending, AgencyRecord]] = []
+        for item in batch:
+            found = existing.get(item.key)
+            if found is None:
+                continue
+            record = found
+            if record.content_hash == item.content_hash:
+                result.unchanged += 1
+            else:
+                changed.append((item, record))
+
+        self._create(new_items, result)
+        for item, record in changed:
+            self._update(item, record, run_id)
+            result.updated += 1
+        return result
+
+    def _create(self, items: list[Pending], result: BatchResult) -> None:
+        """Each new record starts as a person of its own; matching then joins it to the
+        person it is (people.matching), within this batch's transaction."""
+        people = [
+            Person(
+                given_name=item.clean["given_name"],
+                family_name=item.clean["family_name"],
+                date_of_birth=item.clean["date_of_birth"],
+                sex=item.clean["sex"] or "U",
+            )
+            for item in items
+        ]
+        Person.objects.bulk_create(people)
+        records = [self._record(item) for item in items]
+        for record, person in zip(records, people, strict=True):
+            record.person_id = person.pk
+        AgencyRecord.objects.bulk_create(records)
+        if not matching.is_deferred():
+            matching.link_new_records([r.pk for r in records])
+        result.created += len(records)
+
+    @staticmethod
+    def _record(item: Pending) -> AgencyRecord:
+        c = item.clean
+        return AgencyRecord(
+            agency_id=c["agency"],
+            person_ref=c["person_ref"],
+            given_name=c["given_name"],
+            family_name=c["family_name"],
+            date_of_birth=c["date_of_birth"],
+            sex=c["sex"],
+            postcode=c["postcode"],
+            area_id=c["area"] or None,
+            address=c["address"],
+            given_key=fields.name_key(c["given_name"]),
+            family_key=fields.name_key(c["family_name"]),
+            content_hash=item.content_hash,
+        )
+
+    def _update(self, item: Pending, record: AgencyRecord, run_id: int) -> None:
+        SupersededRow.objects.create(
+            run_id=run_id, kind=self.kind, key="/".join(item.key), content=as_row(record)
+        )
+        c = item.clean
+        before = matching.link_record_of(record)
+        old_key = (record.given_key, record.family_key, record.date_of_birth)
+        record.given_name = c["given_name"]
+        record.family_name = c["family_name"]
+        record.date_of_birth = c["date_of_birth"]
+        record.sex = c["sex"]
+        record.postcode = c["postcode"]
+        record.area_id = c["area"] or None
+        record.address = c["address"]
+        record.given_key = fields.name_key(c["given_name"])
+        record.family_key = fields.name_key(c["family_name"])
+        record.content_hash = item.content_hash
+        record.save()
+        if matching.link_record_of(record) != before:
+            matching.record_changed(
+                record.pk,
+                before,
+                was_linked=record.linked_at is not None,
+                rematch=(record.given_key, record.family_key, record.date_of_birth) != old_key,
+            )
+        refresh_identity([AgencyRecord.objects.get(pk=record.pk).person_id])
+
+
+def as_row(record: AgencyRecord) -> dict[str, str]:
+    """An agency record as a people.csv row."""
+    return {
+        "agency": record.agency_id,
+        "person_ref": record.person_ref,
+        "given_name": record.given_name,
+        "family_name": record.family_name,
+        "date_of_birth": record.date_of_birth.isoformat() if record.date_of_birth else "",
+        "sex": record.sex,
+        "postcode": record.postcode,
+        "area": record.area_id or "",
+        "address": record.address,
+    }

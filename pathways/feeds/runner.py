@@ -1,0 +1,241 @@
+"""Running an import: read, validate, de-duplicate, write, and record the run.
+
+Two phases, so that a key seen twice with different content can reject *both* rows
+before either is written: the first streams the file, validates each row and keeps
+only keys and content hashes in memory, handing good rows to a sink; the second has
+the sink write them (docs/decisions/0002-import-pipeline.md). Memory stays flat
+whatever the file size.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from pathways.feeds.csvfile import CsvSource, FileRefused
+from pathways.feeds.events import EventsSpec
+from pathways.feeds.models import ImportRun, RejectedRow
+from pathways.feeds.people import PeopleSpec
+from pathways.feeds.quarantine import LEADING, quarantine_columns, quarantine_rows
+from pathways.feeds.referrals import ReferralsSpec
+from pathways.feeds.sinks import Progress, Sink, SpoolSink, StagingSink, conflict_reason
+from pathways.feeds.specs import Codes, Pending, RowInvalid, RowSpec, content_hash
+from pathways.feeds.staging import give_temporary_tables_memory
+
+KINDS = ("people", "events", "referrals")
+BATCH_SIZE = 5000
+_SPECS: dict[str, Any] = {"people": PeopleSpec, "events": EventsSpec, "referrals": ReferralsSpec}
+
+
+def spec_for(kind: str, codes: Codes | None = None) -> RowSpec:
+    """The format of `kind` (people, events or referrals), checking against `codes`."""
+    if kind not in _SPECS:
+        raise ValueError(f"unknown import kind {kind!r} (one of: {', '.join(KINDS)})")
+    spec: RowSpec = _SPECS[kind](codes or Codes.load())
+    return spec
+
+
+class _RejectSink:
+    """Stores rejected rows in the database as they are found, a thousand at a time."""
+
+    def __init__(self, run: ImportRun) -> None:
+        self.run = run
+        self.pending: list[RejectedRow] = []
+        self.count = 0
+
+    def __call__(self, line: int, column: str, reason: str, row: dict[str, str]) -> None:
+        self.pending.append(
+            RejectedRow(run=self.run, line=line, column=column, reason=reason[:500], row=row)
+        )
+        self.count += 1
+        if len(self.pending) >= 1000:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            RejectedRow.objects.bulk_create(self.pending)
+            self.pending = []
+
+
+def _printable(row: dict[str, str]) -> dict[str, str]:
+    # Undecodable bytes are kept as \\x.. escapes so the stored row stays valid text.
+    return {
+        k: v.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        for k, v in row.items()
+    }
+
+
+def _batch_size() -> int:
+    return int(os.environ.get("PATHWAYS_IMPORT_BATCH_SIZE") or BATCH_SIZE)
+
+
+def import_file(
+    kind: str,
+    path: Path,
+    *,
+    user: Any = None,
+    operator: str = "",
+    progress: Progress | None = None,
+) -> ImportRun:
+    """Import one interchange file of `kind` (people, events or referrals).
+
+    Returns the finished `ImportRun` with its counts. A file refused whole raises
+    `FileRefused` after recording the run as failed with the reason.
+    """
+    with _one_events_import_at_a_time(kind):
+        return _import_file(kind, path, user=user, operator=operator, progress=progress)
+
+
+# Any constant: the PostgreSQL advisory lock events imports take in turn.
+EVENTS_IMPORT_LOCK = 7_411_930_224
+
+
+@contextmanager
+def _one_events_import_at_a_time(kind: str) -> Iterator[None]:
+    """Events imports take turns. The alert scan and incremental identification mark
+    their progress by the highest event id seen: two imports committing out of id order
+    could hide events from them. In turn, ids are committed in order."""
+    if kind != "events" or connection.vendor != "postgresql":
+        yield  # SQLite: one writer at a time already
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [EVENTS_IMPORT_LOCK])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [EVENTS_IMPORT_LOCK])
+
+
+def _import_file(
+    kind: str,
+    path: Path,
+    *,
+    user: Any = None,
+    operator: str = "",
+    progress: Progress | None = None,
+) -> ImportRun:
+    spec = spec_for(kind)
+    give_temporary_tables_memory()
+    run = ImportRun.objects.create(
+        kind=kind,
+        file_name=str(path),
+        operator=operator,
+        user=user if getattr(user, "pk", None) else None,
+    )
+    try:
+        source = CsvSource(Path(path), spec.columns, spec.required)
+    except (FileRefused, OSError) as exc:
+        _finish(run, ImportRun.Status.FAILED, error=str(exc))
+        raise FileRefused(str(exc)) from exc
+
+    reject = _RejectSink(run)
+    read = duplicates = 0
+    # Keys and hashes of rows so far, where the sink does not find repeats itself.
+    seen: dict[tuple[str, ...], str] = {}
+    conflicts: set[tuple[str, ...]] = set()
+    # Exact repeats set aside, in case a later row of their key conflicts: then they
+    # are rejected with it rather than counted unchanged.
+    repeats: dict[tuple[str, ...], list[tuple[int, dict[str, str]]]] = {}
+    sink: Sink = (
+        StagingSink(spec, run.pk)  # type: ignore[arg-type]
+        if hasattr(spec, "merge")
+        else SpoolSink(spec, run.pk, _batch_size())
+    )
+    try:
+        with source:
+            copied = _stage_by_copy(spec, source, sink, reject, progress)
+            if copied is not None:
+                read, duplicates = copied  # rows re-sent as they were count as unchanged
+            for row in source if copied is None else ():
+                read += 1
+                if row.problem:
+                    reject(row.line, row.problem[0], row.problem[1], _printable(row.values))
+                    continue
+                try:
+                    key, clean = spec.clean(row.values)
+                except RowInvalid as exc:
+                    reason = "; ".join(f"{c}: {r}" for c, r in exc.problems)
+                    reject(row.line, exc.problems[0][0], reason, row.values)
+                    continue
+                digest = content_hash(clean)
+                if not sink.finds_repeats:
+                    earlier = seen.get(key)
+                    if earlier is not None:
+                        if key in conflicts or earlier != digest:
+                            conflicts.add(key)
+                            reject(row.line, spec.key_column, conflict_reason(key), row.values)
+                        else:
+                            duplicates += 1  # the same row twice counts once
+                            repeats.setdefault(key, []).append((row.line, row.values))
+                        continue
+                    seen[key] = digest
+                sink.add(Pending(row.line, key, clean, row.values, digest))
+                if progress and read % 5000 == 0:
+                    progress(source.bytes_read, source.size, "checking")
+        for key in conflicts & repeats.keys():
+            for line, values in repeats[key]:
+                reject(line, spec.key_column, conflict_reason(key), values)
+                duplicates -= 1
+        reject.flush()
+        if progress:
+            progress(source.size, source.size, "checking")
+        counts = sink.finish(conflicts, reject, progress)
+        reject.flush()
+    except BaseException as exc:
+        reject.flush()
+        run.rows_read = read
+        _finish(run, ImportRun.Status.FAILED, error=f"interrupted: {exc!r}")
+        raise
+    run.rows_read = read
+    run.created = counts["created"]
+    run.updated = counts["updated"]
+    run.unchanged = counts["unchanged"] + duplicates
+    run.rejected = reject.count
+    _finish(run, ImportRun.Status.FINISHED)
+    return run
+
+
+def _stage_by_copy(
+    spec: RowSpec, source: CsvSource, sink: Sink, reject: _RejectSink, progress: Progress | None
+) -> tuple[int, int] | None:
+    """Events on PostgreSQL go in by COPY (events_copy.py): the rows read and those left
+    out as unchanged, or None when this file is read row by row instead."""
+    if not (
+        isinstance(spec, EventsSpec)
+        and spec.postgres
+        and isinstance(sink, StagingSink)
+        and os.environ.get("PATHWAYS_IMPORT_COPY", "1") != "0"
+    ):
+        return None
+    from pathways.feeds.events_copy import stage_by_copy
+
+    return stage_by_copy(spec, source.path, source.header, sink.table, reject, progress)
+
+
+def _finish(run: ImportRun, status: str, error: str = "") -> None:
+    run.status = status
+    run.error = error[:1000]
+    run.finished_at = timezone.now()
+    run.save()
+
+
+def write_quarantine(runs: list[ImportRun], out: Path) -> int:
+    """Write the rejected rows of `runs` to `out` as a quarantine CSV; how many."""
+    columns = quarantine_columns(runs)
+    written = 0
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*LEADING, *columns])
+        for run in runs:
+            for row in quarantine_rows(run, columns):
+                writer.writerow(row)
+                written += 1
+    return written

@@ -1,0 +1,183 @@
+"""Subject access: everything Pathways holds about one person, from every agency, with the
+access log about them — as JSON (complete, for the DPO's records) and a readable PDF.
+
+Staff are named by role and agency in the access log, not by username or address: those
+are other people's data, for the data protection officer to add where right.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from pathways.audit.log import operator_name, record_access
+from pathways.events.models import Event
+from pathways.governance.audit_queries import looks_at_person
+from pathways.people.models import AgencyRecord, Person
+from pathways.referrals.models import Consent, Referral, Transition
+from pathways.sharing.grants import User
+
+BASIS = "subject access request (UK GDPR Art 15)"
+
+
+class PersonNotFound(Exception):
+    """No person has that id."""
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def _rows(queryset: Any, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [{k: _plain(v) for k, v in row.items()} for row in queryset.values(*fields)]
+
+
+def gather(person_id: int) -> dict[str, Any]:
+    """Everything held about the person, as plain data (dates as ISO text)."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise PersonNotFound(f"no person has id {person_id}")
+    referrals = Referral.objects.filter(person=person).order_by("referred_on", "id")
+    return {
+        "generated_at": timezone.now().isoformat(),
+        "person": {
+            "id": person.pk,
+            "given_name": person.given_name,
+            "family_name": person.family_name,
+            "date_of_birth": _plain(person.date_of_birth),
+            "sex": person.sex,
+        },
+        "agency_records": _rows(
+            AgencyRecord.objects.filter(person=person).order_by("agency_id", "person_ref"),
+            (
+                "agency_id",
+                "agency__name",
+                "person_ref",
+                "given_name",
+                "family_name",
+                "date_of_birth",
+                "sex",
+                "postcode",
+                "area_id",
+                "address",
+                "link_method",
+                "created_at",
+                "updated_at",
+            ),
+        ),  # fmt: skip
+        "events": _rows(
+            Event.objects.filter(person=person).order_by("occurred_at", "id"),
+            (
+                "agency_id",
+                "agency__name",
+                "event_ref",
+                "kind",
+                "occurred_at",
+                "crime_group",
+                "category",
+                "area_id",
+                "flags",
+                "disposal",
+                "offence_date",
+            ),
+        ),  # fmt: skip
+        "referrals": _rows(
+            referrals,
+            (
+                "id",
+                "referral_ref",
+                "service_id",
+                "service__name",
+                "record__agency_id",
+                "referred_on",
+                "state",
+                "decision",
+                "decided_on",
+                "consent_on",
+                "started_on",
+                "ended_on",
+                "end_reason",
+                "closing_reason",
+            ),
+        ),  # fmt: skip
+        "referral_steps": _rows(
+            Transition.objects.filter(referral__person=person).order_by("referral_id", "on", "id"),
+            ("referral_id", "from_state", "to_state", "on", "reason"),
+        ),
+        "consents": _rows(
+            Consent.objects.filter(person=person).order_by("on", "id"),
+            (
+                "service_id",
+                "answer",
+                "on",
+                "method",
+                "witness",
+                "scan",
+                "recorded_at",
+                "withdrawn_on",
+                "withdrawn_reason",
+            ),
+        ),  # fmt: skip
+        "access_log": _rows(
+            looks_at_person(person_id).order_by("seq"),
+            (
+                "seq",
+                "at",
+                "roles",
+                "action",
+                "channel",
+                "decision",
+                "categories",
+                "purpose",
+                "basis",
+            ),
+        ),  # fmt: skip
+    }
+
+
+@dataclass(frozen=True)
+class SubjectAccessFiles:
+    json_path: Path
+    pdf_path: Path
+    counts: dict[str, int]
+
+
+def write_subject_access(
+    person_id: int, out_dir: Path, *, requested_by: User | None = None
+) -> SubjectAccessFiles:
+    """Write person-ID-subject-access.json and .pdf into `out_dir`, audited."""
+    from weasyprint import HTML  # imported here: loading pango takes a moment
+
+    bundle = gather(person_id)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = out_dir / f"person-{person_id}-subject-access"
+    json_path, pdf_path = stem.with_suffix(".json"), stem.with_suffix(".pdf")
+    json_path.write_text(json.dumps(bundle, indent=2, ensure_ascii=False), encoding="utf-8")
+    html = render_to_string("sar/report.html", {"b": bundle})
+    HTML(string=html).write_pdf(pdf_path)
+    counts = {
+        name: len(bundle[name])
+        for name in ("agency_records", "events", "referrals", "consents", "access_log")
+    }
+    from django.contrib.auth.models import AnonymousUser
+
+    record_access(
+        requested_by or AnonymousUser(),
+        action="subject_access",
+        allowed=True,
+        person_id=person_id,
+        categories={"identity", "offending", "custody", "health", "referral", "risk"},
+        purpose="answering the person's subject access request",
+        basis=BASIS,
+        detail=f"written to {out_dir} by {operator_name()}",
+        channel="cli",
+    )
+    return SubjectAccessFiles(json_path, pdf_path, counts)

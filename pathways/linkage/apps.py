@@ -1,0 +1,8 @@
+"""Identity linkage: which agency records are one person."""
+
+from django.apps import AppConfig
+
+
+class LinkageConfig(AppConfig):
+    name = "pathways.linkage"
+    label = "linkage"

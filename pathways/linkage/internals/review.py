@@ -1,0 +1,66 @@
+"""Deciding the pairs in the linkage review queue, and explaining them.
+
+A decision is kept on the pair (`LinkReview`) and re-applied on every re-link: "same
+person" merges the two people now (`people.merging`) and keeps them together; "different
+people" keeps them apart, whatever the model says later.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from pathways.audit.log import record_access
+from pathways.linkage.internals.frequencies import FIELDS, frequencies
+from pathways.linkage.internals.matching import link_record_of
+from pathways.linkage.internals.merging import LinkChangeRefused, merge_people
+from pathways.linkage.internals.model import prepare
+from pathways.linkage.internals.model_store import current_model
+from pathways.linkage.internals.scoring import Score, score_pairs, scoring_table
+from pathways.linkage.models import LinkChange, LinkReview
+from pathways.people.models import AgencyRecord
+
+
+def explain(record_a: AgencyRecord, record_b: AgencyRecord) -> Score:
+    """The pair's score under the model in force, with each comparison's part of the
+    match weight (the review page's waterfall)."""
+    left, right = (prepare([link_record_of(r)]).to_pylist()[0] for r in (record_a, record_b))
+    shares = frequencies({f: {left[f] or "", right[f] or ""} for f in FIELDS})
+    model = current_model()
+    return score_pairs(
+        model,
+        scoring_table([left], [0], shares),
+        scoring_table([right], [0], shares),
+        explain=True,
+    )[0]
+
+
+@transaction.atomic
+def decide(review: LinkReview, *, same_person: bool, reason: str, by: User) -> LinkChange | None:
+    """Record a person's decision on a pending pair; with `same_person`, merge the two
+    people (the one with the lower id keeps it). Returns the merge, if any."""
+    review = LinkReview.objects.select_for_update().get(pk=review.pk)
+    if review.status != LinkReview.Status.PENDING:
+        raise LinkChangeRefused("this pair has already been decided")
+    if not reason.strip():
+        raise LinkChangeRefused("say why")
+    a = AgencyRecord.objects.get(pk=review.record_a_id)
+    b = AgencyRecord.objects.get(pk=review.record_b_id)
+    if same_person:
+        if a.person_id == b.person_id:
+            raise LinkChangeRefused("these records are already one person")
+        kept, absorbed = sorted((a.person_id, b.person_id))
+        return merge_people(kept, absorbed, by=by, reason=reason, review=review)
+    if a.person_id == b.person_id:
+        raise LinkChangeRefused(
+            "these records are one person now: split them apart on the person's records page"
+        )
+    review.status = LinkReview.Status.REJECTED
+    review.decided_by, review.decided_at, review.reason = by, timezone.now(), reason
+    review.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    record_access(
+        by, action="link_keep_apart", allowed=True, person_ids={a.person_id, b.person_id},
+        categories=["identity"], detail=f"pair {review.pk} kept apart: {reason}",
+    )  # fmt: skip
+    return None

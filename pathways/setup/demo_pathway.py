@@ -1,0 +1,162 @@
+"""The demo's pathway: referrals in every state, taken by the demo users through the same
+service functions as the pages, so every page of the pathway has something to show —
+candidates to decide, referrals to approve, send, accept (one overdue), consent, an
+engagement with contacts, a completed one, alerts, and a custody visit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from pathways.alerts.raising import scan_new_events
+from pathways.cases import engagement
+from pathways.events.models import Event
+from pathways.identification.decisions import dismiss, refer
+from pathways.identification.models import Candidate
+from pathways.referrals import actions as pathway
+from pathways.referrals.consents import record_consent
+from pathways.referrals.models import Referral
+
+# How far along the pathway each demo referral goes, in order.
+STAGES = (
+    "proposed",
+    "police_approved",
+    "approved",
+    "sent",
+    "overdue",
+    "accepted",
+    "consented",
+    "engaged",
+    "completed",
+)
+
+
+def seed_pathway(today: dt.date | None = None) -> dict[str, int]:
+    """Take ADAPT candidates through the pathway as the demo users; counts by stage."""
+    today = today or timezone.localdate()
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(
+            username__in=["police", "socialworker", "adapt", "mentor"]
+        )
+    }
+    if len(users) < 4 or Referral.objects.filter(transitions__to_state="proposed").exists():
+        return {}
+    police, social, adapt = users["police"], users["socialworker"], users["adapt"]
+    scan_new_events()  # what the import brought is history, not news
+    candidates = list(
+        Candidate.objects.filter(status="open", service_id="ADAPT").order_by("-score")[
+            : len(STAGES) + 1
+        ]
+    )
+    done: dict[str, int] = {}
+    for stage, candidate in zip(STAGES, candidates, strict=False):
+        start = today - dt.timedelta(days=30 if stage in ("engaged", "completed") else 12)
+        referral = refer(
+            candidate,
+            by=police,
+            agency="POLICE",
+            on=start,
+            note="Identified by the ADAPT rule; known to the campus officer.",
+        )
+        _advance(referral, stage, start, police, social, adapt)
+        done[stage] = done.get(stage, 0) + 1
+    if len(candidates) > len(STAGES):
+        dismiss(
+            candidates[-1],
+            by=police,
+            reason="already_supported",
+            note="Working with CAMHS already.",
+            on=today,
+        )
+    _news(today)
+    return done
+
+
+def _advance(
+    referral: Referral, stage: str, start: dt.date, police: Any, social: Any, adapt: Any
+) -> None:
+    at = STAGES.index(stage)
+    if at >= STAGES.index("police_approved"):
+        pathway.approve(police, referral, on=start)
+    if at >= STAGES.index("approved"):
+        pathway.approve(social, referral, on=start + dt.timedelta(days=1), note="Agreed.")
+        referral.refresh_from_db()
+    if at >= STAGES.index("sent"):
+        sent = start + dt.timedelta(days=1 if stage == "overdue" else 8)
+        pathway.send(police, referral, on=sent)
+    if at >= STAGES.index("accepted"):
+        pathway.accept(adapt, referral, on=start + dt.timedelta(days=3))
+    if at >= STAGES.index("consented"):
+        record_consent(
+            adapt,
+            referral,
+            given=True,
+            on=start + dt.timedelta(days=5),
+            method="verbal",
+            witness="Her mother, Ms Reid",
+        )
+    if at >= STAGES.index("engaged"):
+        engagement.start(
+            adapt,
+            referral,
+            on=start + dt.timedelta(days=7),
+            focus_areas=["life_choices", "education"],
+            contact={"attendance": "attended", "notes": "First meeting at home."},
+        )
+        engagement.record_contact(
+            adapt,
+            referral,
+            on=start + dt.timedelta(days=14),
+            contact={
+                "attendance": "late",
+                "reason": "Bus was late",
+                "notes": "Talked about going back to college.",
+            },
+        )
+    if stage == "completed":
+        engagement.end(
+            adapt,
+            referral,
+            on=start + dt.timedelta(days=28),
+            outcome="completed",
+            ratings={"life_choices": "achieved", "education": "partly"},
+        )
+
+
+def _news(today: dt.date) -> None:
+    """A new offence for the engaged young person (an alert for ADAPT) and a custody
+    episode (a visit for the custody mentors), as an import would bring them."""
+    engaged = Referral.objects.filter(state="engaged", service_id="ADAPT").first()
+    record = engaged.record if engaged else None
+    moment = timezone.now() - dt.timedelta(hours=3)
+    if record is not None:
+        Event.objects.create(
+            agency_id="POLICE",
+            event_ref="DEMO-NEW-OFFENCE",
+            record=record,
+            person_id=record.person_id,
+            kind="offence",
+            occurred_at=moment,
+            occurred_on=today,
+            crime_group="violence",
+            category="Assault to injury",
+            content_hash="demo",
+        )
+    other = Referral.objects.filter(state="sent").first()
+    if other is not None:
+        Event.objects.create(
+            agency_id="POLICE",
+            event_ref="DEMO-CUSTODY",
+            record=other.record,
+            person_id=other.person_id,
+            kind="custody",
+            occurred_at=moment,
+            occurred_on=today,
+            category="Held for court",
+            content_hash="demo",
+        )
+    scan_new_events()
