@@ -32,7 +32,7 @@ help:
 	@echo "make demo          set everything up, load a synthetic partnership of PEOPLE=$(PEOPLE)"
 	@echo "                   people and serve Pathways on http://127.0.0.1:8000/"
 	@echo "make test          set everything up, then lint and run the whole suite"
-	@echo "make lint          ruff (lint and format) and mypy"
+	@echo "make lint          ruff (lint and format), mypy and the app layers (import-linter)"
 	@echo "make test-sqlite   the suite on a temporary SQLite database"
 	@echo "make test-postgres the suite on a throwaway PostgreSQL"
 	@echo "make test-browser  the browser tests (Debian's Chromium)"
@@ -81,11 +81,12 @@ test: setup system-packages
 	echo "make test: every stage passed"
 
 lint: $(NEEDS_SETUP)
-	@echo "== lint: ruff check, ruff format --check, mypy pathways"
+	@echo "== lint: ruff check, ruff format --check, mypy pathways, lint-imports (the app layers)"
 	@status=0; \
 	$(BIN)/ruff check . || status=1; \
 	$(BIN)/ruff format --check . || status=1; \
 	$(BIN)/mypy pathways || status=1; \
+	$(BIN)/lint-imports --no-cache || status=1; \
 	exit $$status
 
 test-sqlite: $(NEEDS_SETUP)

@@ -38,7 +38,7 @@ def prepare() -> tuple[list[str], list[str]]:
     referral."""
     from django.contrib.auth import get_user_model
 
-    from pathways.alerts.raising import scan_new_events
+    from pathways.feeds.after_import import scan_new_events
     from pathways.partners.models import Membership
     from pathways.people.models import AgencyRecord
     from pathways.referrals.models import Referral

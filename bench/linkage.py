@@ -48,10 +48,10 @@ def measure(size: int, people_csv: Path, truth_csv: Path) -> None:
     import django
 
     django.setup()
-    from pathways.feeds.fields import name_key
     from pathways.linkage.internals.clusters import cluster
     from pathways.linkage.internals.model import LinkRecord, connection, linker_for, prepare, train
     from pathways.linkage.internals.thresholds import thresholds
+    from pathways.people.names import name_key
 
     with truth_csv.open(encoding="utf-8") as handle:
         truth = {(r["agency"], r["person_ref"]): r["true_person"] for r in csv.DictReader(handle)}

@@ -51,8 +51,8 @@ def febrl4() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
 
 
 def as_records(rows: list[dict[str, str]], side: str):  # noqa: ANN201
-    from pathways.feeds.fields import name_key
     from pathways.linkage.internals.model import LinkRecord
+    from pathways.people.names import name_key
 
     records, truth = [], {}
     for n, row in enumerate(rows):

@@ -79,10 +79,10 @@ def split_people(records: int, work: Path) -> tuple[Path, list[dict[str, str]]]:
 def measure(held: list[dict[str, str]]) -> None:
     from django.db import connection, transaction
 
-    from pathways.feeds.fields import name_key
     from pathways.linkage.internals.matching import link_new_records
     from pathways.linkage.internals.model_store import current_model
     from pathways.people.models import AgencyRecord, Person
+    from pathways.people.names import name_key
 
     model = current_model()
     existing = AgencyRecord.objects.count()

@@ -73,8 +73,8 @@ INSTALLED_APPS = [
     "pathways.sharing",
     "pathways.alerts",
     "pathways.cases",
-    "pathways.governance",
     "pathways.feeds",
+    "pathways.governance",
     "pathways.outcomes",
     "pathways.synth",
     "pathways.access",
@@ -210,7 +210,7 @@ PATHWAYS_TWO_FACTOR_CATEGORIES = [
 ]
 OTP_TOTP_ISSUER = "Pathways"
 
-# The access audit's HMAC key, kept outside the database (sharing/audit.py). Production
+# The access audit's HMAC key, kept outside the database (audit/chain.py). Production
 # must set it; demo and test make a key file under VAR_DIR.
 PATHWAYS_AUDIT_KEY = env_secret("PATHWAYS_AUDIT_KEY")
 if PRODUCTION and not PATHWAYS_AUDIT_KEY:

@@ -126,14 +126,14 @@ def _glasgow() -> Any:
     """The default partnership configuration, read and validated once per session."""
     from django.conf import settings
 
-    from pathways.partners.config import load_config
+    from pathways.setup.configuration import load_config
 
     return load_config(settings.PATHWAYS_CONFIG_DIR)
 
 
 def load_glasgow() -> None:
     """Load the default partnership configuration into the current database."""
-    from pathways.partners.config import apply_config
+    from pathways.setup.configuration import apply_config
 
     apply_config(_glasgow())
 

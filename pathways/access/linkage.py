@@ -1,33 +1,33 @@
-"""The linkage review's door to person data (issue 6).
+"""The door for the linkage review.
 
 A data quality officer decides whether agency records are one person. To decide, they
 see the records' identity fields (names, date of birth, sex, postcode, address) and
 nothing else of the person: no events, no referrals, no case notes. The `review_links`
-capability opens this door and no other; every look is audited like any look at a
-person.
+capability opens this door and no other (it opens neither the person page nor search);
+every look is audited like any look at a person. The decisions themselves (link or keep
+apart, split, undo) are linkage's (`linkage.services`), taken here with the door open.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.core.paginator import Page
 from django.http import Http404
 
+from pathways.access.pages import page_of_rows
 from pathways.audit.log import record_access
 from pathways.linkage.models import LinkChange, LinkReview
-from pathways.partners.memberships import capabilities_of
+from pathways.linkage.services import Waterfall, decide, split_records, undo, waterfall
+from pathways.partners.capabilities import may_review_links
+from pathways.partners.memberships import User
 from pathways.people.models import AgencyRecord, Person
-from pathways.sharing.policy import User
+from pathways.people.scoping import door_open
 
 BASIS = "linkage review: whether agency records are one person (identity fields only)"
-
-
-def may_review_links(user: User) -> bool:
-    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
-        return True
-    return "review_links" in capabilities_of(user)
 
 
 def _require(user: User) -> None:
@@ -40,24 +40,34 @@ def _audit(user: User, action: str, people: Iterable[int], detail: str = "") -> 
                   categories=["identity"], basis=BASIS, detail=detail)  # fmt: skip
 
 
-def review_queue(user: User) -> QuerySet[LinkReview]:
-    """The pairs waiting for a decision, most likely to be one person first."""
+def review_queue(user: User, *, page: object, per_page: int) -> Page[LinkReview]:
+    """A page of the pairs waiting for a decision, most likely to be one person first;
+    audited as a look at the people whose records it showed."""
     _require(user)
-    return (
-        LinkReview.objects.filter(status=LinkReview.Status.PENDING)
-        .select_related("record_a", "record_b", "record_a__agency", "record_b__agency")
-        .order_by("-probability", "pk")
-    )
+    with door_open():
+        shown = page_of_rows(
+            LinkReview.objects.filter(status=LinkReview.Status.PENDING)
+            .select_related("record_a", "record_b", "record_a__agency", "record_b__agency")
+            .order_by("-probability", "pk"),
+            page,
+            per_page,
+        )
+    people = {p for r in shown.object_list for p in (r.record_a.person_id, r.record_b.person_id)}
+    if people:
+        _audit(user, "view_link_queue", people)
+    return shown
 
 
-def record_queue_look(user: User, reviews: Iterable[LinkReview]) -> None:
-    """Audit a page of the queue: the people whose records it showed."""
-    people = {p for r in reviews for p in (r.record_a.person_id, r.record_b.person_id)}
-    _audit(user, "view_link_queue", people)
+def pairs_waiting(user: User) -> int:
+    """How many pairs wait for a decision (the menu's count); 0 for a user who may not
+    review them."""
+    if not may_review_links(user):
+        return 0
+    with door_open():
+        return LinkReview.objects.filter(status=LinkReview.Status.PENDING).count()
 
 
-def review_for(user: User, review_id: int) -> LinkReview:
-    """One pair of records, audited; 404 when there is no such pair."""
+def _review(user: User, review_id: int) -> LinkReview:
     _require(user)
     review = (
         LinkReview.objects.select_related(
@@ -73,22 +83,81 @@ def review_for(user: User, review_id: int) -> LinkReview:
     return review
 
 
+@dataclass(frozen=True)
+class PairShown:
+    """A pair of records side by side, and what the model made of each field."""
+
+    review: LinkReview
+    records: list[AgencyRecord]
+    waterfall: Waterfall
+
+
+def pair_for(user: User, review_id: int) -> PairShown:
+    """One pair of records with the model's explanation, audited; 404 when there is no
+    such pair."""
+    with door_open():
+        review = _review(user, review_id)
+        return PairShown(
+            review, [review.record_a, review.record_b], waterfall(review.record_a, review.record_b)
+        )
+
+
+def decide_pair(user: AuthUser, review_id: int, *, same_person: bool, reason: str) -> LinkReview:
+    """Decide a pending pair: the same person (their people are merged) or different
+    people (kept apart for good). Raises `linkage.services.LinkChangeRefused`."""
+    with door_open():
+        review = _review(user, review_id)
+        decide(review, same_person=same_person, reason=reason, by=user)
+    return review
+
+
 def person_records_for_review(user: User, person_id: int) -> tuple[Person, list[AgencyRecord]]:
     """A person's agency records (their identity fields), to split wrongly linked ones off."""
     _require(user)
-    person = Person.objects.filter(pk=person_id).first()
-    if person is None:
-        raise Http404("No such person: they may have been merged into another.")
-    records = list(
-        AgencyRecord.objects.filter(person_id=person_id)
-        .select_related("agency")
-        .order_by("agency_id", "person_ref")
-    )
+    with door_open():
+        person = Person.objects.filter(pk=person_id).first()
+        if person is None:
+            raise Http404("No such person: they may have been merged into another.")
+        records = list(
+            AgencyRecord.objects.filter(person_id=person_id)
+            .select_related("agency")
+            .order_by("agency_id", "person_ref")
+        )
     _audit(user, "view_person_records", [person_id])
     return person, records
 
 
-def link_changes(user: User) -> QuerySet[LinkChange]:
-    """Merges and splits made by people, newest first."""
+def split_off(user: AuthUser, person_id: int, record_ids: list[int], *, reason: str) -> LinkChange:
+    """Split the records `record_ids` off the person into a new one. Raises
+    `linkage.services.LinkChangeRefused`."""
     _require(user)
-    return LinkChange.objects.select_related("by", "undone_by", "review").order_by("-at", "-pk")
+    with door_open():
+        return split_records(person_id, record_ids, by=user, reason=reason)
+
+
+def link_changes(user: User, *, page: object, per_page: int) -> Page[LinkChange]:
+    """A page of the merges and splits people made, newest first; audited as a look at
+    the people they changed."""
+    _require(user)
+    with door_open():
+        shown = page_of_rows(
+            LinkChange.objects.select_related("by", "undone_by", "review").order_by("-at", "-pk"),
+            page,
+            per_page,
+        )
+    people = {p for c in shown.object_list for p in (c.person_id, c.other_person_id)}
+    if people:
+        _audit(user, "view_link_changes", people)
+    return shown
+
+
+def undo_change(user: AuthUser, change_id: int) -> LinkChange:
+    """Undo a merge or split, exactly. Raises `linkage.services.LinkChangeRefused`; 404
+    when there is no such change."""
+    _require(user)
+    with door_open():
+        change = LinkChange.objects.filter(pk=change_id).first()
+        if change is None:
+            raise Http404("No such change.")
+        undo(change, by=user)
+    return change

@@ -1,4 +1,5 @@
-"""Finding people by name, date of birth or agency reference, within what a user may see.
+"""Finding people by name, date of birth or agency reference, within what a user may see:
+the door's search (`find_people`, audited), for the search page and the API.
 
 Results come in this order: people with an agency reference equal to a word; then
 people whose records' family name starts with the word (by family name, given name,
@@ -13,12 +14,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
 
-from pathways.feeds.fields import name_key
+from pathways.access.looks import looks
 from pathways.people.models import AgencyRecord, Person
+from pathways.people.names import name_key
+from pathways.people.scoping import door_open
 from pathways.sharing.policy import User, visible_people
 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -147,3 +151,28 @@ def search_people(user: User, query: str, limit: int = 25) -> list[Person]:
             break
     people = Person.objects.in_bulk(list(found))
     return [people[pk] for pk in found]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A search's people, in order, and whether more matched than were shown."""
+
+    people: list[Person]
+    more: bool
+
+
+def find_people(user: User, query: str, *, limit: int = 25) -> Found:
+    """The people `search_people` finds for `user`, at most `limit` of them; audited: the
+    query as typed (the audit must show what was looked for) and the people shown."""
+    with door_open():
+        found = search_people(user, query, limit=limit + 1)
+    people, more = found[:limit], len(found) > limit
+    looks(
+        user,
+        [p.pk for p in people],
+        action="search",
+        categories={"identity"},
+        purpose="finding a person",
+        detail=f"{len(people)}{'+' if more else ''} result(s) for: {query}",
+    )
+    return Found(people, more)

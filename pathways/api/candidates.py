@@ -1,16 +1,23 @@
 """API v1: the candidate queue and the team's decisions, as on the pages
-(`pathways.identification.queue` and `.decisions`; people through the sharing door)."""
+(`pathways.identification.decisions`; candidates through the door,
+`pathways.access.candidates`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Path, Query, Router, Status
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
+from pathways.access.candidates import (
+    candidate_for,
+    candidate_queue,
+    candidate_to_act_on,
+    explanation,
+)
+from pathways.api.ids import an_id
 from pathways.api.schemas import (
     CandidateDetail,
     CandidatePage,
@@ -19,26 +26,18 @@ from pathways.api.schemas import (
     ReferIn,
     ReferralCreated,
 )
-from pathways.audit.log import record_access
 from pathways.identification.decisions import DecisionRefused, dismiss, refer
 from pathways.identification.models import Candidate
-from pathways.identification.queue import (
-    SORTS,
-    explain,
-    get_candidate_for,
-    referring_agency,
-    visible_candidates,
-)
+from pathways.identification.queue import referring_agency
+from pathways.partners.capabilities import REFER, has_capability
 from pathways.referrals.transitions import TransitionRefused
-from pathways.web.permissions import capabilities_of
 
 router = Router(tags=["candidates"])
 PER_PAGE = 50
-MAX_ID = 2**63 - 1
 
 
 def _may_refer(request: HttpRequest) -> None:
-    if "refer" not in capabilities_of(request.user):
+    if not has_capability(request.user, REFER):
         raise HttpError(403, "your role cannot decide on identification candidates")
 
 
@@ -70,29 +69,15 @@ def candidates(
 ) -> Any:
     """Open candidates of the services the caller's teams decide on, 50 a page."""
     _may_refer(request)
-    queue = visible_candidates(request.user, service).order_by(*SORTS[sort])
-    paginator = Paginator(queue, PER_PAGE)
-    try:
-        current = list(paginator.page(page))
-    except EmptyPage:
-        current = []
-    if current:
-        record_access(
-            request.user,
-            action="candidate_queue",
-            allowed=True,
-            person_ids=[c.person_id for c in current],
-            categories={"identity"},
-            purpose="deciding whom to refer",
-            basis="the candidates shown are those the user's grants open",
-            detail=f"queue {service or 'all'}, page {page}",
-        )
+    shown = candidate_queue(
+        request.user, service=service, sort=sort, page=page, per_page=PER_PAGE, nearest=False
+    )
     return {
-        "total": paginator.count,
+        "total": shown.paginator.count,
         "page": page,
-        "pages": paginator.num_pages,
+        "pages": shown.paginator.num_pages,
         "per_page": PER_PAGE,
-        "candidates": [_out(c) for c in current],
+        "candidates": [_out(c) for c in shown.object_list],
     }
 
 
@@ -101,13 +86,13 @@ def candidates(
     response={200: CandidateDetail, 401: Message, 403: Message, 404: Message, 422: Message},
     summary="One candidate, with why the rules found them",
 )
-def candidate(request: HttpRequest, candidate_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+def candidate(request: HttpRequest, candidate_id: int = an_id()) -> Any:
     _may_refer(request)
-    found = get_candidate_for(request.user, candidate_id, action="view_candidate")
-    explanation = explain(request.user, found)
+    found = candidate_for(request.user, candidate_id, action="view_candidate")
+    explained = explanation(request.user, found)
     return {
         **_out(found),
-        "explanation": explanation.sentence,
+        "explanation": explained.sentence,
         "events": [
             {
                 "agency": e.agency_id,
@@ -118,9 +103,9 @@ def candidate(request: HttpRequest, candidate_id: int = Path(..., ge=1, le=MAX_I
                 "flags": e.flag_list,
                 "points": e.points,  # type: ignore[attr-defined]
             }
-            for e in explanation.events
+            for e in explained.events
         ],
-        "events_hidden": explanation.hidden,
+        "events_hidden": explained.hidden,
     }
 
 
@@ -129,18 +114,20 @@ def candidate(request: HttpRequest, candidate_id: int = Path(..., ge=1, le=MAX_I
     response={200: Message, 401: Message, 403: Message, 404: Message, 409: Message, 422: Message},
     summary="Dismiss a candidate with a reason",
 )
-def dismiss_candidate(
-    request: HttpRequest, body: DismissIn, candidate_id: int = Path(..., ge=1, le=MAX_ID)
-) -> Any:
+def dismiss_candidate(request: HttpRequest, body: DismissIn, candidate_id: int = an_id()) -> Any:
     """`reason`: not_appropriate, already_supported, risk, data_error or other (with a
     `note`). `version`: the candidate's version as read; a changed candidate is 409."""
     _may_refer(request)
-    found = get_candidate_for(request.user, candidate_id, action="dismiss_candidate")
-    found.version = body.version
-    try:
-        dismiss(found, by=request.user, reason=body.reason, note=body.note, on=timezone.localdate())
-    except DecisionRefused as error:
-        raise HttpError(409 if "someone else" in str(error) else 422, str(error)) from error
+    with candidate_to_act_on(
+        request.user, candidate_id, action="dismiss_candidate", version=body.version
+    ) as found:
+        try:
+            dismiss(
+                found, by=request.user, reason=body.reason, note=body.note,
+                on=timezone.localdate(),
+            )  # fmt: skip
+        except DecisionRefused as error:
+            raise HttpError(409 if "someone else" in str(error) else 422, str(error)) from error
     return {"message": f"candidate {candidate_id} dismissed"}
 
 
@@ -156,22 +143,21 @@ def dismiss_candidate(
     },
     summary="Turn a candidate into a proposed referral",
 )
-def refer_candidate(
-    request: HttpRequest, body: ReferIn, candidate_id: int = Path(..., ge=1, le=MAX_ID)
-) -> Any:
+def refer_candidate(request: HttpRequest, body: ReferIn, candidate_id: int = an_id()) -> Any:
     _may_refer(request)
-    found = get_candidate_for(request.user, candidate_id, action="refer_candidate")
-    found.version = body.version
-    try:
-        referral = refer(
-            found,
-            by=request.user,
-            agency=referring_agency(request.user, found.service_id),
-            on=timezone.localdate(),
-            note=body.note,
-        )
-    except (DecisionRefused, TransitionRefused) as error:
-        raise HttpError(409, str(error)) from error
+    with candidate_to_act_on(
+        request.user, candidate_id, action="refer_candidate", version=body.version
+    ) as found:
+        try:
+            referral = refer(
+                found,
+                by=request.user,
+                agency=referring_agency(request.user, found.service_id),
+                on=timezone.localdate(),
+                note=body.note,
+            )
+        except (DecisionRefused, TransitionRefused) as error:
+            raise HttpError(409, str(error)) from error
     return Status(
         201, {"referral": referral.pk, "state": referral.state, "service": referral.service_id}
     )

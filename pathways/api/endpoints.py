@@ -1,4 +1,4 @@
-"""API v1: people and their events, through the sharing policy only.
+"""API v1: people and their events, through the door (`pathways.access`) only.
 
 Every error is JSON with a `message`; a person the caller may not see answers exactly
 as a person who does not exist (404), and the refusal is logged.
@@ -11,31 +11,24 @@ from typing import Any
 
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Path, Query, Router
+from ninja import NinjaAPI, Query, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
-from pathways.access.search import search_people
+from pathways.access.people import chronology, person_record
+from pathways.access.search import find_people as search
 from pathways.api.alerts import router as alerts_router
 from pathways.api.candidates import router as candidates_router
+from pathways.api.ids import an_id
 from pathways.api.outcomes import router as outcomes_router
 from pathways.api.referrals import people_router as people_referrals_router
 from pathways.api.referrals import router as referrals_router
 from pathways.api.schemas import EventOut, EventPage, Message, PersonOut, PersonSummary
 from pathways.api.tokens import user_for_token
 from pathways.events.models import EventKind
-from pathways.sharing.policy import (
-    get_person_for,
-    record_search,
-    visible_events,
-    visible_records,
-    visible_referrals,
-)
 
 logger = logging.getLogger(__name__)
 EVENTS_PER_PAGE = 50
-# The largest id the database can hold; larger ids are a validation error, not a crash.
-MAX_ID = 2**63 - 1
 
 
 class BearerToken(HttpBearer):
@@ -113,9 +106,7 @@ def find_people(request: HttpRequest, q: str = Query(..., min_length=2, max_leng
     _given_once(request, "q")
     # No name or reference holds a NUL character, and PostgreSQL text cannot.
     q = q.replace("\x00", "")
-    people = list(search_people(request.user, q))
-    record_search(request.user, people, detail=f"{len(people)} result(s) for: {q}")
-    return people
+    return search(request.user, q).people
 
 
 @api.get(
@@ -123,9 +114,10 @@ def find_people(request: HttpRequest, q: str = Query(..., min_length=2, max_leng
     response={200: PersonOut, 401: Message, 404: Message, 422: Message},
     summary="One person",
 )
-def person(request: HttpRequest, person_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+def person(request: HttpRequest, person_id: int = an_id()) -> Any:
     """A person with the agency records and referrals the caller may see."""
-    found = get_person_for(request.user, person_id, action="view_person")
+    shown = person_record(request.user, person_id)
+    found = shown.person
     return {
         "id": found.pk,
         "given_name": found.given_name,
@@ -144,7 +136,7 @@ def person(request: HttpRequest, person_id: int = Path(..., ge=1, le=MAX_ID)) ->
                 "area": r.area_id,
                 "link_method": r.link_method,
             }
-            for r in visible_records(request.user, found)
+            for r in shown.records
         ],
         "referrals": [
             {
@@ -159,7 +151,7 @@ def person(request: HttpRequest, person_id: int = Path(..., ge=1, le=MAX_ID)) ->
                 "ended_on": r.ended_on,
                 "end_reason": r.end_reason,
             }
-            for r in visible_referrals(request.user, found)
+            for r in shown.referrals
         ],
     }
 
@@ -171,7 +163,7 @@ def person(request: HttpRequest, person_id: int = Path(..., ge=1, le=MAX_ID)) ->
 )
 def person_events(
     request: HttpRequest,
-    person_id: int = Path(..., ge=1, le=MAX_ID),
+    person_id: int = an_id(),
     kind: EventKind | None = None,
     page: int = Query(1, ge=1),
 ) -> Any:
@@ -180,8 +172,7 @@ def person_events(
     A page past the last is empty (with the total), so a client paging on stops cleanly.
     """
     _given_once(request, "kind", "page")
-    found = get_person_for(request.user, person_id, action="view_events")
-    events = visible_events(request.user, found)
+    _, events = chronology(request.user, person_id, action="view_events")
     if kind:
         events = events.filter(kind=kind)
     paginator = Paginator(events, EVENTS_PER_PAGE)

@@ -13,14 +13,11 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from pathways.api.schemas import Message
-from pathways.outcomes.access import (
-    may_read_reports,
-    may_see_unsuppressed,
-    record_unsuppressed_export,
-)
 from pathways.outcomes.parameters import ReportError, report_parameters
 from pathways.outcomes.report import outcome_report
 from pathways.outcomes.suppression import published as published_figures
+from pathways.outcomes.unsuppressed import record_unsuppressed_export
+from pathways.partners.capabilities import may_read_reports, may_see_unsuppressed
 
 router = Router(tags=["outcomes"])
 

@@ -7,9 +7,18 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Path, Router, Status
+from ninja import Router, Status
 from ninja.errors import HttpError
 
+from pathways.access.people import person_to_act_on
+from pathways.access.referrals import (
+    ReferralShown,
+    inbox_for,
+    referral_page,
+    referral_to_act_on,
+    step_result,
+)
+from pathways.api.ids import an_id
 from pathways.api.schemas import (
     ConsentIn,
     ContactIn,
@@ -22,19 +31,21 @@ from pathways.api.schemas import (
     StepIn,
 )
 from pathways.cases import engagement
-from pathways.cases.models import EngagementPlan
+from pathways.partners.capabilities import may_refer
 from pathways.partners.models import Service
-from pathways.referrals import actions as pathway
-from pathways.referrals.consents import ConsentError, may_record_consent, record_consent
-from pathways.referrals.inbox import inbox_for
+from pathways.referrals.actions import (
+    STEPS,
+    ConsentError,
+    do_propose,
+    do_record_consent,
+    do_step,
+    may_record_consent,
+    referring_record,
+)
 from pathways.referrals.models import Referral
-from pathways.referrals.proposals import propose, referring_record
 from pathways.referrals.transitions import StaleReferral, TransitionRefused
-from pathways.sharing.policy import decide, get_person_for, get_referral_for
 
 router = Router(tags=["referrals"])
-MAX_ID = 2**63 - 1
-STEPS = ("approve", "send", "accept", "decline", "withdraw")
 
 
 def _summary(referral: Referral) -> dict[str, Any]:
@@ -48,8 +59,10 @@ def _summary(referral: Referral) -> dict[str, Any]:
     }
 
 
-def _detail(request: HttpRequest, referral: Referral) -> dict[str, Any]:
-    return {
+def _detail(shown: ReferralShown) -> dict[str, Any]:
+    """The referral as the door showed it to the caller."""
+    referral = shown.referral
+    detail: dict[str, Any] = {
         "id": referral.pk,
         "person": referral.person,
         "service": referral.service_id,
@@ -62,9 +75,9 @@ def _detail(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         "ended_on": referral.ended_on,
         "end_reason": referral.end_reason,
         "version": referral.version,
-        "awaiting": pathway.awaiting(referral, timezone.localdate()),
-        "decision_due": pathway.decision_due(referral),
-        "actions": sorted(pathway.actions_for(request.user, referral)),
+        "awaiting": shown.awaiting,
+        "decision_due": shown.decision_due,
+        "actions": sorted(shown.steps),
         "transitions": [
             {
                 "from_state": t.from_state,
@@ -73,9 +86,8 @@ def _detail(request: HttpRequest, referral: Referral) -> dict[str, Any]:
                 "by": t.by.username if t.by else None,
                 "reason": t.reason,
             }
-            for t in referral.transitions.select_related("by").order_by("on", "id")
+            for t in shown.transitions
         ],  # fmt: skip
-        **_engagement(request, referral),
         "approvals": [
             {
                 "sector": a.sector,
@@ -84,31 +96,26 @@ def _detail(request: HttpRequest, referral: Referral) -> dict[str, Any]:
                 "on": a.on,
                 "note": a.note,
             }
-            for a in referral.approvals.select_related("by").order_by("on", "id")
+            for a in shown.approvals
         ],  # fmt: skip
     }
-
-
-def _engagement(request: HttpRequest, referral: Referral) -> dict[str, Any]:
-    """The plan and contacts, when the caller may see the provider's engagement data."""
-    provider = referral.service.provider_id
-    if not decide(request.user, referral.person, "engagement", source=provider).allowed:
-        return {}
-    plan = EngagementPlan.objects.filter(referral=referral).first()
-    return {
-        "focus_areas": plan.focus_areas if plan else [],
-        "ratings": plan.ratings if plan else {},
-        "contacts": [
-            {
-                "on": c.on,
-                "attendance": c.attendance,
-                "reason": c.reason,
-                "notes": c.notes,
-                "concerns": c.concerns,
-            }
-            for c in referral.contacts.all()
-        ],
-    }
+    if shown.engagement is not None:
+        plan = shown.engagement.plan
+        detail |= {
+            "focus_areas": plan.focus_areas if plan else [],
+            "ratings": plan.ratings if plan else {},
+            "contacts": [
+                {
+                    "on": c.on,
+                    "attendance": c.attendance,
+                    "reason": c.reason,
+                    "notes": c.notes,
+                    "concerns": c.concerns,
+                }
+                for c in shown.engagement.contacts
+            ],  # fmt: skip
+        }
+    return detail
 
 
 @router.get(
@@ -130,22 +137,20 @@ def inbox(request: HttpRequest) -> Any:
     response={200: ReferralDetail, 401: Message, 404: Message, 422: Message},
     summary="One referral, its timeline and what it awaits",
 )
-def referral(request: HttpRequest, referral_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
-    found = get_referral_for(request.user, referral_id, action="view_referral")
-    return _detail(request, found)
+def referral(request: HttpRequest, referral_id: int = an_id()) -> Any:
+    return _detail(referral_page(request.user, referral_id, today=timezone.localdate()))
 
 
-def _act(request: HttpRequest, referral_id: int, version: int, action: str, do: Any) -> Any:
-    """Fetch through the sharing door, take the action, answer with the referral."""
-    found = get_referral_for(request.user, referral_id, action=action)
-    found.version = version
-    try:
-        do(found)
-    except StaleReferral as error:
-        raise HttpError(409, str(error)) from error
-    except (TransitionRefused, ConsentError) as error:
-        raise HttpError(422, str(error)) from error
-    return _detail(request, Referral.objects.select_related("person", "service").get(pk=found.pk))
+def _act(request: HttpRequest, referral_id: int, version: int | None, action: str, do: Any) -> Any:
+    """Fetch through the door, take the step, answer with the referral."""
+    with referral_to_act_on(request.user, referral_id, action=action, version=version) as found:
+        try:
+            do(found)
+        except StaleReferral as error:
+            raise HttpError(409, str(error)) from error
+        except TransitionRefused as error:
+            raise HttpError(422, str(error)) from error
+    return _detail(step_result(request.user, found, today=timezone.localdate()))
 
 
 people_router = Router(tags=["referrals"])
@@ -156,89 +161,88 @@ people_router = Router(tags=["referrals"])
     response={201: ReferralDetail, 401: Message, 403: Message, 404: Message, 422: Message},
     summary="Refer a person (partner agency, self-referral, custody)",
 )
-def new_referral(
-    request: HttpRequest, body: NewReferralIn, person_id: int = Path(..., ge=1, le=MAX_ID)
-) -> Any:
+def new_referral(request: HttpRequest, body: NewReferralIn, person_id: int = an_id()) -> Any:
     """`route`: partner, self, custody or other. Held under the caller's agency's record
     of the person; 422 when their agency holds none, or the person already has an open
     referral to the service."""
     user: Any = request.user
-    if not pathway.may_refer(user):
+    if not may_refer(user):
         raise HttpError(403, "your role cannot refer")
-    person = get_person_for(user, person_id, action="refer_person")
-    if body.route not in ("partner", "self", "custody", "other"):
-        raise HttpError(422, "route must be partner, self, custody or other")
-    service = Service.objects.filter(code=body.service).first()
-    if service is None:
-        raise HttpError(422, f"no service {body.service!r}")
-    if not body.reason.strip():
-        raise HttpError(422, "say why the person is referred")
-    record = referring_record(user, person)
-    if record is None:
-        raise HttpError(422, "your agency holds no record of this person")
-    try:
-        made = propose(person, service, record, on=timezone.localdate(), by=user,
-                       reason=body.reason, route=body.route)  # fmt: skip
-    except TransitionRefused as error:
-        raise HttpError(422, str(error)) from error
-    return Status(201, _detail(request, made))
+    with person_to_act_on(user, person_id, action="refer_person") as person:
+        if body.route not in ("partner", "self", "custody", "other"):
+            raise HttpError(422, "route must be partner, self, custody or other")
+        service = Service.objects.filter(code=body.service).first()
+        if service is None:
+            raise HttpError(422, f"no service {body.service!r}")
+        if not body.reason.strip():
+            raise HttpError(422, "say why the person is referred")
+        record = referring_record(user, person)
+        if record is None:
+            raise HttpError(422, "your agency holds no record of this person")
+        try:
+            made = do_propose(person, service, record, on=timezone.localdate(), by=user,
+                              reason=body.reason, route=body.route)  # fmt: skip
+        except TransitionRefused as error:
+            raise HttpError(422, str(error)) from error
+    return Status(201, _detail(step_result(user, made, today=timezone.localdate())))
 
 
 RESPONSES = {200: ReferralDetail, 401: Message, 404: Message, 409: Message, 422: Message}
 
 
 @router.post("/{referral_id}/consent", response=RESPONSES, summary="Record the person's consent")
-def consent(
-    request: HttpRequest, body: ConsentIn, referral_id: int = Path(..., ge=1, le=MAX_ID)
-) -> Any:
+def consent(request: HttpRequest, body: ConsentIn, referral_id: int = an_id()) -> Any:
     """Consent given or refused verbally, with the witness's name. A signed form needs its
     scan attached: record it on the page."""
     user: Any = request.user
-    if not may_record_consent(user, get_referral_for(request.user, referral_id,
-                                                             action="record_consent")):  # fmt: skip
-        raise HttpError(422, "only the team delivering the service can record consent")
-    return _act(
-        request,
-        referral_id,
-        body.version,
-        "record_consent",
-        lambda r: record_consent(
-            user, r, given=body.given, on=body.on, method="verbal", witness=body.witness
-        ),
-    )
+
+    def record(referral: Referral) -> None:
+        if not may_record_consent(user, referral):
+            raise ConsentError("only the team delivering the service can record consent")
+        do_record_consent(
+            user, referral, given=body.given, on=body.on, method="verbal", witness=body.witness
+        )
+
+    return _act(request, referral_id, body.version, "record_consent", record)
 
 
 @router.post("/{referral_id}/engagement", response=RESPONSES, summary="The first contact: start")
-def start_engagement(
-    request: HttpRequest, body: StartIn, referral_id: int = Path(..., ge=1, le=MAX_ID)
-) -> Any:
+def start_engagement(request: HttpRequest, body: StartIn, referral_id: int = an_id()) -> Any:
     """The first contact happened (attended or late): engaged, with the plan's focus areas
     (life_choices, addiction, education, employability, family_support, mental_health)."""
-    return _act(request, referral_id, body.version, "start_engagement", lambda r: engagement.start(
-        request.user, r, on=body.contact.on, focus_areas=body.focus_areas,
-        contact=body.contact.dict()))  # fmt: skip
+
+    def start(referral: Referral) -> None:
+        engagement.do_start_engagement(
+            request.user, referral, on=body.contact.on, focus_areas=body.focus_areas,
+            contact=body.contact.dict(),
+        )  # fmt: skip
+
+    return _act(request, referral_id, body.version, "start_engagement", start)
 
 
 @router.post("/{referral_id}/contacts", response=RESPONSES, summary="Record a contact")
-def contact(
-    request: HttpRequest, body: ContactIn, referral_id: int = Path(..., ge=1, le=MAX_ID)
-) -> Any:
+def contact(request: HttpRequest, body: ContactIn, referral_id: int = an_id()) -> Any:
     """attendance: attended, late, did_not_attend, not_happen_person, not_happen_service
     (a reason unless attended)."""
-    found = get_referral_for(request.user, referral_id, action="record_contact")
-    return _act(request, referral_id, found.version, "record_contact", lambda r: (
-        engagement.record_contact(request.user, r, on=body.on, contact=body.dict())))  # fmt: skip
+
+    def record(referral: Referral) -> None:
+        engagement.do_record_contact(request.user, referral, on=body.on, contact=body.dict())
+
+    return _act(request, referral_id, None, "record_contact", record)
 
 
 @router.post("/{referral_id}/end", response=RESPONSES, summary="End the engagement")
-def end_engagement(
-    request: HttpRequest, body: EndIn, referral_id: int = Path(..., ge=1, le=MAX_ID)
-) -> Any:
+def end_engagement(request: HttpRequest, body: EndIn, referral_id: int = an_id()) -> Any:
     """outcome: completed, disengaged or closed (closing_reason moved_away, custody or
     other); ratings: each focus area achieved, partly or not_achieved."""
-    return _act(request, referral_id, body.version, "end_engagement", lambda r: engagement.end(
-        request.user, r, on=body.on, outcome=body.outcome, ratings=body.ratings,
-        closing_reason=body.closing_reason, note=body.note))  # fmt: skip
+
+    def end(referral: Referral) -> None:
+        engagement.do_end_engagement(
+            request.user, referral, on=body.on, outcome=body.outcome, ratings=body.ratings,
+            closing_reason=body.closing_reason, note=body.note,
+        )  # fmt: skip
+
+    return _act(request, referral_id, body.version, "end_engagement", end)
 
 
 @router.post(
@@ -246,25 +250,14 @@ def end_engagement(
     response={200: ReferralDetail, 401: Message, 404: Message, 409: Message, 422: Message},
     summary="Take a step: approve, send, accept, decline or withdraw",
 )
-def step(
-    request: HttpRequest, body: StepIn, action: str, referral_id: int = Path(..., ge=1, le=MAX_ID)
-) -> Any:
+def step(request: HttpRequest, body: StepIn, action: str, referral_id: int = an_id()) -> Any:
     """`version` is the referral's as read (a changed referral is 409). `decline` and
     `withdraw` need a `reason` (DeclineReason / WithdrawReason codes; `other` with a
     `note`). A step the caller may not take is 422 with the reason."""
     if action not in STEPS:
         raise HttpError(404, f"no step {action!r}: one of {', '.join(STEPS)}")
-    user = request.user
-    found = get_referral_for(user, referral_id, action=f"{action}_referral")
-    found.version = body.version
-    on = timezone.localdate()
-    try:
-        if action in ("decline", "withdraw"):
-            getattr(pathway, action)(user, found, on=on, reason=body.reason, note=body.note)
-        else:
-            getattr(pathway, action)(user, found, on=on, note=body.note)
-    except StaleReferral as error:
-        raise HttpError(409, str(error)) from error
-    except TransitionRefused as error:
-        raise HttpError(422, str(error)) from error
-    return _detail(request, Referral.objects.select_related("person", "service").get(pk=found.pk))
+    return _act(
+        request, referral_id, body.version, f"{action}_referral",
+        lambda r: do_step(request.user, r, action, on=timezone.localdate(), note=body.note,
+                          reason=body.reason),
+    )  # fmt: skip

@@ -25,8 +25,7 @@ from django.utils import timezone
 
 from pathways.audit.context import current
 from pathways.audit.models import AccessEvent, AccessEventPerson
-from pathways.partners.memberships import memberships_of
-from pathways.sharing.grants import User
+from pathways.partners.memberships import User, memberships_of
 
 GENESIS = "0" * 64
 # Any constant: the PostgreSQL advisory lock that makes writers take turns at the chain.

@@ -41,7 +41,7 @@ class AppendOnlyModel(models.Model):
 class AccessEvent(AppendOnlyModel):
     """One access to person data: a view, an API read, a search, an export, or a refusal.
 
-    Written only by `sharing.audit.record_access`, which chains each row to the one
+    Written only by `audit.log.record_access`, which chains each row to the one
     before with a keyed hash (HMAC-SHA256): `pathways audit verify` recomputes the chain.
     Append-only: the application refuses updates and deletes, and on PostgreSQL a
     trigger refuses them too.

@@ -4,7 +4,8 @@ person, the conversation, and the services they signposted them to.
 
 The mentors see the person (identity and custody only) for seven days after the
 episode, under the agreement with condition `recent_custody`; their list comes through
-the sharing policy like every other.
+the door like every other (`access.custody`). The alert scan's background task opens the
+visits (`feeds.after_import`).
 """
 
 from __future__ import annotations
@@ -12,18 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import F
 from django.utils import timezone
 
 from pathways.cases.models import CustodyVisit
 from pathways.events.models import Event
-from pathways.partners.memberships import memberships_with
 from pathways.partners.models import Service
 from pathways.referrals.transitions import TransitionRefused
-from pathways.sharing.grants import RECENT_CUSTODY_DAYS, grants_of
-from pathways.sharing.policy import visible_people
-
-CUSTODY_SERVICE = "POP_CUSTODY"
 
 
 def open_visits(after_event: int, up_to_event: int) -> int:
@@ -36,29 +32,7 @@ def open_visits(after_event: int, up_to_event: int) -> int:
     return len(visits)
 
 
-def is_mentor(user: Any) -> bool:
-    """The user records contacts in a team delivering the custody service."""
-    return any(
-        m.team.service_id == CUSTODY_SERVICE for m in memberships_with(user, "record_contact")
-    )
-
-
-def visible_visits(user: Any) -> QuerySet[CustodyVisit]:
-    """The visits a custody mentor may see: custody episodes of the last seven days, from
-    agencies whose custody data the user's grants open, of people the policy shows."""
-    if not is_mentor(user):
-        return CustodyVisit.objects.none()
-    sources = sorted({g.source for g in grants_of(user) if "custody" in g.categories})
-    since = timezone.localdate() - dt.timedelta(days=RECENT_CUSTODY_DAYS - 1)
-    return (
-        CustodyVisit.objects.filter(event__agency_id__in=sources, event__occurred_on__gte=since)
-        .filter(Exists(visible_people(user).filter(pk=OuterRef("person_id"))))
-        .select_related("person", "event")
-        .order_by("-event__occurred_at", "-id")
-    )
-
-
-def record_visit(
+def do_record_visit(
     user: Any,
     visit: CustodyVisit,
     *,

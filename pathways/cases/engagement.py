@@ -1,8 +1,10 @@
-"""Working an engagement: starting it at the first contact with the plan's focus areas,
-recording contacts and attendance, and ending it with how each focus area went.
+"""Working an engagement, one `do_*` function a step: starting it at the first contact
+with the plan's focus areas, recording contacts and attendance, and ending it with how
+each focus area went.
 
-Only the team delivering the service does this (a role that records contacts). Steps of
-the referral go through `referrals.transitions.move`.
+Only the team delivering the service does this (a role that records contacts,
+`partners.capabilities.records_contacts_for`). The referral's steps go through
+`referrals.transitions.move`, like every other.
 """
 
 from __future__ import annotations
@@ -12,22 +14,25 @@ from typing import Any
 
 from django.db import transaction
 
-from pathways.alerts.raising import alert_referrer_of_concern
+from pathways.alerts.concerns import alert_referrer_of_concern
 from pathways.cases.models import Contact, EngagementPlan, FocusArea
-from pathways.partners.memberships import memberships_with
+from pathways.partners.capabilities import records_contacts_for
 from pathways.referrals.models import Referral, ReferralState
-from pathways.referrals.transitions import CLOSING_REASONS, TransitionRefused, move
+from pathways.referrals.states import CLOSING_REASONS, WORKER_ENDINGS
+from pathways.referrals.transitions import TransitionRefused, move
 
 S = ReferralState
 HAPPENED = (Contact.Attendance.ATTENDED, Contact.Attendance.LATE)
-ENDINGS = (S.COMPLETED, S.DISENGAGED, S.CLOSED)
 
 
 def may_record_contacts(user: Any, referral: Referral) -> bool:
     """The user records contacts for the referral's service (their team delivers it)."""
-    return any(
-        m.team.service_id == referral.service_id for m in memberships_with(user, "record_contact")
-    )
+    return records_contacts_for(user, referral.service_id)
+
+
+def plan_of(referral: Referral) -> EngagementPlan | None:
+    """The engagement's plan (None before it started)."""
+    return EngagementPlan.objects.filter(referral=referral).first()
 
 
 def _check(user: Any, referral: Referral) -> None:
@@ -58,7 +63,7 @@ def _contact(referral: Referral, user: Any, on: dt.date, data: dict[str, Any]) -
     return contact
 
 
-def start(
+def do_start_engagement(
     user: Any, referral: Referral, *, on: dt.date, focus_areas: list[str], contact: dict[str, Any]
 ) -> Contact:
     """The first contact happened: the referral becomes `engaged`, with its plan."""
@@ -78,7 +83,7 @@ def start(
         return _contact(referral, user, on, contact)
 
 
-def record_contact(
+def do_record_contact(
     user: Any, referral: Referral, *, on: dt.date, contact: dict[str, Any]
 ) -> Contact:
     """A further contact of an engagement that has started and not ended."""
@@ -90,7 +95,7 @@ def record_contact(
     return _contact(referral, user, on, contact)
 
 
-def end(
+def do_end_engagement(
     user: Any,
     referral: Referral,
     *,
@@ -103,11 +108,11 @@ def end(
     """End the engagement: completed, disengaged or closed (with a closing reason), and
     rate each focus area of the plan (achieved, partly achieved, not achieved)."""
     _check(user, referral)
-    if outcome not in ENDINGS:
+    if outcome not in WORKER_ENDINGS:
         raise TransitionRefused(
             f"an engagement ends completed, disengaged or closed, not {outcome!r}"
         )
-    plan = EngagementPlan.objects.filter(referral=referral).first()
+    plan = plan_of(referral)
     areas = plan.focus_areas if plan else []
     if set(ratings) != set(areas) or not set(ratings.values()) <= set(EngagementPlan.Rating.values):
         raise TransitionRefused(

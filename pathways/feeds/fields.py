@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import unicodedata
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -129,10 +128,3 @@ def choice(value: str, allowed: set[str] | frozenset[str], what: str) -> str:
     if value not in allowed:
         raise BadValue(f"{value!r} is not a known {what} (one of: {', '.join(sorted(allowed))})")
     return value
-
-
-def name_key(value: str) -> str:
-    """A name for matching: lower case, accents, punctuation and spacing removed."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return "".join(c for c in letters.casefold() if c.isalnum())

@@ -10,9 +10,14 @@ from pathways.feeds import fields
 from pathways.feeds.formats import PEOPLE_COLUMNS
 from pathways.feeds.models import SupersededRow
 from pathways.feeds.specs import BatchResult, Codes, Pending, ProblemList
-from pathways.linkage.internals import matching
-from pathways.people.identity import refresh_identity
+from pathways.linkage.services import (
+    link_new_records,
+    link_record_of,
+    record_changed,
+    refresh_identity,
+)
 from pathways.people.models import AgencyRecord, Person
+from pathways.people.names import name_key
 
 SEXES = frozenset({"M", "F", "X", "U"})
 
@@ -23,8 +28,11 @@ class PeopleSpec:
     columns = PEOPLE_COLUMNS
     required = ("agency", "person_ref", "family_name")
 
-    def __init__(self, codes: Codes) -> None:
+    def __init__(self, codes: Codes, *, link: bool = True) -> None:
         self.codes = codes
+        # False: records are stored unmatched, each a person of its own, for
+        # `pathways link` to link after (a first load of a whole partnership).
+        self.link = link
 
     def clean(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]]:
         p = ProblemList()
@@ -89,7 +97,8 @@ class PeopleSpec:
 
     def _create(self, items: list[Pending], result: BatchResult) -> None:
         """Each new record starts as a person of its own; matching then joins it to the
-        person it is (people.matching), within this batch's transaction."""
+        person it is (`linkage.services.link_new_records`), within this batch's
+        transaction."""
         people = [
             Person(
                 given_name=item.clean["given_name"],
@@ -104,8 +113,8 @@ class PeopleSpec:
         for record, person in zip(records, people, strict=True):
             record.person_id = person.pk
         AgencyRecord.objects.bulk_create(records)
-        if not matching.is_deferred():
-            matching.link_new_records([r.pk for r in records])
+        if self.link:
+            link_new_records([r.pk for r in records])
         result.created += len(records)
 
     @staticmethod
@@ -121,8 +130,8 @@ class PeopleSpec:
             postcode=c["postcode"],
             area_id=c["area"] or None,
             address=c["address"],
-            given_key=fields.name_key(c["given_name"]),
-            family_key=fields.name_key(c["family_name"]),
+            given_key=name_key(c["given_name"]),
+            family_key=name_key(c["family_name"]),
             content_hash=item.content_hash,
         )
 
@@ -131,7 +140,7 @@ class PeopleSpec:
             run_id=run_id, kind=self.kind, key="/".join(item.key), content=as_row(record)
         )
         c = item.clean
-        before = matching.link_record_of(record)
+        before = link_record_of(record)
         old_key = (record.given_key, record.family_key, record.date_of_birth)
         record.given_name = c["given_name"]
         record.family_name = c["family_name"]
@@ -140,16 +149,17 @@ class PeopleSpec:
         record.postcode = c["postcode"]
         record.area_id = c["area"] or None
         record.address = c["address"]
-        record.given_key = fields.name_key(c["given_name"])
-        record.family_key = fields.name_key(c["family_name"])
+        record.given_key = name_key(c["given_name"])
+        record.family_key = name_key(c["family_name"])
         record.content_hash = item.content_hash
         record.save()
-        if matching.link_record_of(record) != before:
-            matching.record_changed(
+        if link_record_of(record) != before:
+            record_changed(
                 record.pk,
                 before,
                 was_linked=record.linked_at is not None,
                 rematch=(record.given_key, record.family_key, record.date_of_birth) != old_key,
+                link=self.link,
             )
         refresh_identity([AgencyRecord.objects.get(pk=record.pk).person_id])
 

@@ -11,8 +11,9 @@ from pathways.feeds.formats import REFERRAL_COLUMNS
 from pathways.feeds.models import SupersededRow
 from pathways.feeds.records import resolve_person_refs, unknown_person_reason
 from pathways.feeds.specs import BatchResult, Codes, Pending, ProblemList
-from pathways.referrals.history import CLOSING_REASONS, DECISION_STATES, END_STATES, history_steps
+from pathways.referrals.history import DECISION_STATES, END_STATES, history_steps
 from pathways.referrals.models import Referral, Transition
+from pathways.referrals.states import CLOSING_REASONS
 
 DATE_ORDER = ("referred_on", "decided_on", "consent_on", "started_on", "ended_on")
 

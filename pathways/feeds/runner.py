@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.db import connection
 from django.utils import timezone
 
+from pathways.feeds.after_import import AfterImport, after_import
 from pathways.feeds.csvfile import CsvSource, FileRefused
 from pathways.feeds.events import EventsSpec
 from pathways.feeds.models import ImportRun, RejectedRow
@@ -34,11 +36,14 @@ BATCH_SIZE = 5000
 _SPECS: dict[str, Any] = {"people": PeopleSpec, "events": EventsSpec, "referrals": ReferralsSpec}
 
 
-def spec_for(kind: str, codes: Codes | None = None) -> RowSpec:
-    """The format of `kind` (people, events or referrals), checking against `codes`."""
+def spec_for(kind: str, codes: Codes | None = None, *, defer_linking: bool = False) -> RowSpec:
+    """The format of `kind` (people, events or referrals), checking against `codes`; with
+    `defer_linking`, people's records are stored unmatched (for `pathways link`)."""
     if kind not in _SPECS:
         raise ValueError(f"unknown import kind {kind!r} (one of: {', '.join(KINDS)})")
-    spec: RowSpec = _SPECS[kind](codes or Codes.load())
+    codes = codes or Codes.load()
+    options = {"link": not defer_linking} if kind == "people" else {}
+    spec: RowSpec = _SPECS[kind](codes, **options)
     return spec
 
 
@@ -76,6 +81,53 @@ def _batch_size() -> int:
     return int(os.environ.get("PATHWAYS_IMPORT_BATCH_SIZE") or BATCH_SIZE)
 
 
+@dataclass
+class ImportOutcome:
+    """An import of several files: a run for each file read, why any file was refused
+    whole, and what followed (`feeds.after_import`)."""
+
+    runs: list[ImportRun] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    after: AfterImport = AfterImport()
+
+    def total(self, count: str) -> int:
+        """A count summed over the runs: rows_read, created, updated, unchanged, rejected."""
+        return sum(getattr(run, count) for run in self.runs)
+
+
+def import_files(
+    kind: str,
+    paths: list[Path],
+    *,
+    user: Any = None,
+    operator: str = "",
+    progress_for: Callable[[Path], Progress] | None = None,
+    announce: Callable[[str], object] | None = None,
+    defer_linking: bool = False,
+) -> ImportOutcome:
+    """Import interchange files of `kind` (people, events or referrals), one run each, then
+    do what follows an import once (`feeds.after_import`). A file refused whole is named in
+    `refused` and the others are still imported. `progress_for(path)` gives the progress
+    callback of a file's import; `announce` is told of each step after the files."""
+    outcome = ImportOutcome()
+    for path in paths:
+        try:
+            outcome.runs.append(
+                _import_one(
+                    kind,
+                    path,
+                    user=user,
+                    operator=operator,
+                    defer_linking=defer_linking,
+                    progress=progress_for(path) if progress_for else None,
+                )  # fmt: skip
+            )
+        except FileRefused as exc:
+            outcome.refused.append(str(exc))
+    outcome.after = after_import(kind, outcome.runs, announce)
+    return outcome
+
+
 def import_file(
     kind: str,
     path: Path,
@@ -83,14 +135,35 @@ def import_file(
     user: Any = None,
     operator: str = "",
     progress: Progress | None = None,
+    defer_linking: bool = False,
 ) -> ImportRun:
-    """Import one interchange file of `kind` (people, events or referrals).
+    """Import one interchange file of `kind` (people, events or referrals), then do what
+    follows an import (`feeds.after_import`).
 
     Returns the finished `ImportRun` with its counts. A file refused whole raises
     `FileRefused` after recording the run as failed with the reason.
     """
+    run = _import_one(
+        kind, path, user=user, operator=operator, progress=progress, defer_linking=defer_linking
+    )
+    after_import(kind, [run])
+    return run
+
+
+def _import_one(
+    kind: str,
+    path: Path,
+    *,
+    user: Any,
+    operator: str,
+    progress: Progress | None,
+    defer_linking: bool,
+) -> ImportRun:
     with _one_events_import_at_a_time(kind):
-        return _import_file(kind, path, user=user, operator=operator, progress=progress)
+        return _import_file(
+            kind, path, user=user, operator=operator, progress=progress,
+            defer_linking=defer_linking,
+        )  # fmt: skip
 
 
 # Any constant: the PostgreSQL advisory lock events imports take in turn.
@@ -118,11 +191,12 @@ def _import_file(
     kind: str,
     path: Path,
     *,
-    user: Any = None,
-    operator: str = "",
-    progress: Progress | None = None,
+    user: Any,
+    operator: str,
+    progress: Progress | None,
+    defer_linking: bool,
 ) -> ImportRun:
-    spec = spec_for(kind)
+    spec = spec_for(kind, defer_linking=defer_linking)
     give_temporary_tables_memory()
     run = ImportRun.objects.create(
         kind=kind,

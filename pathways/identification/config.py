@@ -1,5 +1,5 @@
 """Reading and checking `rules.toml` (identification rules), called by
-`partners.config.load_config`, which reports every problem with file, key and reason."""
+`setup.configuration.load_config`, which reports every problem with file, key and reason."""
 
 from __future__ import annotations
 

@@ -12,8 +12,8 @@ from django.db.models import F
 from pathways.identification.matching import triggering_events
 from pathways.identification.models import Candidate, Rule
 from pathways.people.models import AgencyRecord
+from pathways.referrals.actions import do_propose
 from pathways.referrals.models import Referral
-from pathways.referrals.proposals import propose
 
 
 class DecisionRefused(Exception):
@@ -63,7 +63,7 @@ def refer(candidate: Candidate, *, by: Any, agency: str, on: dt.date, note: str 
             "that knows them to refer"
         )
     with transaction.atomic():
-        referral = propose(
+        referral = do_propose(
             candidate.person,
             candidate.service,
             record,

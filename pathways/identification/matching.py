@@ -32,7 +32,8 @@ from pathways.events.models import EVENT_FLAGS, Event, EventKind
 from pathways.identification.models import Candidate, Rule
 from pathways.partners.models import Service
 from pathways.people.models import AgencyRecord
-from pathways.referrals.models import OPEN_STATES, Referral, ReferralState, Transition
+from pathways.referrals import states
+from pathways.referrals.models import Referral, ReferralState, Transition
 
 # Only these kinds carry a crime group; a rule's crime groups narrow them alone.
 GROUPED_KINDS = (EventKind.OFFENCE, EventKind.CONVICTION)
@@ -121,7 +122,7 @@ def excluded(rule: Rule, as_of: dt.date) -> Q:
     referrals = Referral.objects.filter(person=OuterRef("person_id"), service_id=service_id)
     since = lambda days: as_of - dt.timedelta(days=days)  # noqa: E731
     condition = (
-        Q(Exists(referrals.filter(state__in=OPEN_STATES)))
+        Q(Exists(referrals.filter(state__in=states.OPEN)))
         | Q(Exists(referrals.filter(state=S.DECLINED, decided_on__gt=since(rule.declined_days))))
         # A refusal of consent counts from the day the person refused, not the acceptance.
         | Q(

@@ -1,20 +1,13 @@
 """The candidate queue a user works: open candidates for the services whose rules name
-one of the user's teams (rules.toml `queue_teams`), of people the sharing policy lets the
-user see. The queue, a candidate's page and the API all come through here."""
+one of the user's teams (rules.toml `queue_teams`), how it sorts, and a candidate's rule
+in words. The door (`access.candidates`) shows the queue, of people the sharing policy
+lets the user see."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.db.models import Exists, OuterRef, QuerySet
-from django.http import Http404
-
-from pathways.audit.log import record_access
-from pathways.events.models import Event
-from pathways.identification.matching import triggering_events
 from pathways.identification.models import Candidate, Rule
-from pathways.partners.memberships import memberships_of, memberships_with
-from pathways.sharing.policy import REFUSED_BASIS, User, decide, visible_events, visible_people
+from pathways.partners.capabilities import REFER, memberships_with
+from pathways.partners.memberships import User, memberships_of
 
 SORTS = {
     "score": ("-score", "-last_event_on", "pk"),
@@ -29,78 +22,14 @@ def queue_services(user: User) -> list[str]:
     user's teams, in a role that may refer."""
     if user.pk is None:
         return []
-    teams = {m.team_id for m in memberships_with(user, "refer")}
+    teams = {m.team_id for m in memberships_with(user, REFER)}
+    if not teams:
+        return []
     return [
         rule.service_id
         for rule in Rule.objects.order_by("rank")
         if teams.intersection(rule.queue_teams)
     ]
-
-
-def visible_candidates(user: User, service: str | None = None) -> QuerySet[Candidate]:
-    """Open candidates in the user's queue, of people the user may see."""
-    services = queue_services(user)
-    if service is not None:
-        services = [s for s in services if s == service]
-    if not services:
-        return Candidate.objects.none()
-    return (
-        Candidate.objects.filter(status=Candidate.Status.OPEN, service_id__in=services)
-        .filter(Exists(visible_people(user).filter(pk=OuterRef("person_id"))))
-        .select_related("person", "service")
-    )
-
-
-def get_candidate_for(user: User, candidate_id: int, *, action: str) -> Candidate:
-    """An open candidate in the user's queue, else 404 (looking is audited either way)."""
-    candidate = visible_candidates(user).filter(pk=candidate_id).first()
-    if candidate is None:
-        record_access(
-            user,
-            action=action,
-            allowed=False,
-            basis=REFUSED_BASIS,
-            detail=f"candidate {candidate_id}",
-        )
-        raise Http404("No open candidate with that id in your queue.")
-    decision = decide(user, candidate.person, "offending")
-    record_access(
-        user,
-        action=action,
-        allowed=True,
-        person_id=candidate.person_id,
-        categories={"identity", "offending"} if decision.allowed else {"identity"},
-        purpose="deciding on an identification candidate",
-        basis=decision.basis,
-        detail=f"candidate {candidate_id} for {candidate.service_id}",
-    )
-    return candidate
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """Why a candidate was found, in words, and the counted events the viewer may see."""
-
-    sentence: str
-    events: list[Event]
-    hidden: int  # counted events the viewer may not see
-
-
-def explain(user: User, candidate: Candidate) -> Explanation:
-    """The rule that matched, in a sentence, and the events that triggered it."""
-    rule = Rule.objects.select_related("service").get(service_id=candidate.service_id)
-    counted = list(triggering_events(rule, candidate.person_id, candidate.as_of))
-    allowed = set(
-        visible_events(user, candidate.person)
-        .filter(pk__in=[e.pk for e in counted])
-        .values_list("pk", flat=True)
-    )
-    shown = [e for e in counted if e.pk in allowed]
-    return Explanation(
-        sentence=rule_sentence(rule, candidate),
-        events=shown,
-        hidden=len(counted) - len(shown),
-    )
 
 
 def rule_sentence(rule: Rule, candidate: Candidate) -> str:

@@ -28,7 +28,7 @@ class ReportParameters:
 
     The filters narrow the people counted (the dashboard's): `area` is the area of the
     agency record a referral is held under; `sex` and `age_band` are the person's (their
-    records' most held values, see `people.identity.refresh_identity`), the age on `as_of`.
+    records' most held values, see `linkage.services.refresh_identity`), the age on `as_of`.
     """
 
     services: tuple[str, ...]

@@ -4,6 +4,7 @@ error that lists them all, and a checker that collects problems while reading en
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,7 +76,12 @@ class Checker:
         return str(value)
 
     def code_list(
-        self, entry: dict[str, Any], key: str, name: str, allowed: set[str] | dict, what: str
+        self,
+        entry: dict[str, Any],
+        key: str,
+        name: str,
+        allowed: Collection[str] | dict,
+        what: str,
     ) -> list[str]:
         value = entry.get(name, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

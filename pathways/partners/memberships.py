@@ -1,6 +1,6 @@
 """A user's team memberships, read once per request.
 
-The menu, the sharing policy, the audit, two-factor and the pathway's checks all ask
+The capabilities, the sharing policy, the audit and two-factor all ask
 what the signed-in user's teams and roles are. They ask here: one query, remembered on
 the user object. Django loads `request.user` afresh for every request, so a change of
 membership takes effect on the next request.
@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
 from pathways.partners.models import Membership
+
+# Whoever asks: a signed-in user, or nobody (an anonymous request, a command's operator).
+User = AbstractBaseUser | AnonymousUser
 
 
 def memberships_of(user: Any) -> tuple[Membership, ...]:
@@ -28,19 +33,6 @@ def memberships_of(user: Any) -> tuple[Membership, ...]:
     )
     user._pathways_memberships = (user.pk, found)
     return found
-
-
-def memberships_with(user: Any, capability: str) -> list[Membership]:
-    """The user's memberships whose role gives `capability`."""
-    return [m for m in memberships_of(user) if capability in (m.role.capabilities or [])]
-
-
-def capabilities_of(user: Any) -> frozenset[str]:
-    """Every capability the user's roles give, across all their teams (none when the
-    account is inactive)."""
-    if not getattr(user, "is_active", False):
-        return frozenset()
-    return frozenset(c for m in memberships_of(user) for c in m.role.capabilities or [])
 
 
 def forget_memberships(user: Any) -> None:

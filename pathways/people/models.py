@@ -2,7 +2,7 @@
 
 Each agency knows a person by its own reference (`AgencyRecord`); identity linkage
 decides which records are one `Person`. The person's shown identity is derived from
-the records (see `people.identity`).
+the records (`linkage.services.refresh_identity`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.db import models
 
 
 class Person(models.Model):
-    # Derived from the linked records by `people.identity.refresh_person_identity`;
+    # Derived from the linked records by `linkage.services.refresh_identity`;
     # kept here so search and lists need no aggregation.
     given_name = models.CharField(max_length=200, blank=True)
     family_name = models.CharField(max_length=200, blank=True)

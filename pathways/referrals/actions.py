@@ -1,23 +1,36 @@
-"""The referral pathway's steps as people take them: joint approval, sending, the
-partner's decision, withdrawal; who may take which step; what each referral awaits and
-from whom; the partner's deadline.
+"""The referral pathway's steps as people take them, one `do_*` function each: proposing,
+joint approval, sending, the partner's decision, the person's consent and its
+withdrawal, the referrer's withdrawal. `steps_for` says which steps a user may take on a
+referral now; `STEPS` names the steps the pages and the API offer by name.
 
-Every step goes through `transitions.move` (the one table of allowed steps, optimistic
-locking, a transition row with who, when and why). The views and the API call these.
+Every step checks who may take it (`partners.capabilities`), then goes through
+`transitions.move`: the one table of allowed steps, optimistic locking, and a transition
+row with who, when and why. The pages, the API and the demo call these; nothing else
+changes a referral's state (engagement's steps, in `cases.engagement`, move it too).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import TextChoices
+from django.utils import timezone
 
-from pathways.partners.memberships import memberships_with
-from pathways.partners.models import Membership
-from pathways.referrals.consents import services_acted_for
-from pathways.referrals.models import Approval, Referral, ReferralState, Transition
+from pathways.partners.capabilities import (
+    APPROVING_SECTORS,
+    approving_sector,
+    memberships_with,
+    referring_agencies,
+    services_acted_for,
+)
+from pathways.partners.models import Service
+from pathways.people.models import AgencyRecord, Person
+from pathways.referrals import states
+from pathways.referrals.models import Approval, Consent, Referral, ReferralState, Transition
 from pathways.referrals.transitions import StaleReferral, TransitionRefused, move
 
 S = ReferralState
@@ -40,61 +53,48 @@ class WithdrawReason(TextChoices):
     OTHER = "other"
 
 
-APPROVING_SECTORS = {Approval.Sector.POLICE, Approval.Sector.SOCIAL_WORK}
+class ConsentError(TransitionRefused):
+    """Consent cannot be recorded or withdrawn as asked; the message says why."""
 
 
-def _memberships(user: Any, capability: str) -> list[Membership]:
-    return memberships_with(user, capability)
+# --- Who may take which step ---------------------------------------------------------
 
 
-def may_refer(user: Any) -> bool:
-    """Whether any of the user's roles may refer."""
-    return bool(_memberships(user, "refer"))
-
-
-def referring_agencies(user: Any) -> set[str]:
-    """The agencies the user refers for: a referral held under one of their records is
-    theirs to send or withdraw."""
-    return {m.team.agency_id for m in _memberships(user, "refer")}
-
-
-def approving_sector(user: Any) -> tuple[str, str] | None:
-    """(sector, agency) the user approves for: a team of a police or social work agency
-    in a role that may approve; None if they approve for neither."""
-    for membership in _memberships(user, "approve"):
-        if membership.team.agency.sector in APPROVING_SECTORS:
-            return membership.team.agency.sector, membership.team.agency_id
-    return None
-
-
-def actions_for(user: Any, referral: Referral) -> set[str]:
-    """The steps this user may take on this referral now (the user can already see it)."""
+def steps_for(user: Any, referral: Referral) -> set[str]:
+    """The steps this user may take on this referral now (the user can already see it):
+    approve, send, accept, decline, withdraw."""
     state, service = referral.state, referral.service
     refers = referral.record.agency_id in referring_agencies(user)
     acts = referral.service_id in services_acted_for(user)
-    actions: set[str] = set()
+    steps: set[str] = set()
     if state == S.PROPOSED and service.joint_approval:
         sector = approving_sector(user)
         done = {a.sector: a.by_id for a in referral.approvals.all()}
         if sector and sector[0] not in done and user.pk not in done.values():
-            actions.add("approve")
+            steps.add("approve")
     if refers and (state == S.APPROVED or (state == S.PROPOSED and not service.joint_approval)):
-        actions.add("send")
+        steps.add("send")
     if acts and state == S.SENT:
-        actions |= {"accept", "decline"}
-    if refers and state in (S.PROPOSED, S.APPROVED, S.SENT, S.ACCEPTED, S.CONSENTED):
-        actions.add("withdraw")
-    return actions
+        steps |= {"accept", "decline"}
+    if refers and state in states.WITHDRAWABLE:
+        steps.add("withdraw")
+    return steps
 
 
-def _allowed(user: Any, referral: Referral, action: str) -> None:
-    if action not in actions_for(user, referral):
-        raise TransitionRefused(_why_not(user, referral, action))
+def may_record_consent(user: Any, referral: Referral) -> bool:
+    """Whether the user may record consent, or its withdrawal, for this referral: their
+    team delivers its service."""
+    return referral.service_id in services_acted_for(user)
 
 
-def _why_not(user: Any, referral: Referral, action: str) -> str:
+def _allowed(user: Any, referral: Referral, step: str) -> None:
+    if step not in steps_for(user, referral):
+        raise TransitionRefused(_why_not(user, referral, step))
+
+
+def _why_not(user: Any, referral: Referral, step: str) -> str:
     state = referral.get_state_display()
-    if action == "approve":
+    if step == "approve":
         if not referral.service.joint_approval:
             return f"{referral.service.name} does not need joint approval"
         if referral.state != S.PROPOSED:
@@ -102,14 +102,78 @@ def _why_not(user: Any, referral: Referral, action: str) -> str:
         if approving_sector(user) is None:
             return "only police and social work staff who may approve can approve a referral"
         return "this side has approved already, or you have approved it yourself"
-    if action == "send" and referral.state == S.PROPOSED and referral.service.joint_approval:
+    if step == "send" and referral.state == S.PROPOSED and referral.service.joint_approval:
         return "the referral needs approval by both police and social work before it is sent"
-    if action in ("accept", "decline") and referral.state == S.SENT:
+    if step in ("accept", "decline") and referral.state == S.SENT:
         return f"only the {referral.service.name} team decides on its referrals"
-    return f"you cannot {action} a referral that is {state}"
+    return f"you cannot {step} a referral that is {state}"
 
 
-def approve(user: Any, referral: Referral, *, on: dt.date, note: str = "") -> Approval:
+# --- Making a referral ---------------------------------------------------------------
+
+
+def do_propose(
+    person: Person,
+    service: Service,
+    record: AgencyRecord,
+    *,
+    on: dt.date,
+    by: Any,
+    reason: str,
+    route: str = "",
+) -> Referral:
+    """A new referral of `person` to `service`, held under the referring agency's
+    `record` of them, in state `proposed` with its first transition; `route` is a
+    Referral.Route (how it came in).
+
+    Refused while the person has an open referral to the same service.
+    """
+    if record.person_id != person.pk:
+        raise ValueError("the record must be the person's")
+    with transaction.atomic():
+        # The person's row is locked: two people proposing at once are taken in turn,
+        # and the second finds the first's referral.
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        if Referral.objects.filter(person=person, service=service, state__in=states.OPEN).exists():
+            raise TransitionRefused(
+                f"{person} already has an open referral to {service.name}: work on that one"
+            )
+        referral = Referral.objects.create(
+            person=person,
+            record=record,
+            service=service,
+            referred_on=on,
+            state=S.PROPOSED,
+            route=route,
+        )
+        Transition.objects.create(
+            referral=referral,
+            from_state="",
+            to_state=S.PROPOSED,
+            on=on,
+            by=by if getattr(by, "pk", None) else None,
+            reason=reason[:500],
+        )
+    return referral
+
+
+def referring_record(user: Any, person: Person) -> AgencyRecord | None:
+    """The record a referral by this user is held under: their agency's record of the
+    person (the first of their teams whose role may refer that has one)."""
+    agencies = [
+        m.team.agency_id for m in sorted(memberships_with(user, "refer"), key=lambda m: m.team_id)
+    ]
+    for agency in agencies:
+        record = AgencyRecord.objects.filter(person=person, agency_id=agency).order_by("pk").first()
+        if record is not None:
+            return record
+    return None
+
+
+# --- Approval, sending, the partner's decision, withdrawal ----------------------------
+
+
+def do_approve(user: Any, referral: Referral, *, on: dt.date, note: str = "") -> Approval:
     """One side's approval; when both police and social work have approved, the
     referral becomes `approved`. The same person cannot approve for both sides.
 
@@ -136,20 +200,20 @@ def approve(user: Any, referral: Referral, *, on: dt.date, note: str = "") -> Ap
                 "someone has just approved for your side: reload the page to see it"
             ) from error
         sides = set(locked.approvals.values_list("sector", flat=True))
-        if sides >= APPROVING_SECTORS:
+        if sides >= set(APPROVING_SECTORS):
             move(locked, S.APPROVED, on=on, by=user, reason="approved by police and social work")
     for name in ("state", "version"):
         setattr(referral, name, getattr(locked, name))
     return approval
 
 
-def send(user: Any, referral: Referral, *, on: dt.date, note: str = "") -> Transition:
+def do_send(user: Any, referral: Referral, *, on: dt.date, note: str = "") -> Transition:
     """Send the referral to the partner (it now awaits their decision)."""
     _allowed(user, referral, "send")
     return move(referral, S.SENT, on=on, by=user, reason=note or "sent to the service")
 
 
-def accept(user: Any, referral: Referral, *, on: dt.date, note: str = "") -> Transition:
+def do_accept(user: Any, referral: Referral, *, on: dt.date, note: str = "") -> Transition:
     """The partner accepts; whoever accepts becomes the allocated worker."""
     _allowed(user, referral, "accept")
     with transaction.atomic():
@@ -159,7 +223,7 @@ def accept(user: Any, referral: Referral, *, on: dt.date, note: str = "") -> Tra
     return step
 
 
-def decline(
+def do_decline(
     user: Any, referral: Referral, *, on: dt.date, reason: str, note: str = ""
 ) -> Transition:
     """The partner declines, with a coded reason (DeclineReason; `other` needs a note)."""
@@ -167,7 +231,7 @@ def decline(
     return move(referral, S.DECLINED, on=on, by=user, reason=_coded(DeclineReason, reason, note))
 
 
-def withdraw(
+def do_withdraw(
     user: Any, referral: Referral, *, on: dt.date, reason: str, note: str = ""
 ) -> Transition:
     """The referrer withdraws the referral before engagement, with a coded reason."""
@@ -184,52 +248,130 @@ def _coded(choices: type[TextChoices], code: str, note: str) -> str:
     return f"{label}: {note.strip()}" if note.strip() else label
 
 
-def add_working_days(day: dt.date, days: int) -> dt.date:
-    """`days` working days (Monday to Friday) after `day`. Public holidays are not known
-    to Pathways and count as working days."""
-    while days > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
+Step = Callable[..., Any]
+# The steps the pages and the API take by name, each called as
+# step(user, referral, on=..., note=...) and, for decline and withdraw, reason=....
+STEPS: dict[str, Step] = {
+    "approve": do_approve,
+    "send": do_send,
+    "accept": do_accept,
+    "decline": do_decline,
+    "withdraw": do_withdraw,
+}
+# The steps that need a coded reason, and the reasons each offers.
+REASONS: dict[str, type[TextChoices]] = {"decline": DeclineReason, "withdraw": WithdrawReason}
 
 
-def sent_on(referral: Referral) -> dt.date | None:
-    """When the referral was last sent (None if it never was)."""
-    step = referral.transitions.filter(to_state=S.SENT).order_by("-on", "-id").first()
-    return step.on if step else None
+def do_step(
+    user: Any, referral: Referral, step: str, *, on: dt.date, note: str = "", reason: str = ""
+) -> Any:
+    """Take the step named `step` (one of STEPS), with a reason where it needs one."""
+    if step not in STEPS:
+        raise TransitionRefused(f"no step {step!r}: one of {', '.join(STEPS)}")
+    if step in REASONS:
+        return STEPS[step](user, referral, on=on, reason=reason, note=note)
+    return STEPS[step](user, referral, on=on, note=note)
 
 
-def decision_due(referral: Referral) -> dt.date | None:
-    """The day the partner must decide by, for a sent referral."""
-    if referral.state != S.SENT:
+# --- The person's consent --------------------------------------------------------------
+# Withdrawal is opting out: the engagement ends as `opted_out`, and every access that
+# rested on that consent (agreements with the `consented_referral` condition) stops on
+# the next request, because the sharing policy reads the referral's state each time.
+
+
+def current_consent(referral: Referral) -> Consent | None:
+    """The consent given for this referral and not withdrawn, if any."""
+    return (
+        Consent.objects.filter(
+            referral=referral, answer=Consent.Answer.GIVEN, withdrawn_on__isnull=True
+        )
+        .order_by("-on", "-id")
+        .first()
+    )
+
+
+def do_record_consent(
+    user: Any,
+    referral: Referral,
+    *,
+    given: bool,
+    on: dt.date,
+    method: str,
+    witness: str = "",
+    scan: UploadedFile | None = None,
+) -> Consent:
+    """Record the person's answer to an accepted referral: consented or refused."""
+    if not may_record_consent(user, referral):
+        raise ConsentError("only the team delivering the service can record consent")
+    if referral.state != S.ACCEPTED:
+        raise ConsentError(
+            f"consent is asked once the referral is accepted; it is {referral.state}"
+        )
+    if method == Consent.Method.VERBAL and not witness.strip():
+        raise ConsentError("verbal consent needs the name of the witness")
+    if method == Consent.Method.SIGNED_FORM and scan is None:
+        raise ConsentError("a signed form needs its scan attached")
+    if method not in (Consent.Method.SIGNED_FORM, Consent.Method.VERBAL):
+        raise ConsentError(f"unknown way of giving consent: {method!r}")
+    if on > timezone.localdate():
+        raise ConsentError("the date cannot be in the future")
+    with transaction.atomic():
+        consent = Consent(
+            person_id=referral.person_id,
+            service_id=referral.service_id,
+            referral=referral,
+            answer=Consent.Answer.GIVEN if given else Consent.Answer.REFUSED,
+            on=on,
+            method=method,
+            witness=witness.strip(),
+            recorded_by=user,
+        )
+        if scan is not None:
+            consent.scan = scan
+        consent.save()
+        move(
+            referral,
+            S.CONSENTED if given else S.CONSENT_REFUSED,
+            on=on,
+            by=user,
+            reason="" if given else "the person refused consent",
+        )
+    return consent
+
+
+def _migrated_consent(user: Any, referral: Referral) -> Consent | None:
+    """The consent an earlier system recorded for a migrated referral, as a row of its own
+    so that its withdrawal has somewhere to be written."""
+    if referral.consent_on is None or referral.state not in states.CONSENTED:
         return None
-    sent = sent_on(referral) or referral.referred_on
-    return add_working_days(sent, referral.service.decide_within_days)
+    return Consent.objects.create(
+        person_id=referral.person_id,
+        service_id=referral.service_id,
+        referral=referral,
+        answer=Consent.Answer.GIVEN,
+        on=referral.consent_on,
+        method=Consent.Method.MIGRATED,
+        recorded_by=user,
+    )
 
 
-def awaiting(referral: Referral, today: dt.date) -> str:
-    """What the referral waits for, and from whom, in a sentence ("" when it has ended)."""
-    service = referral.service.name
-    if referral.state == S.PROPOSED:
-        if not referral.service.joint_approval:
-            return "Waiting to be sent to the service by the referrer."
-        sides = {a.sector for a in referral.approvals.all()}
-        missing = [str(Approval.Sector(s).label) for s in sorted(APPROVING_SECTORS - sides)]
-        return f"Waiting for approval by {' and '.join(missing)}."
-    if referral.state == S.APPROVED:
-        return "Approved by police and social work; waiting to be sent to the service."
-    if referral.state == S.SENT:
-        due = decision_due(referral)
-        assert due is not None
-        late = " — overdue" if due < today else ""
-        return f"Waiting for {service} to accept or decline, by {due:%-d %B %Y}{late}."
-    if referral.state == S.ACCEPTED:
-        if referral.service.requires_consent:
-            return f"Accepted; waiting for {service} to record the person's consent."
-        return f"Accepted; waiting for {service}'s first contact."
-    if referral.state == S.CONSENTED:
-        return f"The person consented; waiting for {service}'s first contact."
-    if referral.state == S.ENGAGED:
-        return f"Engaged with {service}."
-    return ""
+def do_withdraw_consent(user: Any, referral: Referral, *, on: dt.date, reason: str) -> Consent:
+    """Record that the person withdrew consent: the engagement ends as opted out."""
+    if not may_record_consent(user, referral):
+        raise ConsentError("only the team delivering the service can record a withdrawal")
+    if not reason.strip():
+        raise ConsentError("say why consent was withdrawn, in the person's words if possible")
+    consent = current_consent(referral) or _migrated_consent(user, referral)
+    if consent is None:
+        raise ConsentError("there is no consent in force to withdraw")
+    if on < consent.on or on > timezone.localdate():
+        raise ConsentError("the date must be between the consent and today")
+    with transaction.atomic():
+        consent.withdrawn_on = on
+        consent.withdrawn_reason = reason.strip()[:500]
+        consent.withdrawn_by = user
+        consent.withdrawn_at = timezone.now()
+        consent.save()
+        if referral.state in states.CONSENTED:
+            move(referral, S.OPTED_OUT, on=on, by=user, reason=reason)
+    return consent

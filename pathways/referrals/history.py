@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from pathways.referrals.models import ReferralState
+from pathways.referrals.states import CLOSING_REASONS
 
 DECISION_STATES = {
     "accepted": ReferralState.ACCEPTED,
@@ -26,7 +27,6 @@ END_STATES = {
     "custody": ReferralState.CLOSED,
     "other": ReferralState.CLOSED,
 }
-CLOSING_REASONS = {"moved_away", "custody", "other"}
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """A user's referral inbox: the referrals waiting for them, grouped by what they wait
-for, and the overdue list. Built on `sharing.policy.visible_referral_list`."""
+for, and the overdue list. It sorts the referrals it is given: the door
+(`access.referrals.inbox_for`) gives it those the user may see."""
 
 from __future__ import annotations
 
@@ -7,15 +8,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 
-from pathways.referrals import actions as pathway
-from pathways.referrals.consents import services_acted_for
+from pathways.partners.capabilities import (
+    approving_sector,
+    referring_agencies,
+    services_acted_for,
+)
+from pathways.referrals import states
+from pathways.referrals.awaiting import add_working_days
 from pathways.referrals.models import Referral, ReferralState, Transition
-from pathways.sharing.policy import visible_referral_list
 
 S = ReferralState
-WAITING = (S.PROPOSED, S.APPROVED, S.SENT, S.ACCEPTED, S.CONSENTED)
 
 
 @dataclass
@@ -43,13 +47,13 @@ def _with_sent_on(referrals: Any) -> Any:
     return referrals.annotate(sent_on=Subquery(last_sent))
 
 
-def inbox_for(user: Any, today: dt.date) -> Inbox:
-    """What waits for this user on `today` (only referrals they may see)."""
+def sort_inbox(user: Any, referrals: QuerySet[Referral], today: dt.date) -> Inbox:
+    """What of `referrals` (those the user may see) waits for this user on `today`."""
     own_services = services_acted_for(user)
-    sector = pathway.approving_sector(user)
-    referrers_for = pathway.referring_agencies(user)
+    sector = approving_sector(user)
+    referrers_for = referring_agencies(user)
     waiting = (
-        _with_sent_on(visible_referral_list(user).filter(state__in=WAITING))
+        _with_sent_on(referrals.filter(state__in=states.WAITING))
         .prefetch_related("approvals")
         .order_by("referred_on", "pk")
     )
@@ -57,7 +61,7 @@ def inbox_for(user: Any, today: dt.date) -> Inbox:
     for referral in waiting:
         if referral.state == S.SENT:
             sent = referral.sent_on or referral.referred_on  # type: ignore[attr-defined]
-            due = pathway.add_working_days(sent, referral.service.decide_within_days)
+            due = add_working_days(sent, referral.service.decide_within_days)
             referral.due_on = due  # type: ignore[attr-defined]
             if due < today:
                 inbox.overdue.append(referral)

@@ -23,17 +23,6 @@ class ReferralState(models.TextChoices):
     WITHDRAWN = "withdrawn"
 
 
-# Not yet ended one way or another: the person is in the pathway with the service.
-OPEN_STATES = (
-    ReferralState.PROPOSED,
-    ReferralState.APPROVED,
-    ReferralState.SENT,
-    ReferralState.ACCEPTED,
-    ReferralState.CONSENTED,
-    ReferralState.ENGAGED,
-)
-
-
 class Referral(models.Model):
     class Route(models.TextChoices):
         IDENTIFICATION = "identification", "found by identification"

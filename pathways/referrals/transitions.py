@@ -1,7 +1,8 @@
 """The referral state machine: which step may follow which, in one table, and the one
 function that takes a step — recording who, when and why, and refusing a stale writer.
 
-(DESIGN.md "Referral states".) Issue 4 builds the pathway's pages on this.
+(DESIGN.md "Referral states".) The steps people take (`referrals.actions`,
+`cases.engagement`) all come through `move`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 
 from pathways.referrals.models import Referral, ReferralState, Transition
+from pathways.referrals.states import CLOSING_REASONS, ENDINGS
 
 S = ReferralState
 ALLOWED: dict[str, frozenset[str]] = {
@@ -23,8 +25,6 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.CONSENTED: frozenset({S.ENGAGED, S.OPTED_OUT, S.WITHDRAWN}),
     S.ENGAGED: frozenset({S.COMPLETED, S.OPTED_OUT, S.DISENGAGED, S.CLOSED}),
 }
-ENDINGS = frozenset({S.COMPLETED, S.OPTED_OUT, S.DISENGAGED, S.CLOSED})
-CLOSING_REASONS = ("moved_away", "custody", "other")
 
 
 class TransitionRefused(Exception):

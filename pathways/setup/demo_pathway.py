@@ -11,13 +11,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from pathways.alerts.raising import scan_new_events
 from pathways.cases import engagement
 from pathways.events.models import Event
+from pathways.feeds.after_import import scan_new_events
 from pathways.identification.decisions import dismiss, refer
 from pathways.identification.models import Candidate
-from pathways.referrals import actions as pathway
-from pathways.referrals.consents import record_consent
+from pathways.referrals.actions import do_accept, do_approve, do_record_consent, do_send
 from pathways.referrals.models import Referral
 
 # How far along the pathway each demo referral goes, in order.
@@ -81,17 +80,17 @@ def _advance(
 ) -> None:
     at = STAGES.index(stage)
     if at >= STAGES.index("police_approved"):
-        pathway.approve(police, referral, on=start)
+        do_approve(police, referral, on=start)
     if at >= STAGES.index("approved"):
-        pathway.approve(social, referral, on=start + dt.timedelta(days=1), note="Agreed.")
+        do_approve(social, referral, on=start + dt.timedelta(days=1), note="Agreed.")
         referral.refresh_from_db()
     if at >= STAGES.index("sent"):
         sent = start + dt.timedelta(days=1 if stage == "overdue" else 8)
-        pathway.send(police, referral, on=sent)
+        do_send(police, referral, on=sent)
     if at >= STAGES.index("accepted"):
-        pathway.accept(adapt, referral, on=start + dt.timedelta(days=3))
+        do_accept(adapt, referral, on=start + dt.timedelta(days=3))
     if at >= STAGES.index("consented"):
-        record_consent(
+        do_record_consent(
             adapt,
             referral,
             given=True,
@@ -100,14 +99,14 @@ def _advance(
             witness="Her mother, Ms Reid",
         )
     if at >= STAGES.index("engaged"):
-        engagement.start(
+        engagement.do_start_engagement(
             adapt,
             referral,
             on=start + dt.timedelta(days=7),
             focus_areas=["life_choices", "education"],
             contact={"attendance": "attended", "notes": "First meeting at home."},
         )
-        engagement.record_contact(
+        engagement.do_record_contact(
             adapt,
             referral,
             on=start + dt.timedelta(days=14),
@@ -118,7 +117,7 @@ def _advance(
             },
         )
     if stage == "completed":
-        engagement.end(
+        engagement.do_end_engagement(
             adapt,
             referral,
             on=start + dt.timedelta(days=28),

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
-from pathways.partners.config import ConfigError, ConfigProblem
+from pathways.partners.config_checks import ConfigError, ConfigProblem
 from pathways.partners.models import Membership, Role, Team
 
 DEMO_PASSWORD = "pathways-demo"  # noqa: S105 - printed for the demo, never used in production

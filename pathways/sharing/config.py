@@ -1,6 +1,6 @@
 """Reading and checking the governance configuration: `categories.toml` (the data
 categories and which event kinds belong to each) and `agreements.toml` (the
-information-sharing agreements). Called by `partners.config.load_config`, which reports
+information-sharing agreements). Called by `setup.configuration.load_config`, which reports
 every problem with file, key and reason."""
 
 from __future__ import annotations

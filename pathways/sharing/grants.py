@@ -20,38 +20,24 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from pathways.events.models import Event
 from pathways.identification.models import Candidate
-from pathways.partners.memberships import memberships_of
+from pathways.partners.memberships import User, memberships_of
 from pathways.partners.models import Service, Team
 from pathways.people.models import AgencyRecord
-from pathways.referrals.models import Referral, ReferralState
+from pathways.referrals import states
+from pathways.referrals.models import Referral
 from pathways.sharing.models import Agreement, Condition, DataCategory
 
-User = AbstractBaseUser | AnonymousUser
-
-# A referral is active from the moment it reaches the partner until it ends.
-ACTIVE_STATES = (
-    ReferralState.SENT,
-    ReferralState.ACCEPTED,
-    ReferralState.CONSENTED,
-    ReferralState.ENGAGED,
-)
-# Consent given and not withdrawn: withdrawal moves the referral to `opted_out`.
-CONSENTED_STATES = (ReferralState.CONSENTED, ReferralState.ENGAGED)
-ENGAGED_STATES = (ReferralState.ENGAGED,)
-# Proposed and jointly approved, not yet sent: both sides read the case to decide.
-IN_APPROVAL_STATES = (ReferralState.PROPOSED, ReferralState.APPROVED)
 STATES_FOR = {
-    Condition.AWAITING_APPROVAL: IN_APPROVAL_STATES,
-    Condition.ACTIVE_REFERRAL: ACTIVE_STATES,
-    Condition.CONSENTED_REFERRAL: CONSENTED_STATES,
-    Condition.STATUTORY_CASE: ENGAGED_STATES,
-    Condition.OPEN_ENGAGEMENT: ENGAGED_STATES,
+    Condition.AWAITING_APPROVAL: states.IN_APPROVAL,
+    Condition.ACTIVE_REFERRAL: states.ACTIVE,
+    Condition.CONSENTED_REFERRAL: states.CONSENTED,
+    Condition.STATUTORY_CASE: states.ENGAGED,
+    Condition.OPEN_ENGAGEMENT: states.ENGAGED,
 }
 # How long after a custody episode the custody peer mentors see the person.
 RECENT_CUSTODY_DAYS = 7

@@ -1,10 +1,11 @@
-"""The one door to person data.
+"""The sharing policy: what of a person's data a user may see.
 
 Every query for people, their records, events and referrals that a user may see is
 built here from the user's grants (`sharing.grants`: role rules and agreements) and
-filtered by the database. Views, the API and exports fetch through these functions;
-nothing else reads person data for a user. `decide` answers the same question for one
-person and one category, naming the rule or agreement that allows it.
+filtered by the database. `decide` answers the same question for one person and one
+category, naming the rule or agreement that allows it. The door (`pathways.access`)
+fetches what the pages, the API and exports show through these functions, and audits
+it; the alert scan asks `decide` whom it may tell.
 """
 
 from __future__ import annotations
@@ -14,37 +15,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
-from django.http import Http404
 
-from pathways.audit.log import record_access
 from pathways.events.models import Event
+from pathways.partners.memberships import User
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Referral
-from pathways.sharing.grants import (
-    Grant,
-    User,
-    event_kinds_by_category,
-    grants_of,
-    holds_data_q,
-)
+from pathways.sharing.grants import Grant, event_kinds_by_category, grants_of, holds_data_q
 
 __all__ = [
-    "NOT_FOUND",
     "Decision",
     "User",
+    "category_of_kind",
     "decide",
-    "get_person_for",
-    "get_referral_for",
     "grants_holding",
+    "opened_categories",
+    "person_if_visible",
     "visible_events",
     "visible_people",
     "visible_records",
     "visible_referral_list",
     "visible_referrals",
 ]
-
-NOT_FOUND = "No person with that id, or you may not see them."
-REFUSED_BASIS = "no role rule or agreement lets this user see this person"
 
 
 @dataclass(frozen=True)
@@ -64,6 +55,11 @@ def _kinds(user: User) -> dict[str, tuple[str, ...]]:
         if getattr(user, "pk", None) is not None:
             user._pathways_kinds = cached  # type: ignore[union-attr]
     return cached
+
+
+def category_of_kind(user: User, kind: str) -> str:
+    """The data category an event kind belongs to (categories.toml); "" if none."""
+    return next((code for code, kinds in _kinds(user).items() if kind in kinds), "")
 
 
 @dataclass(frozen=True)
@@ -131,6 +127,13 @@ def grants_holding(user: User, person: Person) -> tuple[Grant, ...]:
     holding = found[1] if found else ()
     person._pathways_holding = (user.pk, holding)  # type: ignore[attr-defined]
     return holding
+
+
+def person_if_visible(user: User, person_id: int) -> Person | None:
+    """The person, if this user may see them at all (None: no such person, or not for
+    this user); one query."""
+    found = _person_with_answers(user, person_id)
+    return found[0] if found is not None and found[2] else None
 
 
 def _person_with_answers(
@@ -265,77 +268,3 @@ def opened_categories(user: User, person: Person) -> tuple[set[str], list[Grant]
     holders = set(AgencyRecord.objects.filter(person=person).values_list("agency_id", flat=True))
     holding = [g for g in grants_holding(user, person) if g.source in holders]
     return {c for g in holding for c in g.categories}, holding
-
-
-def get_person_for(user: User, person_id: int, *, action: str, purpose: str = "") -> Person:
-    """The person if this user may see them, else 404; either way the look is audited.
-
-    Refusal looks exactly like absence, so a user cannot learn that someone exists.
-    """
-    found = _person_with_answers(user, person_id)
-    if found is None or not found[2]:
-        record_access(
-            user,
-            action=action,
-            allowed=False,
-            person_id=person_id,
-            basis=REFUSED_BASIS,
-            purpose=purpose,
-        )
-        raise Http404(NOT_FOUND)
-    person = found[0]
-    categories, holding = opened_categories(user, person)
-    record_access(
-        user,
-        action=action,
-        allowed=True,
-        person_id=person.pk,
-        categories=categories,
-        purpose=purpose or "; ".join(dict.fromkeys(g.purpose for g in holding)),
-        basis="; ".join(dict.fromkeys(g.basis for g in holding)),
-    )
-    return person
-
-
-def get_referral_for(user: User, referral_id: int, *, action: str) -> Referral:
-    """A referral the user may see, else 404; either way the look is audited."""
-    referral = Referral.objects.filter(pk=referral_id).select_related("person", "service").first()
-    if (
-        referral is None
-        or not visible_referrals(user, referral.person).filter(pk=referral_id).exists()
-    ):
-        record_access(
-            user,
-            action=action,
-            allowed=False,
-            person_id=referral.person_id if referral else None,
-            basis=REFUSED_BASIS,
-            detail=f"referral {referral_id}",
-        )
-        raise Http404("No referral with that id, or you may not see it.")
-    decision = decide(user, referral.person, "referral")
-    record_access(
-        user,
-        action=action,
-        allowed=True,
-        person_id=referral.person_id,
-        categories={"referral"},
-        purpose=decision.purpose,
-        basis=decision.basis,
-        detail=f"referral {referral_id}",
-    )
-    return referral
-
-
-def record_search(user: User, people: Iterable[Person], *, detail: str) -> None:
-    """Audit a search: who searched for what, and which people it showed them."""
-    record_access(
-        user,
-        action="search",
-        allowed=True,
-        person_ids=[p.pk for p in people],
-        categories={"identity"},
-        purpose="finding a person",
-        basis="the people shown are those the user's grants open",
-        detail=detail,
-    )

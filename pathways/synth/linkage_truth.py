@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from pathways.feeds.fields import name_key
-from pathways.linkage.internals.model import LinkRecord
+from pathways.linkage.services import LinkRecord
+from pathways.people.names import name_key
 from pathways.synth.population import generate, iter_people_rows, iter_truth_rows
 
 

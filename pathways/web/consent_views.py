@@ -1,5 +1,6 @@
 """Pages for recording a person's consent to a service, and its withdrawal. Thin: the
-rules are in `pathways.referrals.consents`; the referral comes through the sharing door."""
+rules are in `pathways.referrals.actions`; the referral comes through the door
+(`pathways.access.referrals`)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from pathways.referrals.consents import (
+from pathways.access.people import still_visible
+from pathways.access.referrals import referral_to_act_on
+from pathways.partners.capabilities import VIEW
+from pathways.referrals.actions import (
     ConsentError,
     current_consent,
+    do_record_consent,
+    do_withdraw_consent,
     may_record_consent,
-    record_consent,
-    withdraw_consent,
 )
-from pathways.sharing.policy import get_referral_for, visible_people
-from pathways.web.forms import ConsentForm, WithdrawalForm
+from pathways.web.forms.consent import ConsentForm, WithdrawalForm
 from pathways.web.permissions import capability_required, signed_in
 
 
@@ -31,66 +34,70 @@ def _not_their_service(request: HttpRequest, person_id: int) -> HttpResponse:
     return redirect(_person_url(person_id))
 
 
-@capability_required("view")
+@capability_required(VIEW)
 def consent_record(request: HttpRequest, referral_id: int) -> HttpResponse:
     """Record the person's answer to an accepted referral."""
     user = signed_in(request)
-    referral = get_referral_for(user, referral_id, action="record_consent")
-    if not may_record_consent(user, referral):
-        return _not_their_service(request, referral.person_id)
-    form = ConsentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            record_consent(
-                user,
-                referral,
-                given=data["answer"] == "given",
-                on=data["on"],
-                method=data["method"],
-                witness=data["witness"],
-                scan=data["scan"],
-            )
-        except ConsentError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, f"The person's answer to {referral.service.name} is recorded."
-            )
-            return redirect(_person_url(referral.person_id))
+    with referral_to_act_on(user, referral_id, action="record_consent") as referral:
+        if not may_record_consent(user, referral):
+            return _not_their_service(request, referral.person_id)
+        form = ConsentForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                do_record_consent(
+                    user,
+                    referral,
+                    given=data["answer"] == "given",
+                    on=data["on"],
+                    method=data["method"],
+                    witness=data["witness"],
+                    scan=data["scan"],
+                )
+            except ConsentError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, f"The person's answer to {referral.service.name} is recorded."
+                )
+                return redirect(_person_url(referral.person_id))
     return render(request, "consent/record.html", {"form": form, "referral": referral})
 
 
-@capability_required("view")
+@capability_required(VIEW)
 def consent_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
     """Record that the person withdrew consent: their engagement ends as opted out."""
     user = signed_in(request)
-    referral = get_referral_for(user, referral_id, action="withdraw_consent")
-    if not may_record_consent(user, referral):
-        return _not_their_service(request, referral.person_id)
-    form = WithdrawalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            withdraw_consent(
-                user,
-                referral,
-                on=form.cleaned_data["on"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ConsentError as error:
-            form.add_error(None, str(error))
-        else:
-            if visible_people(user).filter(pk=referral.person_id).exists():
-                messages.success(request, "Consent is withdrawn; the engagement has ended.")
-                return redirect(_person_url(referral.person_id))
-            messages.success(
-                request,
-                "Consent is withdrawn and the engagement has ended. What you could see "
-                "because of that consent is no longer open to you.",
-            )
-            return redirect("home")
+    with referral_to_act_on(user, referral_id, action="withdraw_consent") as referral:
+        if not may_record_consent(user, referral):
+            return _not_their_service(request, referral.person_id)
+        form = WithdrawalForm(request.POST or None)
+        withdrawn = False
+        if request.method == "POST" and form.is_valid():
+            try:
+                do_withdraw_consent(
+                    user,
+                    referral,
+                    on=form.cleaned_data["on"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ConsentError as error:
+                form.add_error(None, str(error))
+            else:
+                withdrawn = True
+        consent = current_consent(referral)
+    if withdrawn:
+        if still_visible(user, referral.person_id):
+            messages.success(request, "Consent is withdrawn; the engagement has ended.")
+            return redirect(_person_url(referral.person_id))
+        messages.success(
+            request,
+            "Consent is withdrawn and the engagement has ended. What you could see "
+            "because of that consent is no longer open to you.",
+        )
+        return redirect("home")
     return render(
         request,
         "consent/withdraw.html",
-        {"form": form, "referral": referral, "consent": current_consent(referral)},
+        {"form": form, "referral": referral, "consent": consent},
     )

@@ -1,73 +1,58 @@
 """The custody peer mentors' list of people held in custody, and the record of each
-visit. Thin: the rules are in `pathways.cases.custody`."""
+visit. Thin: the rules are in `pathways.cases.custody`; the visits come through the door
+(`pathways.access.custody`)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from pathways.audit.log import record_access
-from pathways.cases.custody import record_visit, visible_visits
+from pathways.access.custody import custody_visits, visit_to_act_on
+from pathways.cases.custody import do_record_visit
 from pathways.cases.models import CustodyVisit
+from pathways.partners.capabilities import RECORD_CONTACT
 from pathways.referrals.transitions import TransitionRefused
-from pathways.web.forms import CustodyVisitForm
-from pathways.web.pagination import page_of
+from pathways.web.forms.custody import CustodyVisitForm
+from pathways.web.pagination import page_links
 from pathways.web.permissions import capability_required, signed_in
 
+PER_PAGE = 50
 
-@capability_required("record_contact")
+
+@capability_required(RECORD_CONTACT)
 def visits(request: HttpRequest) -> HttpResponse:
-    user = signed_in(request)
-    mine = visible_visits(user).order_by("-outcome", "-event__occurred_at", "-id")
-    page, page_numbers = page_of(request, mine, 50)
-    if page.object_list:
-        record_access(
-            user, action="custody_list", allowed=True,
-            person_ids=[v.person_id for v in page.object_list], categories={"identity", "custody"},
-            purpose="to offer support to people held in police custody",
-            basis="the people shown are those the user's grants open",
-        )  # fmt: skip
+    page = custody_visits(signed_in(request), page=request.GET.get("page"), per_page=PER_PAGE)
     return render(
-        request, "cases/custody_list.html", {"visits": page, "page_numbers": page_numbers}
+        request, "cases/custody_list.html", {"visits": page, "page_numbers": page_links(page)}
     )
 
 
-@capability_required("record_contact")
+@capability_required(RECORD_CONTACT)
 def visit(request: HttpRequest, visit_id: int) -> HttpResponse:
     user = signed_in(request)
-    found = visible_visits(user).filter(pk=visit_id).first()
-    if found is None:
-        record_access(user, action="custody_visit", allowed=False, detail=f"visit {visit_id}",
-                      basis="no role rule or agreement lets this user see this person")  # fmt: skip
-        raise Http404("No custody visit with that id for you.")
-    record_access(user, action="custody_visit", allowed=True, person_id=found.person_id,
-                  categories={"identity", "custody"}, detail=f"visit {visit_id}",
-                  purpose="to offer support to a person held in police custody",
-                  basis="agreement POLICE_CUSTODY_MENTORS (recent_custody)")  # fmt: skip
     form = CustodyVisitForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and found.outcome == CustodyVisit.Outcome.WAITING
-    ):
+    version = None
+    if request.method == "POST":
         shown = request.POST.get("version", "")
-        found.version = int(shown) if shown.isdigit() else -1  # no version: a stale page
-        data = form.cleaned_data
-        try:
-            record_visit(
-                user,
-                found,
-                outcome=data["outcome"],
-                seen_on=data["seen_on"],
-                conversation=data["conversation"],
-                signposted_to=data["signposted_to"],
-            )
-        except TransitionRefused as error:
-            messages.error(request, f"Not done: {error}.")
-        else:
-            messages.success(request, f"The visit to {found.person} is recorded.")
-        return redirect("custody-visits")
+        version = int(shown) if shown.isdigit() else -1  # no version: a stale page
+    with visit_to_act_on(user, visit_id, version=version) as found:
+        if form.is_bound and form.is_valid() and found.outcome == CustodyVisit.Outcome.WAITING:
+            data = form.cleaned_data
+            try:
+                do_record_visit(
+                    user,
+                    found,
+                    outcome=data["outcome"],
+                    seen_on=data["seen_on"],
+                    conversation=data["conversation"],
+                    signposted_to=data["signposted_to"],
+                )
+            except TransitionRefused as error:
+                messages.error(request, f"Not done: {error}.")
+            else:
+                messages.success(request, f"The visit to {found.person} is recorded.")
+            return redirect("custody-visits")
     return render(
         request, "cases/custody_visit.html", {"visit": found, "form": form},
         status=400 if form.is_bound else 200,

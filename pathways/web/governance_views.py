@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from pathways.governance.audit_queries import looks_at_person, looks_by_user, unusual_access
+from pathways.partners.capabilities import CONFIGURE, READ_AUDIT
 from pathways.sharing.plain_language import agreements_in_words
 from pathways.web.pagination import page_of
 from pathways.web.permissions import capability_required
@@ -19,7 +20,7 @@ EVENTS_PER_PAGE = 100
 
 
 @require_GET
-@capability_required("read_audit", "configure")
+@capability_required(READ_AUDIT, CONFIGURE)
 def agreements(request: HttpRequest) -> HttpResponse:
     """Every information-sharing agreement as a sentence, overdue reviews first."""
     today = timezone.localdate()
@@ -36,7 +37,7 @@ def agreements(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@capability_required("read_audit")
+@capability_required(READ_AUDIT)
 def audit_home(request: HttpRequest) -> HttpResponse:
     """Look up the audit by person or by user."""
     person = request.GET.get("person", "").strip()
@@ -50,7 +51,7 @@ def audit_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@capability_required("read_audit")
+@capability_required(READ_AUDIT)
 def audit_person(request: HttpRequest, person_id: int) -> HttpResponse:
     """Who looked at this person: every access event about them, newest first."""
     page, numbers = page_of(request, looks_at_person(person_id), EVENTS_PER_PAGE)
@@ -62,7 +63,7 @@ def audit_person(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_GET
-@capability_required("read_audit")
+@capability_required(READ_AUDIT)
 def audit_user(request: HttpRequest, username: str) -> HttpResponse:
     """Whom this user looked at: every access event by them, newest first."""
     page, numbers = page_of(request, looks_by_user(username), EVENTS_PER_PAGE)
@@ -79,7 +80,7 @@ def audit_user(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @require_GET
-@capability_required("read_audit")
+@capability_required(READ_AUDIT)
 def audit_unusual(request: HttpRequest) -> HttpResponse:
     """Users whose access looks unusual: many people with no referral linking them, or
     many refusals."""

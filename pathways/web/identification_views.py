@@ -9,28 +9,27 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from pathways.audit.log import record_access
+from pathways.access.candidates import (
+    candidate_for,
+    candidate_queue,
+    candidate_to_act_on,
+    explanation,
+)
 from pathways.identification.decisions import DecisionRefused, dismiss, refer
 from pathways.identification.models import Candidate, Run
-from pathways.identification.queue import (
-    SORTS,
-    explain,
-    get_candidate_for,
-    queue_services,
-    referring_agency,
-    visible_candidates,
-)
+from pathways.identification.queue import queue_services, referring_agency
+from pathways.partners.capabilities import REFER
 from pathways.partners.models import Service
 from pathways.referrals.transitions import TransitionRefused
-from pathways.web.forms import DismissForm, QueueFilterForm, ReferForm
-from pathways.web.pagination import page_of
+from pathways.web.forms.candidates import DismissForm, QueueFilterForm, ReferForm
+from pathways.web.pagination import page_links, page_of
 from pathways.web.permissions import capability_required, signed_in
 
 PER_PAGE = 50
 
 
 @require_GET
-@capability_required("refer")
+@capability_required(REFER)
 def queue(request: HttpRequest) -> HttpResponse:
     """The open candidates of the user's services, highest priority first."""
     user = signed_in(request)
@@ -38,19 +37,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     names = dict(Service.objects.filter(code__in=codes).values_list("code", "name"))
     form = QueueFilterForm(request.GET, services=[(c, names[c]) for c in codes])
     service, sort = form.chosen()
-    candidates = visible_candidates(user, service).order_by(*SORTS[sort])
-    page, page_numbers = page_of(request, candidates, PER_PAGE)
-    if page.object_list:
-        record_access(
-            user,
-            action="candidate_queue",
-            allowed=True,
-            person_ids=[c.person_id for c in page.object_list],
-            categories={"identity"},
-            purpose="deciding whom to refer",
-            basis="the candidates shown are those the user's grants open",
-            detail=f"queue {service or 'all'}, page {page.number}",
-        )
+    page = candidate_queue(
+        user, service=service, sort=sort, page=request.GET.get("page"), per_page=PER_PAGE
+    )
+    page_numbers = page_links(page)
     return render(
         request,
         "identification/queue.html",
@@ -65,11 +55,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@capability_required("refer")
+@capability_required(REFER)
 def candidate(request: HttpRequest, candidate_id: int) -> HttpResponse:
     """Why the rules found this person, and the forms to decide."""
     user = signed_in(request)
-    found = get_candidate_for(user, candidate_id, action="view_candidate")
+    found = candidate_for(user, candidate_id, action="view_candidate")
     return _candidate_page(request, found)
 
 
@@ -85,7 +75,7 @@ def _candidate_page(
         "identification/candidate.html",
         {
             "candidate": found,
-            "explanation": explain(signed_in(request), found),
+            "explanation": explanation(signed_in(request), found),
             "dismiss_form": dismiss_form or DismissForm(prefix="dismiss"),
             "refer_form": refer_form or ReferForm(prefix="refer"),
         },
@@ -94,67 +84,75 @@ def _candidate_page(
 
 
 @require_POST
-@capability_required("refer")
+@capability_required(REFER)
 def candidate_dismiss(request: HttpRequest, candidate_id: int) -> HttpResponse:
     user = signed_in(request)
-    found = get_candidate_for(user, candidate_id, action="dismiss_candidate")
     form = DismissForm(request.POST, prefix="dismiss")
-    if form.is_valid():
-        try:
-            _version_as_read(request, found)
-            dismiss(
-                found,
-                by=user,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-                on=timezone.localdate(),
-            )
-        except DecisionRefused as error:
-            messages.error(request, str(error))
+    with candidate_to_act_on(
+        user,
+        candidate_id,
+        action="dismiss_candidate",
+        version=_version_as_read(request) if form.is_valid() else None,
+    ) as found:
+        if form.is_valid():
+            try:
+                dismiss(
+                    found,
+                    by=user,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                    on=timezone.localdate(),
+                )
+            except DecisionRefused as error:
+                messages.error(request, str(error))
+                return redirect("candidate-queue")
+            messages.success(request, f"{found.person} is dismissed as a candidate.")
             return redirect("candidate-queue")
-        messages.success(request, f"{found.person} is dismissed as a candidate.")
-        return redirect("candidate-queue")
     return _candidate_page(request, found, dismiss_form=form)
 
 
 @require_POST
-@capability_required("refer")
+@capability_required(REFER)
 def candidate_refer(request: HttpRequest, candidate_id: int) -> HttpResponse:
     user = signed_in(request)
-    found = get_candidate_for(user, candidate_id, action="refer_candidate")
     form = ReferForm(request.POST, prefix="refer")
-    if form.is_valid():
-        agency = referring_agency(user, found.service_id)
-        try:
-            _version_as_read(request, found)
-            referral = refer(
-                found,
-                by=user,
-                agency=agency,
-                on=timezone.localdate(),
-                note=form.cleaned_data["note"],
+    with candidate_to_act_on(
+        user,
+        candidate_id,
+        action="refer_candidate",
+        version=_version_as_read(request) if form.is_valid() else None,
+    ) as found:
+        if form.is_valid():
+            agency = referring_agency(user, found.service_id)
+            try:
+                referral = refer(
+                    found,
+                    by=user,
+                    agency=agency,
+                    on=timezone.localdate(),
+                    note=form.cleaned_data["note"],
+                )
+            except (DecisionRefused, TransitionRefused) as error:
+                messages.error(request, str(error))
+                return redirect("candidate-queue")
+            messages.success(
+                request,
+                f"{found.person} is proposed for {found.service.name} (referral {referral.pk}).",
             )
-        except (DecisionRefused, TransitionRefused) as error:
-            messages.error(request, str(error))
             return redirect("candidate-queue")
-        messages.success(
-            request,
-            f"{found.person} is proposed for {found.service.name} (referral {referral.pk}).",
-        )
-        return redirect("candidate-queue")
     return _candidate_page(request, found, refer_form=form)
 
 
 @require_GET
-@capability_required("refer")
+@capability_required(REFER)
 def runs(request: HttpRequest) -> HttpResponse:
     """Every identification run, newest first: the job page of `pathways identify`."""
     page, page_numbers = page_of(request, Run.objects.select_related("by"), PER_PAGE)
     return render(request, "identification/runs.html", {"runs": page, "page_numbers": page_numbers})
 
 
-def _version_as_read(request: HttpRequest, found: object) -> None:
-    """The version the form was shown with: a decision on a changed candidate is stale."""
+def _version_as_read(request: HttpRequest) -> int:
+    """The version the form was shown with: a decision on a changed candidate is stale.
+    Without it, a decision counts as made on a stale page."""
     shown = request.POST.get("version", "")
-    # Without the version it was shown with, a decision counts as made on a stale page.
-    found.version = int(shown) if shown.isdigit() else -1  # type: ignore[attr-defined]
+    return int(shown) if shown.isdigit() else -1

@@ -1,86 +1,56 @@
 """The linkage review: the queue of doubtful pairs, one pair side by side with what the
 model made of each field, a person's records to split, and the changes made, to undo.
-Thin: the work is in `pathways.people` (review, merging), the records come through the
-sharing door (`sharing.linkage_access`)."""
+Thin: the records come through the door (`pathways.access.linkage`), the decisions are
+linkage's (`pathways.linkage.services`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from pathways.access.linkage import (
+    PairShown,
+    decide_pair,
     link_changes,
+    pair_for,
     person_records_for_review,
-    record_queue_look,
-    review_for,
     review_queue,
+    split_off,
+    undo_change,
 )
-from pathways.linkage.internals.merging import LinkChangeRefused, split_records, undo
-from pathways.linkage.internals.model_store import current_model
-from pathways.linkage.internals.review import decide, explain
-from pathways.linkage.internals.scoring import prior_weight
-from pathways.linkage.internals.thresholds import thresholds
-from pathways.linkage.models import LinkReview, LinkRun
-from pathways.web.forms import LinkDecisionForm, SplitForm
-from pathways.web.pagination import page_of
+from pathways.linkage.models import LinkRun
+from pathways.linkage.services import LinkChangeRefused, thresholds
+from pathways.partners.capabilities import MANAGE_IMPORTS, REVIEW_LINKS
+from pathways.web.forms.linkage import LinkDecisionForm, SplitForm
+from pathways.web.pagination import page_links, page_of
 from pathways.web.permissions import capability_required, signed_in
 
 PER_PAGE = 50
 
-# What each compared field is called on the page.
-FIELD_NAMES = {
-    "given": "Given name", "family": "Family name", "dob": "Date of birth", "sex": "Sex",
-    "postcode": "Postcode", "address": "Address",
-}  # fmt: skip
-
 
 @require_GET
-@capability_required("review_links")
+@capability_required(REVIEW_LINKS)
 def queue(request: HttpRequest) -> HttpResponse:
     """The pairs waiting for a decision, most likely first."""
-    user = signed_in(request)
-    page, page_numbers = page_of(request, review_queue(user), PER_PAGE)
-    if page.object_list:
-        record_queue_look(user, page.object_list)
-    return render(request, "linkage/queue.html", {"reviews": page, "page_numbers": page_numbers})
-
-
-def _waterfall(review: LinkReview) -> dict[str, Any]:
-    """The pair's score: the prior, each field's part of the weight, the total."""
-    score = explain(review.record_a, review.record_b)
-    model = current_model()
-    steps: list[dict[str, Any]] = []
-    running = prior_weight(model)
-    for part in score.parts:
-        running += part.weight
-        steps.append({"name": FIELD_NAMES.get(part.comparison, part.comparison), "part": part,
-                      "running": running})  # fmt: skip
-    largest = max([abs(prior_weight(model)), 1.0] + [abs(p.weight) for p in score.parts])
-    for step in steps:
-        step["width"] = round(100 * abs(step["part"].weight) / largest)
-    return {
-        "prior": prior_weight(model),
-        "prior_width": round(100 * abs(prior_weight(model)) / largest),
-        "steps": steps,
-        "score": score,
-    }
+    page = review_queue(signed_in(request), page=request.GET.get("page"), per_page=PER_PAGE)
+    return render(
+        request, "linkage/queue.html", {"reviews": page, "page_numbers": page_links(page)}
+    )
 
 
 def _pair_page(
-    request: HttpRequest, review: LinkReview, form: LinkDecisionForm | None = None
+    request: HttpRequest, shown: PairShown, form: LinkDecisionForm | None = None
 ) -> HttpResponse:
     return render(
         request,
         "linkage/pair.html",
         {
-            "review": review,
-            "records": [review.record_a, review.record_b],
+            "review": shown.review,
+            "records": shown.records,
             "form": form or LinkDecisionForm(),
-            "waterfall": _waterfall(review),
+            "waterfall": shown.waterfall,
             "bands": thresholds(),
         },
         status=400 if form is not None else 200,
@@ -88,35 +58,34 @@ def _pair_page(
 
 
 @require_GET
-@capability_required("review_links")
+@capability_required(REVIEW_LINKS)
 def pair(request: HttpRequest, review_id: int) -> HttpResponse:
     """Two records side by side, each field's agreement and weight, and the decision."""
-    return _pair_page(request, review_for(signed_in(request), review_id))
+    return _pair_page(request, pair_for(signed_in(request), review_id))
 
 
 @require_POST
-@capability_required("review_links")
+@capability_required(REVIEW_LINKS)
 def pair_decide(request: HttpRequest, review_id: int) -> HttpResponse:
     user = signed_in(request)
-    review = review_for(user, review_id)
     form = LinkDecisionForm(request.POST)
     if not form.is_valid():
-        return _pair_page(request, review, form)
+        return _pair_page(request, pair_for(user, review_id), form)
     same = form.cleaned_data["decision"] == "same"
     try:
-        decide(review, same_person=same, reason=form.cleaned_data["reason"], by=user)
+        decide_pair(user, review_id, same_person=same, reason=form.cleaned_data["reason"])
     except LinkChangeRefused as error:
         messages.error(request, f"Not decided: {error}.")
-        return redirect("link-review", review_id=review.pk)
+        return redirect("link-review", review_id=review_id)
     messages.success(
         request,
-        f"Pair {review.pk}: " + ("linked as one person." if same else "kept apart as two people."),
+        f"Pair {review_id}: " + ("linked as one person." if same else "kept apart as two people."),
     )
     return redirect("link-queue")
 
 
 @require_GET
-@capability_required("review_links")
+@capability_required(REVIEW_LINKS)
 def person_records(request: HttpRequest, person_id: int) -> HttpResponse:
     """A person's records, to split off any that are someone else."""
     person, records = person_records_for_review(signed_in(request), person_id)
@@ -128,17 +97,17 @@ def person_records(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_POST
-@capability_required("review_links")
+@capability_required(REVIEW_LINKS)
 def person_split(request: HttpRequest, person_id: int) -> HttpResponse:
     user = signed_in(request)
     person, records = person_records_for_review(user, person_id)
     form = SplitForm(request.POST, records=records)
     if form.is_valid():
         try:
-            change = split_records(
+            change = split_off(
+                user,
                 person.pk,
                 [int(pk) for pk in form.cleaned_data["records"]],
-                by=user,
                 reason=form.cleaned_data["reason"],
             )
         except LinkChangeRefused as error:
@@ -157,20 +126,20 @@ def person_split(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_GET
-@capability_required("review_links")
+@capability_required(REVIEW_LINKS)
 def changes(request: HttpRequest) -> HttpResponse:
     """Merges and splits made by people, newest first, each with its undo."""
-    page, page_numbers = page_of(request, link_changes(signed_in(request)), PER_PAGE)
-    return render(request, "linkage/changes.html", {"changes": page, "page_numbers": page_numbers})
+    page = link_changes(signed_in(request), page=request.GET.get("page"), per_page=PER_PAGE)
+    return render(
+        request, "linkage/changes.html", {"changes": page, "page_numbers": page_links(page)}
+    )
 
 
 @require_POST
-@capability_required("review_links")
+@capability_required(REVIEW_LINKS)
 def change_undo(request: HttpRequest, change_id: int) -> HttpResponse:
-    user = signed_in(request)
-    change = get_object_or_404(link_changes(user), pk=change_id)
     try:
-        undo(change, by=user)
+        change = undo_change(signed_in(request), change_id)
     except LinkChangeRefused as error:
         messages.error(request, f"Not undone: {error}.")
     else:
@@ -179,7 +148,7 @@ def change_undo(request: HttpRequest, change_id: int) -> HttpResponse:
 
 
 @require_GET
-@capability_required("review_links", "manage_imports")
+@capability_required(REVIEW_LINKS, MANAGE_IMPORTS)
 def runs(request: HttpRequest) -> HttpResponse:
     """Every run of `pathways link`, newest first: where a running one has got to, what
     a finished one did, why a failed one failed."""

@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from pathways.outcomes.access import may_see_unsuppressed, record_unsuppressed_export
 from pathways.outcomes.dashboard import Dashboard, build_dashboard
 from pathways.outcomes.documents import write_annual_report
 from pathways.outcomes.exports import csv_text, xlsx_book
@@ -25,8 +24,10 @@ from pathways.outcomes.parameters import (
     report_parameters,
 )
 from pathways.outcomes.templatetags.outcomes_tags import funnel_labels
+from pathways.outcomes.unsuppressed import record_unsuppressed_export
+from pathways.partners.capabilities import READ_REPORTS, UNSUPPRESSED_REPORTS, may_see_unsuppressed
 from pathways.partners.models import Area, Service
-from pathways.web.forms import OutcomeFilterForm
+from pathways.web.forms.outcomes import OutcomeFilterForm
 from pathways.web.permissions import capability_required
 
 SEX_CHOICES = [("M", "Male"), ("F", "Female"), ("X", "Another sex"), ("U", "Not known")]
@@ -66,7 +67,7 @@ def _unsuppressed(request: HttpRequest, form: OutcomeFilterForm) -> bool:
 
 
 @require_GET
-@capability_required("read_reports", "unsuppressed_reports")
+@capability_required(READ_REPORTS, UNSUPPRESSED_REPORTS)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The dashboard for the services chosen (every diversion service by default)."""
     form = _form(request)
@@ -92,7 +93,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@capability_required("read_reports", "unsuppressed_reports")
+@capability_required(READ_REPORTS, UNSUPPRESSED_REPORTS)
 def download(request: HttpRequest, fmt: str) -> HttpResponse:
     """Exactly what the dashboard with the same filters shows, as CSV or XLSX."""
     form = _form(request)
@@ -120,7 +121,7 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require_GET
-@capability_required("read_reports", "unsuppressed_reports")
+@capability_required(READ_REPORTS, UNSUPPRESSED_REPORTS)
 def annual_report(request: HttpRequest) -> HttpResponse:
     """The annual report (always published figures) for the period of the filters."""
     form = _form(request)

@@ -19,5 +19,9 @@ def page_of(
     if count is not None:
         paginator.count = count  # a cached_property: set, it is not computed
     page = paginator.get_page(request.GET.get("page"))
-    numbers = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-    return page, numbers
+    return page, page_links(page)
+
+
+def page_links(page: Page[Any]) -> list[int | str]:
+    """The page numbers to link to around `page`, with "…" for the ones left out."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))

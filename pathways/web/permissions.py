@@ -1,7 +1,8 @@
-"""What a signed-in user may do, from the roles of their team memberships.
+"""Guarding pages by capability: decorators named for what they protect.
 
-Capabilities are data (`config/<partnership>/roles.toml`); pages are guarded by
-decorators named for the capability they need, never by checks on role codes.
+Capabilities are data (`config/<partnership>/roles.toml`); whether a user has one is
+`partners.capabilities`' answer, the same the API, the command line and the menu use.
+Pages are never guarded by checks on role codes.
 """
 
 from __future__ import annotations
@@ -15,25 +16,9 @@ from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 
-from pathways.partners.memberships import capabilities_of, memberships_of
-from pathways.sharing.policy import User
-
-__all__ = [
-    "capabilities_of",
-    "capability_required",
-    "has_capability",
-    "memberships_of",
-    "signed_in",
-]
+from pathways.partners.capabilities import has_any
 
 View = Callable[..., HttpResponseBase]
-
-
-def has_capability(user: User, capability: str) -> bool:
-    """Whether one of the user's roles gives `capability`; superusers have them all."""
-    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
-        return True
-    return capability in capabilities_of(user)
 
 
 def capability_required(*capabilities: str) -> Callable[[View], View]:
@@ -42,7 +27,7 @@ def capability_required(*capabilities: str) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @wraps(view)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not any(has_capability(request.user, c) for c in capabilities):
+            if not has_any(request.user, *capabilities):
                 needed = " or ".join(capabilities)
                 raise PermissionDenied(f"Your role does not allow this ({needed}).")
             return view(request, *args, **kwargs)

@@ -28,10 +28,10 @@ from django.test import Client
 
 from pathways.api.tokens import create_token
 from pathways.events.models import Event
-from pathways.feeds.fields import name_key
-from pathways.partners.config import apply_config, load_config
 from pathways.people.models import AgencyRecord, Person
+from pathways.people.names import name_key
 from pathways.referrals.models import Referral
+from pathways.setup.configuration import apply_config, load_config
 
 LONDON = ZoneInfo("Europe/London")
 _event_refs = count(1)

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from pathways.alerts.raising import scan_new_events
 from pathways.cases.models import CustodyVisit
+from pathways.feeds.after_import import scan_new_events
 from pathways.referrals.models import Referral
 from tests.web.world import LONDON, add_event, make_person, refer
 

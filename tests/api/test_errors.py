@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
+import pathways.access.search
 import pathways.api.endpoints
 from pathways.api.tokens import revoke_token
 
@@ -90,7 +91,7 @@ def test_an_internal_error_is_a_json_500_without_details(
     def broken(*args, **kwargs):
         raise RuntimeError("secret table name people_agencyrecord")
 
-    monkeypatch.setattr(pathways.api.endpoints, "search_people", broken)
+    monkeypatch.setattr(pathways.access.search, "search_people", broken)
     response = call("police", "/api/v1/people?q=Baird")
     assert response.status_code == 500
     assert response.json() == {"message": "internal error"}

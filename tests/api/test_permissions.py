@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
+from pathways.access.looks import NOT_FOUND
 from pathways.audit.models import AccessEvent
-from pathways.sharing.policy import NOT_FOUND
 
 pytestmark = pytest.mark.django_db
 

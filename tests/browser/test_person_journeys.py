@@ -22,11 +22,11 @@ from playwright.sync_api import Page, expect
 
 from pathways.audit.models import AccessEvent
 from pathways.events.models import Event
-from pathways.feeds.fields import name_key
-from pathways.partners.config import apply_config, load_config
 from pathways.partners.models import Membership
 from pathways.people.models import AgencyRecord, Person
+from pathways.people.names import name_key
 from pathways.referrals.models import Referral
+from pathways.setup.configuration import apply_config, load_config
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

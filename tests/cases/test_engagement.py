@@ -31,7 +31,7 @@ def mentor():
 
 
 def test_the_first_contact_starts_the_engagement_with_its_plan(consented, mentor) -> None:
-    engagement.start(
+    engagement.do_start_engagement(
         mentor, consented, on=ON, focus_areas=["education", "life_choices"], contact=CONTACT
     )
     stored = Referral.objects.get(pk=consented.pk)
@@ -62,7 +62,7 @@ def test_an_engagement_does_not_start_on_a_bad_first_contact(
     consented, mentor, areas, contact, message
 ) -> None:
     with pytest.raises(TransitionRefused, match=message):
-        engagement.start(mentor, consented, on=ON, focus_areas=areas, contact=contact)
+        engagement.do_start_engagement(mentor, consented, on=ON, focus_areas=areas, contact=contact)
     assert Referral.objects.get(pk=consented.pk).state == "consented"
     assert not Contact.objects.exists() and not EngagementPlan.objects.exists()
 
@@ -72,24 +72,28 @@ def test_only_the_services_team_records(consented) -> None:
     police = make_user("police", "ONE_GLASGOW", "police_analyst")
     for user in (other, police):
         with pytest.raises(TransitionRefused, match="only the ADAPT team records"):
-            engagement.start(user, consented, on=ON, focus_areas=["education"], contact=CONTACT)
+            engagement.do_start_engagement(
+                user, consented, on=ON, focus_areas=["education"], contact=CONTACT
+            )
 
 
 def test_contacts_while_engaged_and_the_ending_rates_each_focus_area(consented, mentor) -> None:
-    engagement.start(
+    engagement.do_start_engagement(
         mentor, consented, on=ON, focus_areas=["education", "addiction"], contact=CONTACT
     )
-    engagement.record_contact(mentor, consented, on=ON + dt.timedelta(days=7),
+    engagement.do_record_contact(mentor, consented, on=ON + dt.timedelta(days=7),
                               contact={"attendance": "did_not_attend", "reason": "no answer"})  # fmt: skip
     with pytest.raises(TransitionRefused, match="before the engagement started"):
-        engagement.record_contact(mentor, consented, on=ON - dt.timedelta(days=1), contact=CONTACT)
+        engagement.do_record_contact(
+            mentor, consented, on=ON - dt.timedelta(days=1), contact=CONTACT
+        )
     with pytest.raises(TransitionRefused, match="rate each focus area"):
-        engagement.end(mentor, consented, on=ON + dt.timedelta(days=90), outcome="completed",
+        engagement.do_end_engagement(mentor, consented, on=ON + dt.timedelta(days=90), outcome="completed",
                        ratings={"education": "achieved"})  # fmt: skip
     with pytest.raises(TransitionRefused, match="closing needs a reason"):
-        engagement.end(mentor, consented, on=ON + dt.timedelta(days=90), outcome="closed",
+        engagement.do_end_engagement(mentor, consented, on=ON + dt.timedelta(days=90), outcome="closed",
                        ratings={"education": "achieved", "addiction": "partly"})  # fmt: skip
-    engagement.end(mentor, consented, on=ON + dt.timedelta(days=90), outcome="completed",
+    engagement.do_end_engagement(mentor, consented, on=ON + dt.timedelta(days=90), outcome="completed",
                    ratings={"education": "achieved", "addiction": "partly"})  # fmt: skip
     stored = Referral.objects.get(pk=consented.pk)
     assert (stored.state, stored.end_reason, stored.ended_on) == (
@@ -97,5 +101,7 @@ def test_contacts_while_engaged_and_the_ending_rates_each_focus_area(consented, 
     )  # fmt: skip
     assert EngagementPlan.objects.get().ratings == {"education": "achieved", "addiction": "partly"}
     with pytest.raises(TransitionRefused, match="while the person is engaged"):
-        engagement.record_contact(mentor, consented, on=ON + dt.timedelta(days=91), contact=CONTACT)
+        engagement.do_record_contact(
+            mentor, consented, on=ON + dt.timedelta(days=91), contact=CONTACT
+        )
     assert Contact.objects.count() == 2

@@ -153,7 +153,7 @@ def test_an_agency_without_a_record_refers_under_the_identifying_agencys_record(
 
 
 def test_a_second_open_referral_to_the_same_service_is_refused() -> None:
-    from pathways.referrals.proposals import propose
+    from pathways.referrals.actions import do_propose as propose
 
     person = young()
     record = person.records.get()

@@ -8,8 +8,8 @@ from itertools import count
 from zoneinfo import ZoneInfo
 
 from pathways.events.models import Event
-from pathways.feeds.fields import name_key
 from pathways.people.models import AgencyRecord, Person
+from pathways.people.names import name_key
 from pathways.referrals.models import Referral
 
 LONDON = ZoneInfo("Europe/London")

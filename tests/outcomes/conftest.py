@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from pathways.partners.config import apply_config, load_config
+from pathways.setup.configuration import apply_config, load_config
 
 
 @pytest.fixture(autouse=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from pathways.linkage.internals.identity import refresh_identity
 from pathways.outcomes.metrics import caseload, engagement_length, funnel
 from pathways.outcomes.parameters import report_parameters
-from pathways.people.identity import refresh_identity
 from pathways.people.models import AgencyRecord
 from pathways.referrals.models import Transition
 

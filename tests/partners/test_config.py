@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from pathways.partners.config import ConfigError, load_config
 from pathways.partners.models import Agency, Area, Role, Service, Team
+from pathways.setup.configuration import ConfigError, load_config
 
 REPO = Path(__file__).resolve().parents[2]
 PATHWAYS = str(REPO / ".venv" / "bin" / "pathways")

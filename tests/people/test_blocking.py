@@ -7,7 +7,6 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from pathways.feeds.fields import name_key
 from pathways.linkage.internals.blocking import python_expression, record_keys
 from pathways.linkage.internals.model import (
     LinkRecord,
@@ -18,6 +17,7 @@ from pathways.linkage.internals.model import (
 )
 from pathways.linkage.internals.model_store import current_model
 from pathways.linkage.internals.scoring import prior_weight, score_pairs, scoring_table
+from pathways.people.names import name_key
 from pathways.synth.population import generate, iter_people_rows
 
 

@@ -12,8 +12,8 @@ from django.core.management.base import CommandError
 
 from pathways.feeds.runner import import_file
 from pathways.linkage.internals.export import COLUMNS, format_confidence, iter_persons_rows
-from pathways.partners.config import apply_config, load_config
 from pathways.people.models import AgencyRecord, Person
+from pathways.setup.configuration import apply_config, load_config
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pathways.access.search import _after_prefix, search_people
-from pathways.feeds.fields import name_key
 from pathways.people.models import AgencyRecord, Person
+from pathways.people.names import name_key
 from pathways.sharing.policy import visible_people
 from tests.web.world import make_person, make_user
 

@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 
 from pathways.alerts.models import Alert
-from pathways.alerts.raising import scan_new_events
 from pathways.cases import engagement
+from pathways.feeds.after_import import scan_new_events
 from pathways.referrals.models import Transition
 from tests.web.world import LONDON, add_event, make_person, make_user, refer
 
@@ -88,7 +88,7 @@ def test_a_concern_at_a_contact_tells_the_referrer(caseload) -> None:
     referral = caseload["referral"]
     Transition.objects.create(referral=referral, from_state="", to_state="proposed",
                               on=dt.date(2026, 8, 1), by=police)  # fmt: skip
-    engagement.record_contact(
+    engagement.do_record_contact(
         caseload["mentor"], referral, on=dt.date(2026, 11, 21),
         contact={"attendance": "attended", "concerns": "Talked of carrying a knife.",
                  "notify_referrer": True},

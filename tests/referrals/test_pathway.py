@@ -9,9 +9,9 @@ import datetime as dt
 import pytest
 
 from pathways.partners.models import Membership
-from pathways.referrals import actions as pathway
+from pathways.referrals import actions, awaiting
+from pathways.referrals.actions import do_propose as propose
 from pathways.referrals.models import Referral, Transition
-from pathways.referrals.proposals import propose
 from pathways.referrals.transitions import TransitionRefused
 from tests.web.world import make_person, make_user
 
@@ -42,13 +42,13 @@ def proposed(service: str = "ADAPT") -> Referral:
 
 def test_joint_approval_needs_both_sides_by_two_people(people) -> None:
     referral = proposed()
-    assert pathway.awaiting(referral, ON) == "Waiting for approval by police and social work."
-    pathway.approve(people["police"], referral, on=ON)
+    assert awaiting.awaiting(referral, ON) == "Waiting for approval by police and social work."
+    actions.do_approve(people["police"], referral, on=ON)
     assert referral.state == "proposed"
-    assert pathway.awaiting(referral, ON) == "Waiting for approval by social work."
+    assert awaiting.awaiting(referral, ON) == "Waiting for approval by social work."
     with pytest.raises(TransitionRefused, match="approved already, or you have approved"):
-        pathway.approve(people["police2"], referral, on=ON)  # police have approved
-    pathway.approve(people["social"], referral, on=ON)
+        actions.do_approve(people["police2"], referral, on=ON)  # police have approved
+    actions.do_approve(people["social"], referral, on=ON)
     assert Referral.objects.get(pk=referral.pk).state == "approved"
     last = Transition.objects.filter(referral=referral).last()
     assert (last.to_state, last.by, last.reason) == (
@@ -60,47 +60,47 @@ def test_one_person_in_both_sectors_cannot_approve_for_both(people) -> None:
     both = people["police"]
     Membership.objects.create(user=both, team_id="CJSW_NE", role_id="cjsw_worker")
     referral = proposed()
-    pathway.approve(both, referral, on=ON)
-    assert "approve" not in pathway.actions_for(both, referral)
+    actions.do_approve(both, referral, on=ON)
+    assert "approve" not in actions.steps_for(both, referral)
     with pytest.raises(TransitionRefused):
-        pathway.approve(both, referral, on=ON)
+        actions.do_approve(both, referral, on=ON)
     assert referral.approvals.count() == 1
 
 
 def test_a_partner_cannot_approve_and_nobody_sends_before_approval(people) -> None:
     referral = proposed()
     with pytest.raises(TransitionRefused, match="only police and social work staff"):
-        pathway.approve(people["adapt"], referral, on=ON)
+        actions.do_approve(people["adapt"], referral, on=ON)
     with pytest.raises(TransitionRefused, match="needs approval by both police and social work"):
-        pathway.send(people["police"], referral, on=ON)
+        actions.do_send(people["police"], referral, on=ON)
 
 
 def test_a_service_without_joint_approval_is_sent_straight_away(people) -> None:
     referral = proposed("POP")
-    assert pathway.awaiting(referral, ON) == "Waiting to be sent to the service by the referrer."
-    assert "approve" not in pathway.actions_for(people["police"], referral)
+    assert awaiting.awaiting(referral, ON) == "Waiting to be sent to the service by the referrer."
+    assert "approve" not in actions.steps_for(people["police"], referral)
     with pytest.raises(
         TransitionRefused, match="Positive Outcomes Project does not need joint approval"
     ):
-        pathway.approve(people["police"], referral, on=ON)
-    pathway.send(people["police"], referral, on=ON)
+        actions.do_approve(people["police"], referral, on=ON)
+    actions.do_send(people["police"], referral, on=ON)
     assert referral.state == "sent"
 
 
 def test_only_the_services_own_team_decides_with_a_coded_reason(people) -> None:
     referral = proposed()
-    pathway.approve(people["police"], referral, on=ON)
-    pathway.approve(people["social"], referral, on=ON)
+    actions.do_approve(people["police"], referral, on=ON)
+    actions.do_approve(people["social"], referral, on=ON)
     referral.refresh_from_db()
-    pathway.send(people["police"], referral, on=ON)
-    assert pathway.actions_for(people["adapt"], referral) == {"accept", "decline"}
+    actions.do_send(people["police"], referral, on=ON)
+    assert actions.steps_for(people["adapt"], referral) == {"accept", "decline"}
     with pytest.raises(TransitionRefused, match="only the ADAPT team decides"):
-        pathway.accept(people["sidestep"], referral, on=ON)
+        actions.do_accept(people["sidestep"], referral, on=ON)
     with pytest.raises(TransitionRefused, match="not one of the reasons"):
-        pathway.decline(people["adapt"], referral, on=ON, reason="busy")
+        actions.do_decline(people["adapt"], referral, on=ON, reason="busy")
     with pytest.raises(TransitionRefused, match="say why"):
-        pathway.decline(people["adapt"], referral, on=ON, reason="other")
-    pathway.decline(people["adapt"], referral, on=ON, reason="capacity", note="full until March")
+        actions.do_decline(people["adapt"], referral, on=ON, reason="other")
+    actions.do_decline(people["adapt"], referral, on=ON, reason="capacity", note="full until March")
     step = Transition.objects.filter(referral=referral).last()
     assert (step.to_state, step.reason) == ("declined", "no capacity: full until March")
     assert Referral.objects.get(pk=referral.pk).decision == "declined"
@@ -108,23 +108,23 @@ def test_only_the_services_own_team_decides_with_a_coded_reason(people) -> None:
 
 def test_withdrawal_is_the_referrers_before_engagement(people) -> None:
     referral = proposed("POP")
-    assert "withdraw" not in pathway.actions_for(people["adapt"], referral)
-    pathway.withdraw(people["police"], referral, on=ON, reason="moved_away")
+    assert "withdraw" not in actions.steps_for(people["adapt"], referral)
+    actions.do_withdraw(people["police"], referral, on=ON, reason="moved_away")
     assert Transition.objects.filter(referral=referral).last().reason == "moved away"
 
 
 def test_the_partner_has_five_working_days_to_decide(people) -> None:
     referral = proposed("POP")
-    pathway.send(people["police"], referral, on=ON)  # Friday 20 November
-    assert pathway.decision_due(referral) == dt.date(2026, 11, 27)  # the next Friday
-    assert pathway.awaiting(referral, dt.date(2026, 11, 27)) == (
+    actions.do_send(people["police"], referral, on=ON)  # Friday 20 November
+    assert awaiting.decision_due(referral) == dt.date(2026, 11, 27)  # the next Friday
+    assert awaiting.awaiting(referral, dt.date(2026, 11, 27)) == (
         "Waiting for Positive Outcomes Project to accept or decline, by 27 November 2026."
     )
-    assert pathway.awaiting(referral, dt.date(2026, 11, 28)).endswith("— overdue.")
+    assert awaiting.awaiting(referral, dt.date(2026, 11, 28)).endswith("— overdue.")
 
 
 def test_working_days_skip_weekends() -> None:
-    assert pathway.add_working_days(dt.date(2026, 11, 20), 1) == dt.date(2026, 11, 23)
-    assert pathway.add_working_days(dt.date(2026, 11, 21), 1) == dt.date(2026, 11, 23)
-    assert pathway.add_working_days(dt.date(2026, 11, 23), 5) == dt.date(2026, 11, 30)
-    assert pathway.add_working_days(dt.date(2026, 11, 23), 0) == dt.date(2026, 11, 23)
+    assert awaiting.add_working_days(dt.date(2026, 11, 20), 1) == dt.date(2026, 11, 23)
+    assert awaiting.add_working_days(dt.date(2026, 11, 21), 1) == dt.date(2026, 11, 23)
+    assert awaiting.add_working_days(dt.date(2026, 11, 23), 5) == dt.date(2026, 11, 30)
+    assert awaiting.add_working_days(dt.date(2026, 11, 23), 0) == dt.date(2026, 11, 23)

@@ -11,15 +11,16 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from pathways.alerts.raising import scan_new_events, visible_alerts
+from pathways.access.alerts import alerts_for
 from pathways.cases.models import CustodyVisit
+from pathways.feeds.after_import import scan_new_events
 from pathways.identification import runs
 from pathways.identification.decisions import DecisionRefused, dismiss
 from pathways.identification.models import Candidate
 from pathways.partners.models import Service
-from pathways.referrals import actions as pathway
+from pathways.referrals import actions
+from pathways.referrals.actions import do_propose as propose
 from pathways.referrals.models import Referral
-from pathways.referrals.proposals import propose
 from pathways.sharing.policy import visible_people
 from tests.web.world import LONDON, add_event, make_person, make_user, refer
 
@@ -49,11 +50,11 @@ def test_only_the_referring_agency_sends_or_withdraws() -> None:
     police = make_user("police", "ONE_GLASGOW", "police_analyst")
     social = make_user("social", "CJSW_NE", "cjsw_worker")
     referral = proposed("ADAPT", "P3")
-    pathway.approve(police, referral, on=TODAY)
-    pathway.approve(social, referral, on=TODAY)
-    assert "send" not in pathway.actions_for(social, referral)
-    assert "withdraw" not in pathway.actions_for(social, referral)
-    assert {"send", "withdraw"} <= pathway.actions_for(police, referral)
+    actions.do_approve(police, referral, on=TODAY)
+    actions.do_approve(social, referral, on=TODAY)
+    assert "send" not in actions.steps_for(social, referral)
+    assert "withdraw" not in actions.steps_for(social, referral)
+    assert {"send", "withdraw"} <= actions.steps_for(police, referral)
 
 
 def test_alerts_about_a_person_no_longer_visible_are_not_shown() -> None:
@@ -65,10 +66,10 @@ def test_alerts_about_a_person_no_longer_visible_are_not_shown() -> None:
     scan_new_events()
     add_event(person, "POLICE", at(0), crime_group="violence")
     scan_new_events()
-    assert visible_alerts(mentor).count() == 1
+    assert alerts_for(mentor, page=1, per_page=50).paginator.count == 1
     Referral.objects.filter(pk=referral.pk).update(state="opted_out")
     mentor = type(mentor).objects.get(pk=mentor.pk)
-    assert visible_alerts(mentor).count() == 0
+    assert alerts_for(mentor, page=1, per_page=50).paginator.count == 0
 
 
 def test_a_run_that_changes_a_candidate_makes_an_earlier_page_stale() -> None:

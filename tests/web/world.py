@@ -23,13 +23,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from pathways.events.models import Event
-from pathways.feeds.fields import name_key
 from pathways.identification.models import Candidate
 from pathways.identification.runs import identify
 from pathways.partners.models import Membership, Service
 from pathways.people.models import AgencyRecord, Person
+from pathways.people.names import name_key
+from pathways.referrals.actions import do_propose as propose
 from pathways.referrals.models import Referral
-from pathways.referrals.proposals import propose
 
 LONDON = ZoneInfo("Europe/London")
 PASSWORD = "correct horse battery staple"

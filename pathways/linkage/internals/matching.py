@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from pathways.linkage.internals.bulk_sql import (
 )
 from pathways.linkage.internals.constraints import KEPT_APART, Clusters, Group
 from pathways.linkage.internals.frequencies import FIELDS, apply_changes, count_changes, frequencies
+from pathways.linkage.internals.identity import refresh_identity
 from pathways.linkage.internals.merging import detach_record, move_people
 from pathways.linkage.internals.model import LinkRecord, prepare, prepare_values
 from pathways.linkage.internals.model_store import current_model
@@ -50,7 +50,6 @@ from pathways.linkage.internals.scoring import (
 )
 from pathways.linkage.internals.thresholds import Thresholds, thresholds
 from pathways.linkage.models import LinkKey, LinkReview
-from pathways.people.identity import refresh_identity
 from pathways.people.models import AgencyRecord
 
 ACCEPTED = LinkReview.Status.ACCEPTED
@@ -117,25 +116,6 @@ def _load(ids: Iterable[int], *, unlinked: bool = False) -> dict[int, dict[str, 
     return {
         row[0]: dict(zip(_VALUES, row, strict=True)) for row in found if not unlinked or row[-1]
     }
-
-
-_DEFERRED = threading.local()
-
-
-@contextmanager
-def matching_deferred() -> Iterator[None]:
-    """Within this block, imports store new records without matching them (each stays a
-    person of its own, `linked_at` empty) for `pathways link [--full]` to link after: a
-    first load of a whole partnership links faster in one full run."""
-    _DEFERRED.on = True
-    try:
-        yield
-    finally:
-        _DEFERRED.on = False
-
-
-def is_deferred() -> bool:
-    return bool(getattr(_DEFERRED, "on", False))
 
 
 def pending_record_ids() -> list[int]:
@@ -430,17 +410,19 @@ def _mark_linked(
     )
 
 
-def record_changed(record_id: int, before: LinkRecord, *, was_linked: bool, rematch: bool) -> None:
+def record_changed(
+    record_id: int, before: LinkRecord, *, was_linked: bool, rematch: bool, link: bool = True
+) -> None:
     """A re-import changed the record `record_id`; `before` is how the model saw it. Its
     keys and the frequencies follow the change, and it is matched again; with `rematch`
     (its names or date of birth changed) it first leaves the person it shared, so that
-    the match is decided afresh (decisions a person made still hold). While matching is
-    deferred it is left unmatched, for `pathways link`."""
+    the match is decided afresh (decisions a person made still hold). Without `link`
+    (linking deferred) it is left unmatched, for `pathways link`."""
     if was_linked:
         apply_changes(count_changes([], prepare([before]).to_pylist()))
     LinkKey.objects.filter(record_id=record_id).delete()
     if rematch:
         detach_record(record_id)
     AgencyRecord.objects.filter(pk=record_id).update(linked_at=None)
-    if not is_deferred():
+    if link:
         link_new_records([record_id])

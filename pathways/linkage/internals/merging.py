@@ -11,7 +11,7 @@ chronology follows at once, since events carry their person.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser, User
@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from pathways.audit.log import operator_name, record_access
 from pathways.linkage.internals.bulk_sql import insert_rows, update_from_rows
+from pathways.linkage.internals.identity import refresh_identity
 from pathways.linkage.models import LinkChange, LinkReview
-from pathways.people.identity import refresh_identity
+from pathways.linkage.signals import people_merging
 from pathways.people.models import AgencyRecord, Person
 
 
@@ -275,17 +276,10 @@ def merge_people(
         for r in AgencyRecord.objects.filter(person_id__in=[kept, absorbed]).order_by("pk")
     ]
     rows: list[list[Any]] = [[label, pk, absorbed, kept] for label, pk, _ in person_rows(absorbed)]
+    # The apps above are told, and may change their rows for it (linkage.signals).
     changes: list[list[Any]] = []
-    # A person has one open identification candidacy at most: the absorbed person's
-    # lapses (and is reopened by an undo).
-    from pathways.identification.models import Candidate
-
-    if Candidate.objects.filter(person_id=kept, status=Candidate.Status.OPEN).exists():
-        for pk in Candidate.objects.filter(
-            person_id=absorbed, status=Candidate.Status.OPEN
-        ).values_list("pk", flat=True):
-            changes.append(["identification.Candidate", pk, "status", "open", "lapsed"])
-            Candidate.objects.filter(pk=pk).update(status=Candidate.Status.LAPSED)
+    for _, made in people_merging.send(sender=LinkChange, kept=kept, absorbed=absorbed):
+        changes.extend(cast(list[list[Any]], made) or [])
     AgencyRecord.objects.filter(person_id=absorbed).update(person_id=kept)
     move_rows((label, pk, to) for label, pk, _, to in rows)
     AgencyRecord.objects.filter(person_id=kept).update(

@@ -29,6 +29,7 @@ from pathways.linkage.internals.blocking import write_stored_keys
 from pathways.linkage.internals.bulk_sql import update_from_rows
 from pathways.linkage.internals.constraints import KEPT_APART, Clusters, Group
 from pathways.linkage.internals.frequencies import ANY_VALUE, FIELDS, MIN_RECORDS
+from pathways.linkage.internals.identity import refresh_identity
 from pathways.linkage.internals.matching import LINK_FIELDS, link_values
 from pathways.linkage.internals.merging import redirect
 from pathways.linkage.internals.model import connection as duckdb_connection
@@ -41,7 +42,6 @@ from pathways.linkage.internals.model import (
 from pathways.linkage.internals.model_store import current_model, save_model
 from pathways.linkage.internals.thresholds import thresholds
 from pathways.linkage.models import LinkFrequency, LinkKey, LinkReview
-from pathways.people.identity import refresh_identity
 from pathways.people.models import AgencyRecord, Person
 
 # Fewer records than this are too few to train on: the model in force is used.

@@ -1,11 +1,13 @@
 """Deciding the pairs in the linkage review queue, and explaining them.
 
 A decision is kept on the pair (`LinkReview`) and re-applied on every re-link: "same
-person" merges the two people now (`people.merging`) and keeps them together; "different
-people" keeps them apart, whatever the model says later.
+person" merges the two people now (`linkage.internals.merging`) and keeps them together;
+"different people" keeps them apart, whatever the model says later.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -17,7 +19,7 @@ from pathways.linkage.internals.matching import link_record_of
 from pathways.linkage.internals.merging import LinkChangeRefused, merge_people
 from pathways.linkage.internals.model import prepare
 from pathways.linkage.internals.model_store import current_model
-from pathways.linkage.internals.scoring import Score, score_pairs, scoring_table
+from pathways.linkage.internals.scoring import Part, Score, prior_weight, score_pairs, scoring_table
 from pathways.linkage.models import LinkChange, LinkReview
 from pathways.people.models import AgencyRecord
 
@@ -34,6 +36,54 @@ def explain(record_a: AgencyRecord, record_b: AgencyRecord) -> Score:
         scoring_table([right], [0], shares),
         explain=True,
     )[0]
+
+
+# What each compared field is called on the review page.
+FIELD_NAMES = {
+    "given": "Given name", "family": "Family name", "dob": "Date of birth", "sex": "Sex",
+    "postcode": "Postcode", "address": "Address",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class WaterfallStep:
+    """One comparison's part of the weight, the running total after it (bits), and its
+    bar's width (percent of the largest part)."""
+
+    name: str
+    part: Part
+    running: float
+    width: int
+
+
+@dataclass(frozen=True)
+class Waterfall:
+    """A pair's match weight built up from the prior, comparison by comparison."""
+
+    prior: float
+    prior_width: int
+    steps: tuple[WaterfallStep, ...]
+    score: Score
+
+
+def waterfall(record_a: AgencyRecord, record_b: AgencyRecord) -> Waterfall:
+    """The pair's score as the review page draws it: the prior (bits), each field's part
+    of the weight with the running total, and the probability."""
+    score = explain(record_a, record_b)
+    prior = prior_weight(current_model())
+    largest = max([abs(prior), 1.0] + [abs(p.weight) for p in score.parts])
+    steps, running = [], prior
+    for part in score.parts:
+        running += part.weight
+        steps.append(
+            WaterfallStep(
+                name=FIELD_NAMES.get(part.comparison, part.comparison),
+                part=part,
+                running=running,
+                width=round(100 * abs(part.weight) / largest),
+            )
+        )
+    return Waterfall(prior, round(100 * abs(prior) / largest), tuple(steps), score)
 
 
 @transaction.atomic

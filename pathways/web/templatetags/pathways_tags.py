@@ -8,13 +8,18 @@ from pathlib import PurePath
 from django import template
 from django.utils import timezone
 
-from pathways.alerts.models import Alert
-from pathways.alerts.raising import visible_alerts
-from pathways.cases.custody import CUSTODY_SERVICE
-from pathways.identification.models import Rule
-from pathways.outcomes.access import may_read_reports
-from pathways.partners.memberships import capabilities_of, memberships_of
-from pathways.sharing.policy import User
+from pathways.access.alerts import unread_count
+from pathways.access.linkage import pairs_waiting
+from pathways.identification.queue import queue_services
+from pathways.partners.capabilities import (
+    MANAGE_IMPORTS,
+    VIEW,
+    has_capability,
+    is_custody_mentor,
+    may_read_reports,
+    may_review_links,
+)
+from pathways.partners.memberships import User
 
 register = template.Library()
 
@@ -63,50 +68,21 @@ def row_items(row: object) -> list[tuple[str, str]]:
 
 @register.simple_tag
 def navigation_for(user: User) -> dict[str, bool | int]:
-    """Which menu entries the user's roles open, and the count of unread alerts: one
-    query for the queues' teams and one for the count (the memberships are read once per
-    request, `partners.memberships`)."""
+    """Which menu entries the user's capabilities open (the same answers the pages'
+    guards give, `partners.capabilities`), and the counts beside them."""
     if user.pk is None or not getattr(user, "is_active", False):
         return {}
-    memberships = [
-        (m.team_id, m.team.service_id, m.role.capabilities) for m in memberships_of(user)
-    ]
-    capabilities = capabilities_of(user)
-    superuser = bool(getattr(user, "is_superuser", False))
-    referring_teams = {team for team, _, caps in memberships if "refer" in (caps or [])}
-    queue_teams = (
-        {t for teams in Rule.objects.values_list("queue_teams", flat=True) for t in teams}
-        if referring_teams
-        else set()
-    )
+    can_view = has_capability(user, VIEW)
     return {
-        "can_view": "view" in capabilities,
-        "can_manage_imports": superuser or "manage_imports" in capabilities,
-        "can_review_links": superuser or "review_links" in capabilities,
-        "links_waiting": _links_waiting() if superuser or "review_links" in capabilities else 0,
+        "can_view": can_view,
+        "can_manage_imports": has_capability(user, MANAGE_IMPORTS),
+        "can_review_links": may_review_links(user),
+        "links_waiting": pairs_waiting(user),
         "can_read_reports": may_read_reports(user),
-        "has_queue": bool(referring_teams & queue_teams),
-        "is_custody_mentor": any(
-            service == CUSTODY_SERVICE and "record_contact" in (caps or [])
-            for _, service, caps in memberships
-        ),
-        "unread_alerts": _unread_alerts(user) if "view" in capabilities else 0,
+        "has_queue": bool(queue_services(user)),
+        "is_custody_mentor": is_custody_mentor(user),
+        "unread_alerts": unread_count(user) if can_view else 0,
     }
-
-
-def _links_waiting() -> int:
-    from pathways.linkage.models import LinkReview
-
-    return LinkReview.objects.filter(status=LinkReview.Status.PENDING).count()
-
-
-def _unread_alerts(user: User) -> int:
-    """Unread alerts about people the user may still see. Most users have none: the
-    plain count answers them without building the sharing policy's query."""
-    unread = Alert.objects.filter(user_id=user.pk or 0, read_at__isnull=True)
-    if not unread.exists():
-        return 0
-    return visible_alerts(user).filter(read_at__isnull=True).count()
 
 
 @register.filter

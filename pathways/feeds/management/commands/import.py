@@ -1,25 +1,20 @@
-"""`pathways import people|events|referrals FILE... [--quarantine OUT.csv]`."""
+"""`pathways import people|events|referrals FILE... [--quarantine OUT.csv] [--defer-linking]`.
+
+Thin: `feeds.runner.import_files` imports the files and does what follows an import
+(`feeds.after_import`); this command shows progress and prints the counts."""
 
 from __future__ import annotations
 
 import getpass
 import sys
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from pathways.feeds.csvfile import FileRefused
-from pathways.feeds.models import ImportRun
-from pathways.feeds.runner import KINDS, import_file, write_quarantine
-from pathways.feeds.tasks import alert_on_new_events
-from pathways.identification.runs import identify
-from pathways.linkage.internals.matching import matching_deferred
+from pathways.feeds.runner import KINDS, import_files, write_quarantine
 
 SUMMARY = ("read", "created", "updated", "unchanged", "rejected")
 
@@ -46,81 +41,66 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         kind: str = options["kind"]
         err = Console(stderr=True)
-        runs: list[ImportRun] = []
-        refused: list[str] = []
-        deferred = matching_deferred() if options["defer_linking"] else nullcontext()
-        with (
-            deferred,
-            Progress(
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                TextColumn("{task.percentage:>3.0f}%"),
-                TimeElapsedColumn(),
-                console=err,
-                transient=not err.is_terminal,
-            ) as progress,
-        ):
-            for path in options["files"]:
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=not err.is_terminal,
+        ) as progress:
+
+            def progress_for(path: Path) -> Any:
                 task = progress.add_task(f"{kind} {path.name}: checking", total=1)
 
-                def report(
-                    done: int, total: int, phase: str, task: Any = task, name: str = path.name
-                ) -> None:
+                def report(done: int, total: int, phase: str) -> None:
                     progress.update(
                         task,
                         completed=done,
                         total=max(total, 1),
-                        description=f"{kind} {name}: {phase}",
+                        description=f"{kind} {path.name}: {phase}",
                     )
 
-                try:
-                    runs.append(import_file(kind, path, operator=_operator(), progress=report))
-                except FileRefused as exc:
-                    refused.append(str(exc))
-                    err.print(f"[red]refused:[/red] {exc}")
-        totals = {name: 0 for name in SUMMARY}
-        for run in runs:
-            totals["read"] += run.rows_read
-            totals["created"] += run.created
-            totals["updated"] += run.updated
-            totals["unchanged"] += run.unchanged
-            totals["rejected"] += run.rejected
+                return report
+
+            outcome = import_files(
+                kind,
+                options["files"],
+                operator=_operator(),
+                progress_for=progress_for,
+                announce=lambda step: progress.add_task(step, total=None),
+                defer_linking=options["defer_linking"],
+            )
+        for reason in outcome.refused:
+            err.print(f"[red]refused:[/red] {reason}")
+        totals = {
+            "read": outcome.total("rows_read"),
+            **{name: outcome.total(name) for name in SUMMARY[1:]},
+        }
         for name in SUMMARY:
             self.stdout.write(f"{name}: {totals[name]}")
-        if kind == "events" and totals["created"]:
-            # Alerts are the background worker's: the import does not wait for them.
-            alert_on_new_events.enqueue()
-        if kind in ("events", "referrals") and (totals["created"] or totals["updated"]):
-            # New events: only their people change. Referral history changes who is
-            # excluded, for people with no new event: everyone is looked at again.
-            self._identify(err, full=kind == "referrals")
+        run = outcome.after.identified
+        if run is not None:
+            # Standard error: standard output is the import's `name: count` summary.
+            err.print(
+                f"identify ({run.scope}): {run.created} new candidate(s), {run.updated} "
+                f"updated, {run.lapsed} lapsed"
+            )
         if options["quarantine"]:
-            written = write_quarantine(runs, options["quarantine"])
+            written = write_quarantine(outcome.runs, options["quarantine"])
             err.print(f"{written} rejected row(s) written to {options['quarantine']}")
         if totals["rejected"]:
-            for run in runs:
-                for rejected in run.rejected_rows.order_by("line")[:5]:
+            for done in outcome.runs:
+                for rejected in done.rejected_rows.order_by("line")[:5]:
                     err.print(
-                        f"  {Path(run.file_name).name} line {rejected.line}: {rejected.reason}"
+                        f"  {Path(done.file_name).name} line {rejected.line}: {rejected.reason}"
                     )
             if totals["rejected"] > 5:
                 err.print(f"  … {totals['rejected']} rejected in all (see --quarantine)")
-        if refused:
-            raise CommandError(f"{len(refused)} file(s) refused whole", returncode=2)
+        if outcome.refused:
+            raise CommandError(f"{len(outcome.refused)} file(s) refused whole", returncode=2)
         if totals["rejected"]:
             sys.exit(1)
-
-    def _identify(self, err: Console, *, full: bool) -> None:
-        """Identification, the import's last step (identification/runs.py)."""
-        if not settings.PATHWAYS_IDENTIFY_AFTER_IMPORT:
-            return
-        with err.status("identify: running the rules"):
-            run = identify(timezone.localdate(), full=full)
-        # Standard error: standard output is the import's `name: count` summary.
-        err.print(
-            f"identify ({run.scope}): {run.created} new candidate(s), {run.updated} updated, "
-            f"{run.lapsed} lapsed"
-        )
 
 
 def _operator() -> str:

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pathways.governance.research import write_research_extract
-from pathways.web.permissions import has_capability
+from pathways.partners.capabilities import RESEARCH_EXTRACT, has_capability
 
 
 class Command(BaseCommand):
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"no user {options['username']!r}")
-        if not has_capability(user, "research_extract"):
+        if not has_capability(user, RESEARCH_EXTRACT):
             raise CommandError(
                 f"{user.get_username()}'s role does not allow research extracts "
                 "(research_extract capability)"

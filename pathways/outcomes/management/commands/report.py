@@ -18,11 +18,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 
-from pathways.outcomes.access import record_unsuppressed_export
 from pathways.outcomes.documents import write_annual_report, write_outcomes_pdf
 from pathways.outcomes.exports import write_csv, write_xlsx
 from pathways.outcomes.parameters import ReportError, report_parameters
 from pathways.outcomes.report import outcome_report
+from pathways.outcomes.unsuppressed import record_unsuppressed_export
 
 
 def _date(text: str) -> dt.date:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pathways.partners.config import ConfigError, apply_config, load_config
+from pathways.setup.configuration import ConfigError, apply_config, load_config
 
 
 class Command(BaseCommand):

@@ -1,41 +1,36 @@
-"""Enhanced information sharing: telling workers what matters to their case.
+"""Telling workers what matters to their case: the scan of new events.
 
 When an event arrives for a person with an active referral or engagement (sent to
 engaged, statutory cases included), the allocated worker and the team delivering the
 service are alerted — each only if the sharing policy lets them see that event (its
 category, from its agency). The crisis outreach service is alerted to every non-fatal
-overdose (its agreement is unconditional). A contact recording a concern with "notify
-the referrer" alerts whoever proposed the referral.
+overdose (its agreement is unconditional).
 
-`scan_new_events` is what the background task runs after an import (referrals/tasks.py):
-it looks at the events with ids above the last scan's mark, so running it twice alerts
-nobody twice. The same scan opens the custody peer mentors' visits (cases/custody.py).
-The first scan of an installation only sets the mark: history already in the database
-is not news.
+`scan_new_events` is what the background task runs after an import of events
+(`feeds.after_import`): it looks at the events with ids above the last scan's mark, so running
+it twice alerts nobody twice. The first scan of an installation only sets the mark:
+history already in the database is not news.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable, Iterable
 
-from django.conf import settings
-from django.core.mail import send_mail
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Exists, Max, OuterRef, QuerySet
-from django.urls import reverse
-from django.utils import timezone
+from django.db.models import Max
 
+from pathways.alerts.email import email_new_alerts
 from pathways.alerts.models import Alert, AlertScan
-from pathways.cases.custody import open_visits
 from pathways.events.models import Event
+from pathways.partners.capabilities import VIEW
 from pathways.partners.models import Membership
-from pathways.referrals.models import Referral, ReferralState
+from pathways.referrals import states
+from pathways.referrals.models import Referral
 from pathways.sharing.grants import event_kinds_by_category
-from pathways.sharing.policy import decide, visible_people
+from pathways.sharing.policy import decide
 
-S = ReferralState
-ACTIVE = (S.SENT, S.ACCEPTED, S.CONSENTED, S.ENGAGED)
 ALERTED_KINDS = {"offence": Alert.Kind.OFFENCE, "custody": Alert.Kind.CUSTODY,
                  "overdose": Alert.Kind.OVERDOSE}  # fmt: skip
 OUTREACH_SERVICE = "COS"
@@ -53,13 +48,17 @@ def _team_members(service_ids: set[str]) -> dict[str, set[int]]:
     for user_id, service, capabilities in Membership.objects.filter(
         team__service_id__in=service_ids, user__is_active=True
     ).values_list("user_id", "team__service_id", "role__capabilities"):
-        if "view" in (capabilities or []):
+        if VIEW in (capabilities or []):
             members[service].add(user_id)
     return members
 
 
-def scan_new_events() -> AlertScan:
-    """Alert for every event newer than the last scan; returns this scan."""
+def scan_new_events(also: Iterable[Callable[[int, int], object]] = ()) -> AlertScan:
+    """Alert for every event newer than the last scan; returns this scan.
+
+    `also`: more work over the same events, each called with the scan's (after, up to]
+    event ids in the scan's transaction (the custody visits, `cases.custody.open_visits`).
+    """
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -72,15 +71,14 @@ def scan_new_events() -> AlertScan:
         if last is not None:
             scan.alerts = _alert(scan.after_event, scan.up_to_event)
             scan.save(update_fields=["alerts"])
-            open_visits(scan.after_event, scan.up_to_event)
+            for work in also:
+                work(scan.after_event, scan.up_to_event)
     if scan.alerts:
         email_new_alerts()
     return scan
 
 
 def _alert(after: int, up_to: int) -> int:
-    from django.contrib.auth import get_user_model
-
     users = get_user_model().objects.in_bulk
     categories = event_kinds_by_category()
     created = 0
@@ -100,7 +98,7 @@ def _alert(after: int, up_to: int) -> int:
         people = {e.person_id for e in events}
         open_referrals: dict[int, list[Referral]] = defaultdict(list)
         for referral in Referral.objects.filter(
-            person_id__in=people, state__in=ACTIVE
+            person_id__in=people, state__in=states.ACTIVE
         ).select_related("service"):
             open_referrals[referral.person_id].append(referral)
         services = {r.service_id for rs in open_referrals.values() for r in rs} | {OUTREACH_SERVICE}
@@ -141,59 +139,3 @@ def _alert(after: int, up_to: int) -> int:
         Alert.objects.bulk_create(alerts, ignore_conflicts=True)
         created += len(alerts)
     return created
-
-
-def alert_referrer_of_concern(referral: Referral, contact: Any) -> Alert | None:
-    """A contact flagged "notify the referrer": the person who proposed the referral is
-    told, if they may still see the person's referral."""
-    proposer = (
-        referral.transitions.filter(to_state=S.PROPOSED)
-        .exclude(by=None)
-        .values_list("by", flat=True)
-        .first()
-    )
-    if proposer is None:
-        return None
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(pk=proposer, is_active=True).first()
-    if user is None or not decide(user, referral.person, "referral").allowed:
-        return None
-    return Alert.objects.create(
-        user=user, person=referral.person, kind=Alert.Kind.CONCERN, referral=referral,
-        why=f"you referred this person to {referral.service.name}; the worker flagged a concern",
-    )  # fmt: skip
-
-
-def email_new_alerts() -> int:
-    """E-mail each user with alerts not yet e-mailed: how many, and where to read them.
-    No person data in the e-mail: the reader signs in to see it."""
-    if not settings.PATHWAYS_ALERT_EMAILS:
-        return 0
-    pending = Alert.objects.filter(emailed_at__isnull=True, read_at__isnull=True).select_related(
-        "user"
-    )
-    by_user: dict[Any, list[Alert]] = defaultdict(list)
-    for alert in pending:
-        if alert.user.email:
-            by_user[alert.user].append(alert)
-    for user, alerts in by_user.items():
-        send_mail(
-            subject=f"Pathways: {len(alerts)} new alert(s)",
-            message=(
-                f"You have {len(alerts)} new alert(s) about people on your caseload.\n"
-                f"Sign in to read them: {settings.PATHWAYS_SITE_URL}{reverse('alerts')}\n"
-            ),
-            from_email=None,
-            recipient_list=[user.email],
-        )
-        Alert.objects.filter(pk__in=[a.pk for a in alerts]).update(emailed_at=timezone.now())
-    return len(by_user)
-
-
-def visible_alerts(user: Any) -> QuerySet[Alert]:
-    """The user's alerts about people the policy still shows them: once a case has
-    ended, what was alerted about the person is not shown either."""
-    return Alert.objects.filter(user_id=getattr(user, "pk", None) or 0).filter(
-        Exists(visible_people(user).filter(pk=OuterRef("person_id")))
-    )

@@ -1,9 +1,10 @@
-"""Who may have which figures, and the audit of unsuppressed ones.
+"""The audit of unsuppressed outcome figures.
 
-Published (suppressed) figures are aggregate and safe to share: every role with
-`read_reports` may see them. Unsuppressed figures can single people out in small
-groups, so only roles with `unsuppressed_reports` (the partnership's analysts) may have
-them, and every unsuppressed export is written to the access audit.
+Published (suppressed) figures are aggregate and safe to share: every role that may read
+reports may see them. Unsuppressed figures can single people out in small groups, so
+only roles with `unsuppressed_reports` (the partnership's analysts) may have them
+(`partners.capabilities.may_see_unsuppressed`), and every unsuppressed export is written
+to the access audit, here, whether from a page, the API or the command line.
 """
 
 from __future__ import annotations
@@ -14,19 +15,6 @@ from django.contrib.auth.models import AnonymousUser
 
 from pathways.audit.log import operator_name, record_access
 from pathways.outcomes.parameters import ReportParameters
-from pathways.partners.memberships import capabilities_of
-
-READ = "read_reports"
-UNSUPPRESSED = "unsuppressed_reports"
-
-
-def may_read_reports(user: Any) -> bool:
-    caps = capabilities_of(user)
-    return READ in caps or UNSUPPRESSED in caps or bool(getattr(user, "is_superuser", False))
-
-
-def may_see_unsuppressed(user: Any) -> bool:
-    return UNSUPPRESSED in capabilities_of(user) or bool(getattr(user, "is_superuser", False))
 
 
 def record_unsuppressed_export(

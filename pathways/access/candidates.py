@@ -1,0 +1,130 @@
+"""The door to identification candidates: the queue a user works, one candidate with why
+the rules found them, and the candidate a decision acts on. Candidates are of people the
+sharing policy lets the user see, in services whose queue their team works
+(`identification.queue.queue_services`); every look is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.core.paginator import Page
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+
+from pathways.access.looks import looks, refusal
+from pathways.access.pages import page_of_rows
+from pathways.audit.log import record_access
+from pathways.events.models import Event
+from pathways.identification.matching import triggering_events
+from pathways.identification.models import Candidate, Rule
+from pathways.identification.queue import SORTS, queue_services, rule_sentence
+from pathways.partners.memberships import User
+from pathways.people.scoping import door_open
+from pathways.sharing.policy import decide, visible_events, visible_people
+
+CANDIDATE_NOT_FOUND = "No open candidate with that id in your queue."
+
+
+def _visible_candidates(user: User, service: str | None = None) -> QuerySet[Candidate]:
+    """Open candidates in the user's queue, of people the user may see."""
+    services = queue_services(user)
+    if service is not None:
+        services = [s for s in services if s == service]
+    if not services:
+        return Candidate.objects.none()
+    return (
+        Candidate.objects.filter(status=Candidate.Status.OPEN, service_id__in=services)
+        .filter(Exists(visible_people(user).filter(pk=OuterRef("person_id"))))
+        .select_related("person", "service")
+    )
+
+
+def candidate_queue(
+    user: User,
+    *,
+    service: str | None,
+    sort: str,
+    page: object,
+    per_page: int,
+    nearest: bool = True,
+) -> Page[Candidate]:
+    """A page of the user's queue (`sort`: one of identification.queue.SORTS; `nearest`:
+    as `access.pages.page_of_rows`); audited as a list of the people it showed."""
+    with door_open():
+        queue = _visible_candidates(user, service).order_by(*SORTS[sort])
+        shown = page_of_rows(queue, page, per_page, nearest=nearest)
+    if shown.object_list:
+        looks(
+            user,
+            [c.person_id for c in shown.object_list],
+            action="candidate_queue",
+            categories={"identity"},
+            purpose="deciding whom to refer",
+            detail=f"queue {service or 'all'}, page {shown.number}",
+        )
+    return shown
+
+
+def candidate_for(user: User, candidate_id: int, *, action: str) -> Candidate:
+    """An open candidate in the user's queue, else 404 (looking is audited either way);
+    the categories shown are identity, and offending where the user may see it."""
+    with door_open():
+        candidate = _visible_candidates(user).filter(pk=candidate_id).first()
+        if candidate is None:
+            refusal(user, action=action, detail=f"candidate {candidate_id}")
+            raise Http404(CANDIDATE_NOT_FOUND)
+        decision = decide(user, candidate.person, "offending")
+    record_access(
+        user,
+        action=action,
+        allowed=True,
+        person_id=candidate.person_id,
+        categories={"identity", "offending"} if decision.allowed else {"identity"},
+        purpose="deciding on an identification candidate",
+        basis=decision.basis,
+        detail=f"candidate {candidate_id} for {candidate.service_id}",
+    )
+    return candidate
+
+
+@contextmanager
+def candidate_to_act_on(
+    user: User, candidate_id: int, *, action: str, version: int | None = None
+) -> Iterator[Candidate]:
+    """The candidate a decision acts on (dismiss, refer), fetched and audited as
+    `candidate_for` does, with the `version` the user's page showed. The block runs with
+    the door open."""
+    candidate = candidate_for(user, candidate_id, action=action)
+    if version is not None:
+        candidate.version = version
+    with door_open():
+        yield candidate
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a candidate was found, in words, and the counted events the viewer may see."""
+
+    sentence: str
+    events: list[Event]
+    hidden: int  # counted events the viewer may not see
+
+
+def explanation(user: User, candidate: Candidate) -> Explanation:
+    """The rule that matched, in a sentence, and the events that triggered it that the
+    user may see (the others only counted). Shown with the candidate `candidate_for`
+    audited."""
+    with door_open():
+        rule = Rule.objects.select_related("service").get(service_id=candidate.service_id)
+        counted = list(triggering_events(rule, candidate.person_id, candidate.as_of))
+        allowed = set(
+            visible_events(user, candidate.person)
+            .filter(pk__in=[e.pk for e in counted])
+            .values_list("pk", flat=True)
+        )
+    shown = [e for e in counted if e.pk in allowed]
+    return Explanation(
+        sentence=rule_sentence(rule, candidate), events=shown, hidden=len(counted) - len(shown)
+    )

@@ -1,0 +1,43 @@
+"""Recording a custody visit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from pathways.partners.models import Service
+from pathways.web.forms.dates import past_date_field
+
+
+class CustodyVisitForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="What happened",
+        widget=forms.RadioSelect,
+        choices=[
+            ("seen", "Seen"),
+            ("declined", "Did not want to talk"),
+            ("not_seen", "Released or moved before being seen"),
+        ],
+    )
+    seen_on = past_date_field("Date")
+    conversation = forms.CharField(
+        label="The conversation",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "ds_input"}),
+    )
+    signposted_to = forms.MultipleChoiceField(
+        label="Signposted to", required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["signposted_to"].choices = list(  # type: ignore[attr-defined]
+            Service.objects.exclude(code="POP_CUSTODY").order_by("name").values_list("code", "name")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("signposted_to") and data.get("outcome") != "seen":
+            self.add_error("signposted_to", "Only a person who was seen can be signposted.")
+        return data
