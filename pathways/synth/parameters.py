@@ -36,7 +36,7 @@ PARTNER_AGENCY_OF_SERVICE = {
     "COS": "HSCP_ADRS",
 }
 
-# -- identifier schemes: prefix and digits; see `generator.Refs` ----------------------------
+# -- identifier schemes: prefix and digits; see `identifiers.Refs` --------------------------
 
 PERSON_REF_SCHEME = {
     "POLICE": ("PS", 8),

@@ -74,7 +74,7 @@ class SynthData:
 
     def households(self) -> Iterator[Household]:
         """Each true person's rows, person by person, in a fixed order."""
-        return Generator(self).households()
+        return Generator(self.people, self.seed, self.as_of).households()
 
     def __iter__(self) -> Iterator[Household]:
         return self.households()

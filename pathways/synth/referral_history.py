@@ -4,9 +4,7 @@ and how engagement changes the offending that follows. A part of `Generator`."""
 
 from __future__ import annotations
 
-import random
-from typing import TYPE_CHECKING
-
+from pathways.synth.draws import Draws
 from pathways.synth.lives import Offence, SimPerson, SimReferral, Trigger
 from pathways.synth.parameters import (
     DECISION_WEIGHTS,
@@ -25,21 +23,9 @@ from pathways.synth.parameters import (
     Weighted,
 )
 
-if TYPE_CHECKING:
-    from pathways.synth.generator import Refs
 
-
-class ReferralHistory:
-    """The referral part of the generator; the generator supplies its random source,
-    dates and identifiers."""
-
-    rng: random.Random
-    as_of: int  # date ordinal of the last day generated
-    start: int  # date ordinal of the first day of history
-    refs: Refs
-
-    def iso(self, ordinal: int) -> str:
-        raise NotImplementedError  # the generator's
+class ReferralHistory(Draws):
+    """The referral part of the generator."""
 
     def referrals(
         self,
@@ -236,6 +222,7 @@ class ReferralHistory:
         return kept
 
     def referral_row(self, referral: SimReferral, police_ref: str) -> tuple[str, ...]:
+        """The referral as a referrals.csv row, under the person's police record."""
         prefix, digits = REFERRAL_REF_SCHEME
         iso = self.iso
         return (
