@@ -77,7 +77,8 @@ def measure(audit_events: int) -> None:
     from django.test import Client
 
     from pathways.access.search import search_people
-    from pathways.audit.log import record_access, verify_chain
+    from pathways.audit.chain import verify_chain
+    from pathways.audit.log import record_access
     from pathways.events.models import Event
     from pathways.partners.models import Membership
     from pathways.people.models import AgencyRecord, Person
@@ -131,7 +132,7 @@ def write_many_access_events(user, count: int) -> None:  # noqa: ANN001
     from django.db import connection
     from django.utils import timezone
 
-    from pathways.audit.log import audit_key, chain_hash
+    from pathways.audit.chain import audit_key, chain_hash
     from pathways.audit.models import AccessEvent
 
     key = audit_key()

@@ -48,8 +48,13 @@ def measure(size: int, people_csv: Path, truth_csv: Path) -> None:
     import django
 
     django.setup()
+    from pathways.people.scoping import outside_requests
+
+    # Run as the operator, as the command line does (people.scoping).
+    outside_requests().__enter__()
     from pathways.linkage.internals.clusters import cluster
-    from pathways.linkage.internals.model import LinkRecord, connection, linker_for, prepare, train
+    from pathways.linkage.internals.model import connection, linker_for, train
+    from pathways.linkage.internals.preparation import LinkRecord, prepare
     from pathways.linkage.internals.thresholds import thresholds
     from pathways.people.names import name_key
 

@@ -51,7 +51,7 @@ def febrl4() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
 
 
 def as_records(rows: list[dict[str, str]], side: str):  # noqa: ANN201
-    from pathways.linkage.internals.model import LinkRecord
+    from pathways.linkage.internals.preparation import LinkRecord
     from pathways.people.names import name_key
 
     records, truth = [], {}
@@ -75,15 +75,15 @@ def main() -> None:
     import django
 
     django.setup()
+    from pathways.people.scoping import outside_requests
+
+    # Run as the operator, as the command line does (people.scoping).
+    outside_requests().__enter__()
     from splink import block_on  # noqa: F401  (imported for its side effect: the backend)
 
-    from pathways.linkage.internals.model import (
-        BLOCKING_RULES,
-        connection,
-        linker_for,
-        prepare,
-        train,
-    )
+    from pathways.linkage.internals.blocking_rules import BLOCKING_RULES
+    from pathways.linkage.internals.model import connection, linker_for, train
+    from pathways.linkage.internals.preparation import prepare
     from pathways.linkage.internals.thresholds import thresholds
 
     a, b = febrl4()

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "pathways.web.two_factor.RequireTwoFactor",
     "pathways.audit.context.RequestContextMiddleware",
+    # Person data only through the door (pathways.access) while a request is served.
+    "pathways.access.middleware.DoorShut",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pathways.api.middleware.JsonErrorsForApi",

@@ -27,13 +27,17 @@ def main() -> None:
     import django
 
     django.setup()
+    from pathways.people.scoping import outside_requests
+
+    # Run as the operator, as the command line does (people.scoping).
+    outside_requests().__enter__()
     import csv
     import shutil
     import tempfile
 
     from pathways.feeds.fields import name_key
-    from pathways.linkage.internals.model import LinkRecord
     from pathways.linkage.internals.model_store import DEFAULT_MODEL
+    from pathways.linkage.internals.preparation import LinkRecord
     from pathways.linkage.internals.training import train_model
     from pathways.synth.population import generate
     from pathways.synth.writer import write_csvs

@@ -1,5 +1,6 @@
-"""Shared test set-up: test settings and a private working folder, the Glasgow partnership
-in every test database, a user factory, and a check that the database server answers.
+"""Shared test set-up: the Glasgow partnership in every test database, a user factory, a
+check that the database server answers, and the operator's authority for the tests' own
+queries. The test settings and the run's working folder are pathways/test_settings.py's.
 
 Fixtures for every test folder:
 - `config_loaded`: the Glasgow configuration is in the database this test uses. Ordinary
@@ -18,9 +19,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import tempfile
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -28,41 +27,21 @@ import pytest
 PASSWORD = "test-password"
 REQUIRE_ALL = bool(os.environ.get("PATHWAYS_REQUIRE_ALL")) or os.environ.get("CI") == "true"
 
-# The environment first, for everything a test starts (`pathways` commands in
-# subprocesses read it): test settings and a working folder of this session's own.
-os.environ.setdefault("PATHWAYS_ENV", "test")
-_OWN_VAR_DIR: Path | None = None
-if not os.environ.get("PATHWAYS_VAR_DIR"):
-    _OWN_VAR_DIR = Path(tempfile.mkdtemp(prefix="pathways-test-var-"))
-    os.environ["PATHWAYS_VAR_DIR"] = str(_OWN_VAR_DIR)
-
-
-def _use_test_settings() -> None:
-    """pytest-django reads the settings before this file is imported, so when pytest was
-    started without PATHWAYS_ENV=test (plain `.venv/bin/pytest`), what settings.py derives
-    from the environment is put right here, the way Django's override_settings does."""
-    from django.conf import settings
-
-    if not settings.configured or os.environ["PATHWAYS_ENV"] != "test":
-        return
-    var_dir = Path(os.environ["PATHWAYS_VAR_DIR"])
-    if settings.PATHWAYS_ENV == "test" and settings.VAR_DIR == var_dir:
-        return
-    from django.test.utils import override_settings
-
-    override_settings(
-        PATHWAYS_ENV="test",
-        VAR_DIR=var_dir,
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-    ).enable()
-
-
-_use_test_settings()
-
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    if _OWN_VAR_DIR is not None:
-        shutil.rmtree(_OWN_VAR_DIR, ignore_errors=True)
+    """Remove the working folder pathways/test_settings.py made for this run."""
+    if os.environ.get("PATHWAYS_TEST_VAR_DIR_OWNER") == str(os.getpid()):
+        shutil.rmtree(os.environ["PATHWAYS_VAR_DIR"], ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def operators_authority() -> Iterator[None]:
+    """Tests set up and inspect data as the operator does (people.scoping): the net under
+    the door is off, except within the requests the tests make, which it serves as any."""
+    from pathways.people.scoping import outside_requests
+
+    with outside_requests():
+        yield
 
 
 # --- Is the database server there? ----------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,35 @@ def test_tests_run_with_test_settings_in_a_private_folder() -> None:
     assert settings.VAR_DIR == Path(os.environ["PATHWAYS_VAR_DIR"])
     assert settings.VAR_DIR != REPO / "var"  # never the demo's database and files
     assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Read from the test settings, not put right after they loaded: the background tasks
+    # run at once and uploads land in the private folder.
+    assert settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend")
+    assert Path(settings.MEDIA_ROOT).is_relative_to(settings.VAR_DIR)
+
+
+def test_plain_pytest_reads_the_test_settings_too(tmp_path: Path) -> None:
+    """Started without scripts/run-pytest.sh's environment, pytest still reads the test
+    settings (pyproject.toml names them) before Django starts."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PATHWAYS_ENV", "PATHWAYS_VAR_DIR", "DJANGO_SETTINGS_MODULE")
+    }
+    probe = tmp_path / "test_probe.py"
+    probe.write_text(
+        "import os\nfrom django.conf import settings\n\n"
+        "def test_probe():\n"
+        "    assert settings.PATHWAYS_ENV == 'test'\n"
+        "    assert settings.TASKS['default']['BACKEND'].endswith('ImmediateBackend')\n"
+        "    assert str(settings.MEDIA_ROOT).startswith(os.environ['PATHWAYS_VAR_DIR'])\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(REPO),
+         "-c", str(REPO / "pyproject.toml"), str(probe)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 # --- The partnership in the test database -------------------------------------------------

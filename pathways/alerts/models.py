@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from pathways.people.scoping import PersonDataManager
+
 
 class Alert(models.Model):
     """Something a worker should know about a person on their caseload: a new offence, a
@@ -33,6 +35,9 @@ class Alert(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+
+    # Person data: queried in a request only through the door (people.scoping).
+    objects = PersonDataManager()
 
     class Meta:
         constraints = [

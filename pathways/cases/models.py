@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from pathways.people.scoping import PersonDataManager
+
 
 class FocusArea(models.TextChoices):
     LIFE_CHOICES = "life_choices", "life choices"
@@ -36,6 +38,9 @@ class EngagementPlan(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    # Person data: queried in a request only through the door (people.scoping).
+    objects = PersonDataManager()
+
     def __str__(self) -> str:
         return f"plan of referral {self.referral_id}"
 
@@ -63,6 +68,9 @@ class Contact(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    # Person data: queried in a request only through the door (people.scoping).
+    objects = PersonDataManager()
 
     class Meta:
         ordering = ["-on", "-id"]
@@ -96,6 +104,9 @@ class CustodyVisit(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     recorded_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+
+    # Person data: queried in a request only through the door (people.scoping).
+    objects = PersonDataManager()
 
     class Meta:
         indexes = [models.Index(fields=["outcome", "-created_at"], name="custody_visit_queue")]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from pathways.people.scoping import PersonDataManager
+
 
 class EventKind(models.TextChoices):
     OFFENCE = "offence"
@@ -83,6 +85,9 @@ class Event(models.Model):
     # The row exactly as the agency last sent it (imports/events.py source_hash): a
     # re-sent row with the same fingerprint is unchanged without being checked again.
     source_hash = models.CharField(max_length=16, blank=True, default="")
+
+    # Person data: queried in a request only through the door (people.scoping).
+    objects = PersonDataManager()
 
     class Meta:
         constraints = [

@@ -24,6 +24,7 @@ from pathways.cases.custody import open_visits
 from pathways.feeds.models import ImportRun
 from pathways.identification.models import Run
 from pathways.identification.runs import identify
+from pathways.people.scoping import outside_requests
 
 
 @dataclass(frozen=True)
@@ -61,5 +62,7 @@ def scan_new_events() -> AlertScan:
 
 @task()
 def alert_on_new_events() -> int:
-    """The background worker's part of an import of events; how many alerts it raised."""
-    return scan_new_events().alerts
+    """The background worker's part of an import of events; how many alerts it raised.
+    Background work is the system's own, outside any user's request."""
+    with outside_requests():
+        return scan_new_events().alerts

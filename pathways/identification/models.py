@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from pathways.people.scoping import PersonDataManager
+
 
 class Rule(models.Model):
     """How `pathways identify` finds the people a service is for (rules.toml).
@@ -115,6 +117,9 @@ class Candidate(models.Model):
     )
     # Optimistic lock, as on referrals: two people deciding at once cannot both win.
     version = models.PositiveIntegerField(default=1)
+
+    # Person data: queried in a request only through the door (people.scoping).
+    objects = PersonDataManager()
 
     class Meta:
         constraints = [

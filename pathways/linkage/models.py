@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import models
 
 from pathways.people.models import AgencyRecord
+from pathways.people.scoping import PersonDataManager
 
 
 class LinkKey(models.Model):
@@ -77,6 +78,9 @@ class LinkReview(models.Model):
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Person data: queried in a request only through the door (people.scoping).
+    objects = PersonDataManager()
+
     class Meta:
         db_table = "people_linkreview"  # created by the people app
         constraints = [
@@ -114,6 +118,9 @@ class LinkChange(models.Model):
         "auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     undone_at = models.DateTimeField(null=True, blank=True)
+
+    # Person data: queried in a request only through the door (people.scoping).
+    objects = PersonDataManager()
 
     class Meta:
         db_table = "people_linkchange"  # created by the people app

@@ -14,7 +14,7 @@ from pathways.linkage.internals.export import write_persons_csv
 from pathways.linkage.internals.identity import refresh_identity
 from pathways.linkage.internals.matching import link_new_records, link_record_of, record_changed
 from pathways.linkage.internals.merging import LinkChangeRefused, merge_people, split_records, undo
-from pathways.linkage.internals.model import LinkRecord
+from pathways.linkage.internals.preparation import LinkRecord
 from pathways.linkage.internals.review import Waterfall, decide, waterfall
 from pathways.linkage.internals.thresholds import Thresholds, thresholds
 

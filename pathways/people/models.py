@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from pathways.people.scoping import PersonDataManager
+
 
 class Person(models.Model):
     # Derived from the linked records by `linkage.services.refresh_identity`;
@@ -18,6 +20,9 @@ class Person(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=1, default="U")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Person data: queried in a request only through the door (people.scoping).
+    objects = PersonDataManager()
 
     class Meta:
         verbose_name_plural = "people"
@@ -64,6 +69,9 @@ class AgencyRecord(models.Model):
     linked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Person data: queried in a request only through the door (people.scoping).
+    objects = PersonDataManager()
 
     class Meta:
         constraints = [

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
-from django_scopes import ScopedManager, scope, scopes_disabled
+from django.db import models
+from django_scopes import get_scope, scope, scopes_disabled
 from django_scopes.exceptions import ScopeError
+from django_scopes.manager import DisabledQuerySet
 
 __all__ = [
     "PersonDataManager",
@@ -33,12 +35,21 @@ __all__ = [
 ]
 
 DIMENSION = "door"
+_M = TypeVar("_M", bound=models.Model)
 
 
-def PersonDataManager() -> Any:  # noqa: N802 (a manager class's name, as django-scopes')
-    """The default manager of a model holding person data (see the module docstring).
-    The dimension filters nothing: the door opens it with no value."""
-    return ScopedManager(**{DIMENSION: "pk"})
+class PersonDataManager(models.Manager[_M]):
+    """The default manager of a model holding person data: django-scopes' ScopedManager
+    on the one dimension `door`, which filters nothing (the door opens it with no value),
+    written as a class so that the type checker knows each model's manager."""
+
+    def get_queryset(self) -> models.QuerySet[_M]:
+        current = get_scope()
+        if current.get("_enabled", True) and DIMENSION not in current:
+            # Raises ScopeError on any use but .none() and .create().
+            queryset: Any = DisabledQuerySet(self.model, using=self._db, missing_scopes=[DIMENSION])
+            return queryset  # type: ignore[no-any-return]
+        return super().get_queryset()
 
 
 @contextmanager

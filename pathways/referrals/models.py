@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from pathways.people.scoping import PersonDataManager
+
 
 class ReferralState(models.TextChoices):
     PROPOSED = "proposed"
@@ -62,6 +64,9 @@ class Referral(models.Model):
     content_hash = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Person data: queried in a request only through the door (people.scoping).
+    objects = PersonDataManager()
+
     class Meta:
         indexes = [
             models.Index(fields=["service", "ended_on"]),
@@ -80,6 +85,9 @@ class Transition(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
     reason = models.CharField(max_length=500, blank=True)
+
+    # Person data: queried in a request only through the door (people.scoping).
+    objects = PersonDataManager()
 
     class Meta:
         ordering = ["referral", "on", "id"]
@@ -103,6 +111,9 @@ class Approval(models.Model):
     on = models.DateField()
     note = models.CharField(max_length=500, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    # Person data: queried in a request only through the door (people.scoping).
+    objects = PersonDataManager()
 
     class Meta:
         constraints = [
@@ -160,6 +171,9 @@ class Consent(models.Model):
         related_name="+",
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    # Person data: queried in a request only through the door (people.scoping).
+    objects = PersonDataManager()
 
     class Meta:
         db_table = "sharing_consent"  # created by the sharing app (docs/decisions/0009)

@@ -16,6 +16,7 @@ from pathways.events.models import Event
 from pathways.feeds.after_import import scan_new_events
 from pathways.identification.decisions import dismiss, refer
 from pathways.identification.models import Candidate
+from pathways.people.models import Person
 from pathways.referrals.actions import do_accept, do_approve, do_record_consent, do_send
 from pathways.referrals.models import Referral
 
@@ -31,6 +32,12 @@ STAGES = (
     "engaged",
     "completed",
 )
+
+
+def holds_people() -> bool:
+    """Whether the database holds anyone yet (the demo loads its synthetic partnership
+    only into an empty one)."""
+    return Person.objects.exists()
 
 
 def seed_pathway(today: dt.date | None = None) -> dict[str, int]:

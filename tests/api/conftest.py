@@ -1,4 +1,4 @@
-"""A small partnership world for the API tests, built with the ORM, and a caller.
+"""The API tests' partnership, built with tests.factories, and a caller.
 
 People:
 - Kieran Adair: a police record (P100), referred to ADAPT and to SIDESTEP; 2 police events.
@@ -17,89 +17,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import count
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 
 from pathways.api.tokens import create_token
-from pathways.events.models import Event
-from pathways.people.models import AgencyRecord, Person
-from pathways.people.names import name_key
+from pathways.people.models import Person
 from pathways.referrals.models import Referral
-from pathways.setup.configuration import apply_config, load_config
-
-LONDON = ZoneInfo("Europe/London")
-_event_refs = count(1)
+from tests.factories import EventFactory, PersonFactory, ReferralFactory, UserFactory, at
 
 
 def make_person(
     given: str, family: str, born: dt.date | None, *records: tuple[str, str], sex: str = "M"
 ) -> Person:
     """A person with one agency record per (agency, person_ref)."""
-    person = Person.objects.create(
-        given_name=given, family_name=family, date_of_birth=born, sex=sex
+    return PersonFactory(
+        given_name=given, family_name=family, date_of_birth=born, sex=sex, records=list(records)
     )
-    for agency, ref in records:
-        AgencyRecord.objects.create(
-            agency_id=agency,
-            person_ref=ref,
-            person=person,
-            given_name=given,
-            family_name=family,
-            date_of_birth=born,
-            sex=sex,
-            postcode="G31 2AB",
-            area_id="NE",
-            given_key=name_key(given),
-            family_key=name_key(family),
-            link_method="exact" if len(records) > 1 else "single",
-            content_hash="x",
-        )
-    return person
-
-
-def add_event(
-    person: Person,
-    agency: str,
-    when: dt.datetime,
-    kind: str = "offence",
-    crime_group: str = "",
-    ref: str | None = None,
-) -> Event:
-    """An event on the person's record with `agency`."""
-    return Event.objects.create(
-        agency_id=agency,
-        event_ref=ref or f"E{next(_event_refs)}",
-        record=AgencyRecord.objects.get(person=person, agency_id=agency),
-        person=person,
-        kind=kind,
-        occurred_at=when,
-        occurred_on=when.astimezone(LONDON).date(),
-        crime_group=crime_group or ("violence" if kind == "offence" else ""),
-        area_id="NE",
-        content_hash="x",
-    )
-
-
-def refer(person: Person, agency: str, service: str, on: dt.date) -> Referral:
-    """A referral of the person, through their record with `agency`, that was sent."""
-    return Referral.objects.create(
-        person=person,
-        record=AgencyRecord.objects.get(person=person, agency_id=agency),
-        service_id=service,
-        referred_on=on,
-        state="sent",
-    )
-
-
-def at(year: int, month: int, day: int, hour: int = 12) -> dt.datetime:
-    """A Europe/London wall-clock time."""
-    return dt.datetime(year, month, day, hour, tzinfo=LONDON)
 
 
 @dataclass
@@ -117,33 +53,41 @@ class World:
 
 
 @pytest.fixture
-def partnership(db: None) -> None:
-    """The Glasgow configuration (idempotent: tests/conftest.py may have loaded it)."""
-    apply_config(load_config(settings.PATHWAYS_CONFIG_DIR))
+def partnership(config_loaded: None) -> None:
+    """The Glasgow configuration (tests/conftest.py's `config_loaded`)."""
 
 
 @pytest.fixture
-def world(partnership: None, make_user: Callable[..., Any]) -> World:
+def world(partnership: None) -> World:
     """The people and users described at the top of this module."""
     kieran = make_person("Kieran", "Adair", dt.date(2006, 5, 1), ("POLICE", "P100"))
     owen = make_person("Owen", "Baird", dt.date(2005, 9, 9), ("POLICE", "P200"))
     callum = make_person(
         "Callum", "Craig", dt.date(1994, 2, 3), ("POLICE", "P300"), ("HSCP_CJSW", "C300")
     )
-    add_event(kieran, "POLICE", at(2024, 1, 5), ref="K1")
-    add_event(kieran, "POLICE", at(2024, 3, 9), kind="custody", ref="K2")
-    add_event(owen, "POLICE", at(2024, 2, 2), kind="asb", ref="O1")
-    add_event(callum, "POLICE", at(2023, 7, 1), crime_group="dishonesty", ref="C-POLICE")
-    add_event(callum, "HSCP_CJSW", at(2023, 8, 1), kind="concern", ref="C-CJSW")
+    for who, agency, when, kind, group, ref in (
+        (kieran, "POLICE", at(2024, 1, 5), "offence", "violence", "K1"),
+        (kieran, "POLICE", at(2024, 3, 9), "custody", "", "K2"),
+        (owen, "POLICE", at(2024, 2, 2), "asb", "", "O1"),
+        (callum, "POLICE", at(2023, 7, 1), "offence", "dishonesty", "C-POLICE"),
+        (callum, "HSCP_CJSW", at(2023, 8, 1), "concern", "", "C-CJSW"),
+    ):
+        EventFactory(person=who, agency=agency, occurred_at=when, kind=kind,
+                     crime_group=group, event_ref=ref)  # fmt: skip
     referrals = {
-        "adapt": refer(kieran, "POLICE", "ADAPT", dt.date(2024, 2, 1)),
-        "sidestep": refer(kieran, "POLICE", "SIDESTEP", dt.date(2024, 4, 1)),
+        service.lower(): ReferralFactory(
+            person=kieran, service_id=service, referred_on=on, state="sent"
+        )
+        for service, on in (("ADAPT", dt.date(2024, 2, 1)), ("SIDESTEP", dt.date(2024, 4, 1)))
     }
     users = {
-        "police": make_user("police", "ONE_GLASGOW", "police_analyst"),
-        "cjsw": make_user("cjsw", "CJSW_NE", "cjsw_worker"),
-        "adapt": make_user("adapt", "INCLUDEM_ADAPT", "partner_worker"),
-        "dpo": make_user("dpo", "CJ_GLASGOW", "dpo"),
+        name: UserFactory(username=name, team=team, role=role)
+        for name, team, role in (
+            ("police", "ONE_GLASGOW", "police_analyst"),
+            ("cjsw", "CJSW_NE", "cjsw_worker"),
+            ("adapt", "INCLUDEM_ADAPT", "partner_worker"),
+            ("dpo", "CJ_GLASGOW", "dpo"),
+        )
     }
     return World(
         people={"kieran": kieran, "owen": owen, "callum": callum},

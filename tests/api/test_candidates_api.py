@@ -15,7 +15,7 @@ from pathways.api.tokens import create_token
 from pathways.audit.models import AccessEvent
 from pathways.identification.models import Candidate
 from pathways.referrals.models import Referral
-from tests.web.world import identified_today, make_user
+from tests.world import identified_today, make_user
 
 TODAY = timezone.localdate()
 

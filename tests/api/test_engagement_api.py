@@ -12,7 +12,7 @@ from django.utils import timezone
 from pathways.cases.models import CustodyVisit
 from pathways.feeds.after_import import scan_new_events
 from pathways.referrals.models import Referral
-from tests.web.world import LONDON, add_event, make_person, refer
+from tests.world import LONDON, add_event, make_person, refer
 
 from .test_candidates_api import caller
 

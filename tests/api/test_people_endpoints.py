@@ -6,10 +6,7 @@ import datetime as dt
 
 import pytest
 
-from pathways.events.models import Event
-from pathways.people.models import AgencyRecord
-
-from .conftest import LONDON, add_event
+from tests.factories import LONDON, EventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,23 +84,14 @@ def owen_with_history(world):
     """Owen gets 120 ASB incidents a day apart from 1 Jan 2024 (A000 … A119), and
     3 custody episodes in 2023, besides his ASB incident O1 of 2 Feb 2024."""
     owen = world.people["owen"]
-    record = AgencyRecord.objects.get(person=owen)
     start = dt.datetime(2024, 1, 1, 9, tzinfo=LONDON)
-    Event.objects.bulk_create(
-        Event(
-            agency_id="POLICE",
-            event_ref=f"A{n:03}",
-            record=record,
-            person=owen,
-            kind="asb",
-            occurred_at=start + dt.timedelta(days=n),
-            occurred_on=(start + dt.timedelta(days=n)).date(),
-            content_hash="x",
-        )
-        for n in range(120)
-    )
+    for n in range(120):
+        EventFactory(person=owen, kind="asb", event_ref=f"A{n:03}",
+                     occurred_at=start + dt.timedelta(days=n))  # fmt: skip
     for month in (3, 6, 9):
-        add_event(owen, "POLICE", dt.datetime(2023, month, 1, tzinfo=LONDON), kind="custody")
+        EventFactory(
+            person=owen, kind="custody", occurred_at=dt.datetime(2023, month, 1, tzinfo=LONDON)
+        )
     return owen
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from pathways.referrals.models import Referral
-from tests.web.world import make_person, proposed_to_adapt
+from tests.world import make_person, proposed_to_adapt
 
 from .test_candidates_api import caller
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from pathways.cases.models import CustodyVisit
 from pathways.feeds.after_import import scan_new_events
 from pathways.sharing.policy import decide
-from tests.web.world import LONDON, add_event, make_person, make_user
+from tests.world import LONDON, add_event, make_person, make_user
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

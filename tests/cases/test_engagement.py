@@ -12,7 +12,7 @@ from pathways.cases import engagement
 from pathways.cases.models import Contact, EngagementPlan
 from pathways.referrals.models import Referral, Transition
 from pathways.referrals.transitions import TransitionRefused
-from tests.web.world import make_person, make_user, refer
+from tests.world import make_person, make_user, refer
 
 pytestmark = pytest.mark.django_db
 ON = dt.date(2026, 11, 20)

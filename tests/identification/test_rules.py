@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from pathways.identification.matching import find, triggering_events, years_before
 from pathways.identification.models import Candidate, Rule
 from pathways.people.models import Person
-from tests.web.world import LONDON, add_event, make_person, refer
+from tests.world import LONDON, add_event, make_person, refer
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2026, 11, 23)

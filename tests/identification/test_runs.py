@@ -13,7 +13,7 @@ from pathways.identification.models import Candidate, Run
 from pathways.partners.models import Service
 from pathways.referrals.models import Referral, Transition
 from pathways.referrals.transitions import TransitionRefused
-from tests.web.world import make_user
+from tests.world import make_user
 
 from .test_rules import AS_OF, days_ago, offence, young
 

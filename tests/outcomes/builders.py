@@ -1,18 +1,17 @@
-"""Small builders for the outcome tests: people with agency records, offences and other
-events on given local dates, and referrals with the dates a report reads."""
+"""The outcome tests' shorthands over tests.factories: people with agency records,
+offences and other events on given local dates (ISO text), and referrals with the dates
+a report reads."""
 
 from __future__ import annotations
 
 import datetime as dt
 from itertools import count
-from zoneinfo import ZoneInfo
 
 from pathways.events.models import Event
-from pathways.people.models import AgencyRecord, Person
-from pathways.people.names import name_key
+from pathways.people.models import Person
 from pathways.referrals.models import Referral
+from tests.factories import LONDON, EventFactory, PersonFactory, ReferralFactory
 
-LONDON = ZoneInfo("Europe/London")
 _refs = count(1)
 
 
@@ -28,19 +27,12 @@ def person(
 ) -> Person:
     """A person with one record per agency (all holding the same identity)."""
     n = next(_refs)
-    given, family = f"Given{n}", f"Family{n}"
-    born_on = d(born) if born else None
-    found = Person.objects.create(
-        given_name=given, family_name=family, date_of_birth=born_on, sex=sex
+    return PersonFactory(
+        date_of_birth=d(born) if born else None,
+        sex=sex,
+        records=[(agency, f"R{n}-{agency}") for agency in agencies],
+        records__area_id=area,
     )
-    for agency in agencies:
-        AgencyRecord.objects.create(
-            agency_id=agency, person_ref=f"R{n}-{agency}", person=found,
-            given_name=given, family_name=family, date_of_birth=born_on, sex=sex,
-            area_id=area, given_key=name_key(given), family_key=name_key(family),
-            content_hash="x",
-        )  # fmt: skip
-    return found
 
 
 def event(
@@ -55,12 +47,9 @@ def event(
     """An event at `time` (Europe/London wall clock) on the date `on`."""
     hour, minute = (int(part) for part in time.split(":"))
     when = dt.datetime.combine(d(on), dt.time(hour, minute), tzinfo=LONDON)
-    record = AgencyRecord.objects.get(person=who, agency_id=agency)
-    return Event.objects.create(
-        agency_id=agency, event_ref=f"EV{next(_refs)}", record=record, person=who,
-        kind=kind, occurred_at=when, occurred_on=when.date(), crime_group=crime_group,
-        area_id="NE", content_hash="x",
-    )  # fmt: skip
+    return EventFactory(
+        person=who, agency=agency, occurred_at=when, kind=kind, crime_group=crime_group
+    )
 
 
 def engagement(
@@ -79,7 +68,6 @@ def engagement(
     """A referral to `service`; engaged on `started`, ended on `ended` for `reason`.
 
     Referred, decided and consented default to the start date."""
-    record = AgencyRecord.objects.filter(person=who, agency_id=agency).earliest("pk")
     start = d(started) if started else None
     referred_on = d(referred) if referred else start
     assert referred_on is not None, "a referral needs a date"
@@ -88,8 +76,8 @@ def engagement(
         state = "completed" if reason == "completed" else reason
         if reason not in ("completed", "opted_out", "disengaged"):
             state = "closed"
-    return Referral.objects.create(
-        person=who, record=record, service_id=service, referred_on=referred_on,
+    return ReferralFactory(
+        person=who, agency=agency, service_id=service, referred_on=referred_on,
         decision=decision, decided_on=d(decided) if decided else referred_on,
         consent_on=d(consented) if consented else start,
         started_on=start, ended_on=d(ended) if ended else None,

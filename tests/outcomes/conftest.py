@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-
-from pathways.setup.configuration import apply_config, load_config
 
 
 @pytest.fixture(autouse=True)
-def partnership(db: None) -> None:
-    apply_config(load_config(settings.PATHWAYS_CONFIG_DIR))
+def partnership(config_loaded: None) -> None:
+    """The Glasgow configuration (tests/conftest.py's `config_loaded`)."""

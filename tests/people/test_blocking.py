@@ -8,14 +8,9 @@ import pyarrow as pa
 import pytest
 
 from pathways.linkage.internals.blocking import python_expression, record_keys
-from pathways.linkage.internals.model import (
-    LinkRecord,
-    connection,
-    ignore_frequencies,
-    linker_for,
-    prepare,
-)
+from pathways.linkage.internals.model import connection, ignore_frequencies, linker_for
 from pathways.linkage.internals.model_store import current_model
+from pathways.linkage.internals.preparation import LinkRecord, prepare
 from pathways.linkage.internals.scoring import prior_weight, score_pairs, scoring_table
 from pathways.people.names import name_key
 from pathways.synth.population import generate, iter_people_rows

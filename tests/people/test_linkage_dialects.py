@@ -9,19 +9,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pathways.linkage.internals.comparisons import SWAPPED, PortableLevel, translate_sql
 from pathways.linkage.internals.model import (
-    SWAPPED,
-    LinkRecord,
-    PortableLevel,
     connection,
     linker_for,
     model_in_dialect,
     moves_sql,
-    prepare,
     settings,
-    translate_sql,
 )
 from pathways.linkage.internals.model_store import DEFAULT_MODEL, current_model, model_path
+from pathways.linkage.internals.preparation import LinkRecord, prepare
 
 
 def _conditions(model: dict[str, Any]) -> list[str]:

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from pathways.linkage.internals.clusters import cluster
-from pathways.linkage.internals.model import LinkRecord, connection, linker_for, prepare, train
+from pathways.linkage.internals.model import connection, linker_for, train
 from pathways.linkage.internals.nicknames import canonical_given, soundex
+from pathways.linkage.internals.preparation import LinkRecord, prepare
 from pathways.linkage.internals.thresholds import Thresholds, thresholds
 from pathways.synth.linkage_truth import link_records_with_truth
 
@@ -104,7 +105,8 @@ def test_the_model_finds_the_same_people_in_a_small_partnership() -> None:
 
 
 def test_moves_are_measured_on_records_that_are_surely_one_person() -> None:
-    from pathways.linkage.internals.model import DEFAULT_MOVES, moves_from_sure_matches
+    from pathways.linkage.internals.comparisons import DEFAULT_MOVES
+    from pathways.linkage.internals.model import moves_from_sure_matches
 
     records = []
     for n in range(200):

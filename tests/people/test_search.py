@@ -17,7 +17,7 @@ from pathways.access.search import _after_prefix, search_people
 from pathways.people.models import AgencyRecord, Person
 from pathways.people.names import name_key
 from pathways.sharing.policy import visible_people
-from tests.web.world import make_person, make_user
+from tests.world import make_person, make_user
 
 pytestmark = pytest.mark.django_db
 BORN = dt.date(2001, 5, 6)

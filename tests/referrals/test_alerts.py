@@ -13,7 +13,7 @@ from pathways.alerts.models import Alert
 from pathways.cases import engagement
 from pathways.feeds.after_import import scan_new_events
 from pathways.referrals.models import Transition
-from tests.web.world import LONDON, add_event, make_person, make_user, refer
+from tests.world import LONDON, add_event, make_person, make_user, refer
 
 pytestmark = pytest.mark.django_db
 WHEN = dt.datetime(2026, 11, 20, 21, 0, tzinfo=LONDON)

@@ -13,7 +13,7 @@ from pathways.referrals import actions, awaiting
 from pathways.referrals.actions import do_propose as propose
 from pathways.referrals.models import Referral, Transition
 from pathways.referrals.transitions import TransitionRefused
-from tests.web.world import make_person, make_user
+from tests.world import make_person, make_user
 
 pytestmark = pytest.mark.django_db
 ON = dt.date(2026, 11, 20)  # a Friday

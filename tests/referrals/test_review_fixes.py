@@ -22,7 +22,7 @@ from pathways.referrals import actions
 from pathways.referrals.actions import do_propose as propose
 from pathways.referrals.models import Referral
 from pathways.sharing.policy import visible_people
-from tests.web.world import LONDON, add_event, make_person, make_user, refer
+from tests.world import LONDON, add_event, make_person, make_user, refer
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -10,7 +10,7 @@ import pytest
 
 from pathways.referrals.models import Referral, ReferralState, Transition
 from pathways.referrals.transitions import StaleReferral, TransitionRefused, move
-from tests.web.world import make_person, make_user
+from tests.world import make_person, make_user
 
 pytestmark = pytest.mark.django_db
 ON = dt.date(2026, 11, 20)

@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from pathways.audit.log import GENESIS, chain_hash, record_access, verify_chain
+from pathways.audit.chain import GENESIS, chain_hash, verify_chain
+from pathways.audit.log import record_access
 from pathways.audit.models import AccessEvent, AccessEventPerson, AuditImmutable
 
 pytestmark = pytest.mark.django_db

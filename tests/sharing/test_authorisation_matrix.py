@@ -27,7 +27,7 @@ from pathways.partners.models import Role
 from pathways.people.models import Person
 from pathways.referrals.models import Referral
 from pathways.sharing.policy import decide
-from tests.web.world import make_person, make_user
+from tests.world import make_person, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 
 from pathways.audit.models import AccessEvent
 from pathways.governance.research import age_band, pseudonym
-from tests.web.world import add_event, at, make_person, make_user, refer
+from tests.world import add_event, at, make_person, make_user, refer
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from pathways.events.models import Event
 from pathways.governance.retention import run_retention
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Referral
-from tests.web.world import add_event, at, make_person, refer
+from tests.world import add_event, at, make_person, refer
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2026, 11, 1)  # six years back: 2020-10-31 (2192 days); three: 2023-11-01

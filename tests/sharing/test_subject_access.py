@@ -16,7 +16,7 @@ from django.test import Client
 
 from pathways.audit.models import AccessEvent
 from tests.conftest import REQUIRE_ALL
-from tests.web.world import add_event, at, make_person, make_user, refer
+from tests.world import add_event, at, make_person, make_user, refer
 
 pytestmark = pytest.mark.django_db
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"

@@ -35,13 +35,9 @@ except ImportError:
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
     _missing("Java is not installed (Spark runs on it)")
 
-from pathways.linkage.internals.model import (  # noqa: E402
-    connection,
-    linker_for,
-    prepare,
-    train,
-)
+from pathways.linkage.internals.model import connection, linker_for, train  # noqa: E402
 from pathways.linkage.internals.model_store import DEFAULT_MODEL  # noqa: E402
+from pathways.linkage.internals.preparation import prepare  # noqa: E402
 from pathways.linkage.internals.spark import (  # noqa: E402
     model_for_pathways,
     spark_linker,

@@ -19,8 +19,7 @@ from django.utils import timezone
 from pathways.audit.models import AccessEvent
 from pathways.identification.models import Candidate, Run
 from pathways.referrals.models import Referral
-
-from .world import identified_today, make_user
+from tests.world import identified_today, make_user
 
 TODAY = timezone.localdate()
 

@@ -16,8 +16,7 @@ from pathways.api.tokens import create_token
 from pathways.referrals.models import Consent, Referral, Transition
 from pathways.referrals.transitions import StaleReferral, TransitionRefused, move
 from pathways.sharing.policy import decide
-
-from .world import World, make_user, refer
+from tests.world import World, make_user, refer
 
 TODAY = dt.date.today()
 

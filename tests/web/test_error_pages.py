@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.test import Client, RequestFactory
 from django.views.defaults import server_error
 
-from .world import World
+from tests.world import World
 
 
 def test_unknown_address_gets_the_designed_404(client: Client, world: World) -> None:

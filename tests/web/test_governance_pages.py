@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.test import Client, override_settings
 
-from .world import World, make_person, make_user, refer
+from tests.world import World, make_person, make_user, refer
 
 
 def test_the_agreements_read_as_sentences_with_overdue_reviews(client: Client, world) -> None:
@@ -60,6 +60,20 @@ def test_who_looked_at_a_person_without_showing_who_they_are(client: Client, wor
     assert "1 result(s) for: Hidden" in html  # the search that listed them
     assert "Morgan" not in html.replace("Hidden", "")  # the query text, not the record
     assert "Robbery" not in html
+
+
+def test_a_users_page_shows_what_they_searched_for_and_people_by_id(
+    client: Client, world: World
+) -> None:
+    """docs/decisions/0010: the words typed, as typed; the people shown, by id."""
+    client.force_login(world.police)
+    client.get("/people/", {"q": "Hidd"})
+    client.get(f"/people/{world.hidden.pk}/")
+    client.force_login(world.dpo)
+    html = client.get("/audit/users/police/").content.decode()
+    assert "1 result(s) for: Hidd" in html
+    assert f'href="/audit/people/{world.hidden.pk}/"' in html
+    assert "Morgan" not in html and "Hidden" not in html  # the person's name, never shown
 
 
 def test_whom_a_user_looked_at(client: Client, world: World) -> None:

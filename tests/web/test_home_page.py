@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.test import Client
 
-from .world import World, make_user
+from tests.world import World, make_user
 
 
 def test_police_analyst_sees_team_role_and_a_search_box(client: Client, world: World) -> None:

@@ -11,8 +11,7 @@ from django.test import Client
 
 from pathways.feeds.models import ImportRun, RejectedRow
 from pathways.feeds.runner import import_file
-
-from .world import World, make_user
+from tests.world import World, make_user
 
 PEOPLE_CSV = (
     "agency,person_ref,given_name,family_name,date_of_birth,sex\n"

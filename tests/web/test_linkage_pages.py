@@ -15,8 +15,7 @@ from pathways.feeds.runner import import_file
 from pathways.linkage.models import LinkChange, LinkReview
 from pathways.people.models import AgencyRecord
 from tests.people.conftest import use_bands
-
-from .world import make_user
+from tests.world import make_user
 
 pytestmark = pytest.mark.django_db
 

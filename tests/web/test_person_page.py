@@ -12,8 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from pathways.audit.models import AccessEvent
-
-from .world import World, add_event, at, make_person, refer
+from tests.world import World, add_event, at, make_person, refer
 
 
 def event_rows(html: str) -> list[str]:

@@ -10,8 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from pathways.referrals.models import Referral, Transition
-
-from .world import make_person, make_user, proposed_to_adapt
+from tests.world import make_person, make_user, proposed_to_adapt
 
 TODAY = timezone.localdate()
 

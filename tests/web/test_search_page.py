@@ -8,8 +8,7 @@ import re
 from django.test import Client
 
 from pathways.audit.models import AccessEvent
-
-from .world import World, make_person
+from tests.world import World, make_person
 
 
 def names_in(html: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from .world import PASSWORD, World
+from tests.world import PASSWORD, World
 
 PAGES = [
     "/",

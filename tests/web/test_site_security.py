@@ -20,7 +20,7 @@ from django.test import Client, override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .world import PASSWORD, World
+from tests.world import PASSWORD, World
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -125,6 +125,7 @@ def production_environment() -> dict[str, str]:
     """The test run's environment, less what only tests set (Playwright's async switch)."""
     env = dict(os.environ)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # the test settings
     return env
 
 

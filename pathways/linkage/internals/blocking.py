@@ -19,7 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from pathways.linkage.internals.model import BLOCKING_RULES
+from pathways.linkage.internals.blocking_rules import BLOCKING_RULES
 
 Row = Mapping[str, Any]
 Expression = Callable[[Row], "str | None"]

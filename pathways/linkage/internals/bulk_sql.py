@@ -8,6 +8,7 @@ per column: a statement with thousands of placeholders costs more to prepare tha
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -54,7 +55,9 @@ def alongside(work: Callable[[], None], *, at_once: bool = False) -> Callable[[]
         except BaseException as error:  # handed to the waiting thread
             failed.append(error)
 
-    thread = threading.Thread(target=run, name="pathways-bulk-writes")
+    # The thread carries this one's context (the net under the door, people.scoping).
+    thread = threading.Thread(target=contextvars.copy_context().run, args=(run,),
+                              name="pathways-bulk-writes")  # fmt: skip
     thread.start()
 
     def wait() -> None:

@@ -40,8 +40,8 @@ from pathways.linkage.internals.constraints import KEPT_APART, Clusters, Group
 from pathways.linkage.internals.frequencies import FIELDS, apply_changes, count_changes, frequencies
 from pathways.linkage.internals.identity import refresh_identity
 from pathways.linkage.internals.merging import detach_record, move_people
-from pathways.linkage.internals.model import LinkRecord, prepare, prepare_values
 from pathways.linkage.internals.model_store import current_model
+from pathways.linkage.internals.preparation import LinkRecord, prepare, prepare_values
 from pathways.linkage.internals.scoring import (
     Score,
     frequencies_only_when_equal,

@@ -33,13 +33,9 @@ from pathways.linkage.internals.identity import refresh_identity
 from pathways.linkage.internals.matching import LINK_FIELDS, link_values
 from pathways.linkage.internals.merging import redirect
 from pathways.linkage.internals.model import connection as duckdb_connection
-from pathways.linkage.internals.model import (
-    ignore_frequencies,
-    linker_for,
-    prepare_values,
-    train,
-)
+from pathways.linkage.internals.model import ignore_frequencies, linker_for, train
 from pathways.linkage.internals.model_store import current_model, save_model
+from pathways.linkage.internals.preparation import prepare_values
 from pathways.linkage.internals.thresholds import thresholds
 from pathways.linkage.models import LinkFrequency, LinkKey, LinkReview
 from pathways.people.models import AgencyRecord, Person

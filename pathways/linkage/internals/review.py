@@ -17,8 +17,8 @@ from pathways.audit.log import record_access
 from pathways.linkage.internals.frequencies import FIELDS, frequencies
 from pathways.linkage.internals.matching import link_record_of
 from pathways.linkage.internals.merging import LinkChangeRefused, merge_people
-from pathways.linkage.internals.model import prepare
 from pathways.linkage.internals.model_store import current_model
+from pathways.linkage.internals.preparation import prepare
 from pathways.linkage.internals.scoring import Part, Score, prior_weight, score_pairs, scoring_table
 from pathways.linkage.models import LinkChange, LinkReview
 from pathways.people.models import AgencyRecord

@@ -22,9 +22,9 @@ from splink import DuckDBAPI
 from splink.internals.realtime import compare_records
 
 from pathways.linkage.internals.frequencies import FIELDS
-from pathways.linkage.internals.model import COLUMNS
 from pathways.linkage.internals.model import connection as duckdb_connection
 from pathways.linkage.internals.model_store import fingerprint
+from pathways.linkage.internals.preparation import COLUMNS
 
 _SQL: dict[str, str] = {}
 _LOCAL = threading.local()

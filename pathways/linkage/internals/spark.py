@@ -1,10 +1,10 @@
 """The linkage model on Splink's Spark backend, for a partnership too large for one
 machine's DuckDB (docs/scaling.md).
 
-The same settings, blocking rules and training (`linkage_model.settings`, `train`) run
-on a Spark session: the model's own SQL is written in DuckDB's dialect and translated
-(`linkage_model.translate_sql`), and a model saved on either backend is translated to the
-other's SQL (`linkage_model.model_in_dialect`), so a model trained on Spark scores the
+The same settings, blocking rules and training (`model.settings`, `train`) run on a
+Spark session: the model's own SQL is written in DuckDB's dialect and translated
+(`comparisons.translate_sql`), and a model saved on either backend is translated to the
+other's SQL (`model.model_in_dialect`), so a model trained on Spark scores the
 same pairs the same way in Pathways.
 
 Needs the `spark` extra (`pip install .[spark]`, `make test-spark`): pyspark is imported
@@ -23,16 +23,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from splink import Linker
 
+from pathways.linkage.internals.comparisons import translate_sql
 from pathways.linkage.internals.model import (
-    COLUMNS,
-    LinkRecord,
     model_in_dialect,
     moves_from_counts,
     moves_sql,
-    prepare,
     settings,
-    translate_sql,
 )
+from pathways.linkage.internals.preparation import COLUMNS, LinkRecord, prepare
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pathways.linkage.internals.model import LinkRecord, connection, linker_for, prepare, train
+from pathways.linkage.internals.model import connection, linker_for, train
+from pathways.linkage.internals.preparation import LinkRecord, prepare
 
 
 def train_model(

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from pathways.audit.log import verify_chain
+from pathways.audit.chain import verify_chain
 from pathways.audit.models import AccessEvent
 
 

@@ -16,8 +16,7 @@ from django.utils import timezone
 from rich.console import Console
 from rich.table import Table
 
-from pathways.people.models import Person
-from pathways.setup.demo_pathway import seed_pathway
+from pathways.setup.demo_pathway import holds_people, seed_pathway
 from pathways.setup.demo_users import DEMO_PASSWORD, create_demo_users, read_demo_users
 
 
@@ -31,7 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("init", stdout=self.stdout, stderr=self.stderr)
-        if not Person.objects.exists():
+        if not holds_people():
             call_command(
                 "synth",
                 people=options["people"],

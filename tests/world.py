@@ -1,6 +1,6 @@
-"""A small partnership world for the page tests, built with the ORM.
+"""The partnership the page, API and pathway tests share, built with `tests.factories`.
 
-The Glasgow configuration must be loaded first (the `partnership` fixture).
+`build_world()` makes it; the `world` fixtures of tests/web and tests/api return it.
 
 People:
 - Jamie Referred: a police record (P1001) and a referral to ADAPT; 3 police events.
@@ -8,41 +8,57 @@ People:
 - Robin Social: a justice social work record (S2001) only; 1 social work event.
 Users (one membership each): police (ONE_GLASGOW, police_analyst), adapt (INCLUDEM_ADAPT,
 partner_worker), socialworker (CJSW_NE, cjsw_worker), dataquality (CJ_GLASGOW,
-data_quality), dpo (CJ_GLASGOW, dpo), nobody (no team).
+data_quality), dpo (CJ_GLASGOW, dpo), nobody (no team). Every password is
+`factories.PASSWORD`.
+
+The shorthands below (`make_user`, `make_person`, `add_event`, `refer`) are the
+factories with the arguments these tests give most.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from itertools import count
-from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from pathways.events.models import Event
 from pathways.identification.models import Candidate
 from pathways.identification.runs import identify
-from pathways.partners.models import Membership, Service
-from pathways.people.models import AgencyRecord, Person
-from pathways.people.names import name_key
-from pathways.referrals.actions import do_propose as propose
+from pathways.partners.models import Service
+from pathways.people.models import Person
+from pathways.referrals.actions import do_propose
 from pathways.referrals.models import Referral
+from tests.factories import (
+    LONDON,
+    PASSWORD,
+    EventFactory,
+    PersonFactory,
+    UserFactory,
+    at,
+    record_of,
+    referral_on,
+)
 
-LONDON = ZoneInfo("Europe/London")
-PASSWORD = "correct horse battery staple"
-_refs = count(1)
+__all__ = [
+    "LONDON",
+    "PASSWORD",
+    "World",
+    "add_event",
+    "at",
+    "build_world",
+    "identified_today",
+    "make_person",
+    "make_user",
+    "proposed_to_adapt",
+    "refer",
+]
 
 
 def make_user(username: str, team: str | None = None, role: str | None = None) -> AbstractBaseUser:
-    user = get_user_model().objects.create_user(
-        username=username, password=PASSWORD, first_name=username.capitalize()
-    )
-    if team and role:
-        Membership.objects.create(user=user, team_id=team, role_id=role)
-    return user
+    """A user, a member of `team` in `role` when both are given."""
+    return UserFactory(username=username, team=team, role=role)
 
 
 def make_person(
@@ -53,26 +69,9 @@ def make_person(
     records: tuple[tuple[str, str], ...] = (),
 ) -> Person:
     """A person with one agency record per (agency, reference) pair."""
-    person = Person.objects.create(
-        given_name=given, family_name=family, date_of_birth=born, sex=sex
+    return PersonFactory(
+        given_name=given, family_name=family, date_of_birth=born, sex=sex, records=list(records)
     )
-    for agency, ref in records:
-        AgencyRecord.objects.create(
-            agency_id=agency,
-            person_ref=ref,
-            person=person,
-            given_name=given,
-            family_name=family,
-            date_of_birth=born,
-            sex=sex,
-            postcode="G31 2AB",
-            area_id="NE",
-            given_key=name_key(given),
-            family_key=name_key(family),
-            link_method="exact" if len(records) > 1 else "single",
-            content_hash="x",
-        )
-    return person
 
 
 def add_event(
@@ -84,45 +83,19 @@ def add_event(
     category: str = "",
     flags: str = "",
 ) -> Event:
-    record = AgencyRecord.objects.get(person=person, agency_id=agency)
-    return Event.objects.create(
-        agency_id=agency,
-        event_ref=f"E{next(_refs)}",
-        record=record,
-        person=person,
-        kind=kind,
-        occurred_at=when,
-        occurred_on=when.astimezone(LONDON).date(),
-        crime_group=crime_group,
-        category=category,
-        area_id="NE",
-        flags=flags,
-        content_hash="x",
-    )
+    """An event on the person's record with `agency`."""
+    record_of(person, agency)  # the record must be there already: never made here
+    return EventFactory(
+        person=person, agency=agency, occurred_at=when, kind=kind, crime_group=crime_group,
+        category=category, flags=flags,
+    )  # fmt: skip
 
 
 def refer(
     person: Person, agency: str, service: str, on: dt.date, state: str = "engaged"
 ) -> Referral:
     """A referral accepted on `on`; consented and started the same day when `state` says so."""
-    record = AgencyRecord.objects.filter(person=person, agency_id=agency).earliest("pk")
-    consented = state in ("consented", "engaged") and service != "STARS"
-    return Referral.objects.create(
-        person=person,
-        record=record,
-        service_id=service,
-        referred_on=on,
-        decision="accepted",
-        decided_on=on,
-        consent_on=on if consented else None,
-        started_on=on if state == "engaged" else None,
-        state=state,
-    )
-
-
-def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> dt.datetime:
-    """A Europe/London wall-clock time."""
-    return dt.datetime(year, month, day, hour, minute, tzinfo=LONDON)
+    return referral_on(person, agency, service, on, state)
 
 
 @dataclass
@@ -200,7 +173,7 @@ def identified_today() -> dict[str, Candidate]:
 def proposed_to_adapt(reason: str = "identified") -> Referral:
     """Jordan Path, 17, proposed today for ADAPT under the police record P900."""
     person = make_person("Jordan", "Path", dt.date(2009, 4, 1), records=(("POLICE", "P900"),))
-    return propose(
+    return do_propose(
         person, Service.objects.get(code="ADAPT"), person.records.get(),
         on=timezone.localdate(), by=None, reason=reason,
     )  # fmt: skip
