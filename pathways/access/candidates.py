@@ -5,8 +5,7 @@ sharing policy lets the user see, in services whose queue their team works
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from django.core.paginator import Page
@@ -14,7 +13,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from pathways.access.looks import looks, refusal
-from pathways.access.pages import page_of_rows
+from pathways.access.pages import acting_on, page_of_rows
 from pathways.audit.log import record_access
 from pathways.events.models import Event
 from pathways.identification.matching import triggering_events
@@ -89,18 +88,13 @@ def candidate_for(user: User, candidate_id: int, *, action: str) -> Candidate:
     return candidate
 
 
-@contextmanager
 def candidate_to_act_on(
     user: User, candidate_id: int, *, action: str, version: int | None = None
-) -> Iterator[Candidate]:
+) -> AbstractContextManager[Candidate]:
     """The candidate a decision acts on (dismiss, refer), fetched and audited as
     `candidate_for` does, with the `version` the user's page showed. The block runs with
     the door open."""
-    candidate = candidate_for(user, candidate_id, action=action)
-    if version is not None:
-        candidate.version = version
-    with door_open():
-        yield candidate
+    return acting_on(candidate_for(user, candidate_id, action=action), version)
 
 
 @dataclass(frozen=True)

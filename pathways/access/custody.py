@@ -5,8 +5,7 @@ under the agreement whose condition is `recent_custody`; every look is audited."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, QuerySet
@@ -14,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from pathways.access.looks import look, looks, refusal
-from pathways.access.pages import page_of_rows
+from pathways.access.pages import acting_on, page_of_rows
 from pathways.cases.models import CustodyVisit
 from pathways.partners.capabilities import is_custody_mentor
 from pathways.partners.memberships import User
@@ -78,14 +77,9 @@ def visit_for(user: User, visit_id: int) -> CustodyVisit:
     return visit
 
 
-@contextmanager
 def visit_to_act_on(
     user: User, visit_id: int, *, version: int | None = None
-) -> Iterator[CustodyVisit]:
+) -> AbstractContextManager[CustodyVisit]:
     """The visit a mentor records, fetched and audited as `visit_for` does, with the
     `version` their page showed. The block runs with the door open."""
-    visit = visit_for(user, visit_id)
-    if version is not None:
-        visit.version = version
-    with door_open():
-        yield visit
+    return acting_on(visit_for(user, visit_id), version)

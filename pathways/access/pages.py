@@ -1,12 +1,17 @@
-"""One page of a list of person data, read inside the door so that the caller gets rows,
-not a query it could widen."""
+"""What the door's functions share: one page of a list of person data, read inside the
+door so that the caller gets rows, not a query it could widen; and a fetched row held
+for a step to act on."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol, TypeVar
 
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db.models import QuerySet
+
+from pathways.people.scoping import door_open
 
 
 def page_of_rows(
@@ -25,3 +30,21 @@ def page_of_rows(
             page = Page([], number, paginator)  # type: ignore[arg-type]
     page.object_list = list(page.object_list)
     return page
+
+
+class Versioned(Protocol):
+    version: int
+
+
+_V = TypeVar("_V", bound=Versioned)
+
+
+@contextmanager
+def acting_on(found: _V, version: int | None) -> Iterator[_V]:
+    """Hold `found` (already fetched and audited by the door) for a step to act on, with
+    the `version` the user's page or request showed (a changed row then refuses the step
+    as stale); the block runs with the door open, for the step's own queries."""
+    if version is not None:
+        found.version = version
+    with door_open():
+        yield found

@@ -7,13 +7,13 @@ that shows contacts names the engagement in the access log.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from django.http import Http404
 
 from pathways.access.looks import look, looks, refusal
+from pathways.access.pages import acting_on
 from pathways.cases.models import Contact, EngagementPlan
 from pathways.partners.capabilities import records_contacts_for, services_acted_for
 from pathways.partners.memberships import User
@@ -149,18 +149,13 @@ def referral_for(user: User, referral_id: int, *, action: str) -> Referral:
     return referral
 
 
-@contextmanager
 def referral_to_act_on(
     user: User, referral_id: int, *, action: str, version: int | None = None
-) -> Iterator[Referral]:
+) -> AbstractContextManager[Referral]:
     """The referral a step acts on, fetched and audited as `referral_for` does, with the
     `version` the user's page or request showed (a changed referral then refuses the
     step as stale). The block runs with the door open, for the step's own queries."""
-    referral = referral_for(user, referral_id, action=action)
-    if version is not None:
-        referral.version = version
-    with door_open():
-        yield referral
+    return acting_on(referral_for(user, referral_id, action=action), version)
 
 
 def inbox_for(user: User, today: dt.date) -> Inbox:

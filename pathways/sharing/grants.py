@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from pathways.events.models import Event
 from pathways.identification.models import Candidate
+from pathways.partners.capabilities import VIEW
 from pathways.partners.memberships import User, memberships_of
 from pathways.partners.models import Service, Team
 from pathways.people.models import AgencyRecord
@@ -190,7 +191,7 @@ def _grants_from_configuration(user: User, day: dt.date) -> tuple[Grant, ...]:
     memberships = [
         m
         for m in memberships_of(user)
-        if "view" in (m.role.capabilities or []) and m.role.categories
+        if VIEW in (m.role.capabilities or []) and m.role.categories
     ]
     if not memberships:
         return ()

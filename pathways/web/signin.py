@@ -18,6 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
 from pathways.audit.context import current
+from pathways.partners.capabilities import VIEW
 from pathways.partners.memberships import memberships_of
 from pathways.web.models import FailedSignIn
 
@@ -62,6 +63,6 @@ def needs_two_factor(user: AbstractBaseUser | AnonymousUser) -> bool:
         return False
     wanted = set(settings.PATHWAYS_TWO_FACTOR_CATEGORIES)
     return any(
-        "view" in (m.role.capabilities or []) and wanted & set(m.role.categories or [])
+        VIEW in (m.role.capabilities or []) and wanted & set(m.role.categories or [])
         for m in memberships_of(user)
     )

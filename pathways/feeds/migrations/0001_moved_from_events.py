@@ -8,9 +8,13 @@ from django.db import migrations, models
 
 
 def _content_types(apps, schema_editor, *, old, new, models):  # noqa: ANN001
-    """Admin permissions and log entries follow the models to their new app."""
+    """Admin permissions and log entries follow the models to their new app (unless a
+    content type is there already: Django made one after an earlier migrate)."""
     content_type = apps.get_model("contenttypes", "ContentType")
-    content_type.objects.filter(app_label=old, model__in=models).update(app_label=new)
+    there = set(content_type.objects.filter(app_label=new).values_list("model", flat=True))
+    content_type.objects.filter(app_label=old, model__in=set(models) - there).update(
+        app_label=new
+    )
 
 
 class Migration(migrations.Migration):
