@@ -8,7 +8,7 @@ Fixtures for every test folder:
   transactional tests (`transactional_db`, `live_server`), whose tables are emptied after
   each test, must ask for this fixture to have it loaded again.
 - `make_user(username, team=None, role=None, **fields)`: a user, with a membership of
-  that team in that role when both are given. The password is `PASSWORD`.
+  that team in that role when both are given. The password is `tests.factories.PASSWORD`.
 
 Set `PATHWAYS_REQUIRE_ALL=1` (`make test` does under CI=true) to turn a missing component
 (Chromium, a PostgreSQL server that does not answer) into a failure instead of a skip.
@@ -24,7 +24,6 @@ from typing import Any
 
 import pytest
 
-PASSWORD = "test-password"
 REQUIRE_ALL = bool(os.environ.get("PATHWAYS_REQUIRE_ALL")) or os.environ.get("CI") == "true"
 
 
@@ -141,17 +140,11 @@ def glasgow(config_loaded: None) -> None:
 
 @pytest.fixture
 def make_user(db: None) -> Callable[..., Any]:
-    """make_user(username, team=None, role=None, **fields) -> a user with that membership."""
-    from django.contrib.auth import get_user_model
-
-    from pathways.partners.models import Membership
+    """make_user(username, team=None, role=None, **fields) -> a user with that membership
+    (tests.factories.UserFactory; the password is tests.factories.PASSWORD)."""
+    from tests.factories import UserFactory
 
     def make(username: str, team: str | None = None, role: str | None = None, **fields: Any):
-        if (team is None) != (role is None):
-            raise ValueError("make_user: give both a team and a role, or neither")
-        user = get_user_model().objects.create_user(username, password=PASSWORD, **fields)
-        if team is not None:
-            Membership.objects.create(user=user, team_id=team, role_id=role)
-        return user
+        return UserFactory(username=username, team=team, role=role, **fields)
 
     return make

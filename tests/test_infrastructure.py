@@ -19,10 +19,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from pathways.partners.models import Agency, Membership, Service, Team
+from tests.factories import PASSWORD
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = str(REPO / ".venv" / "bin" / "python")
-PASSWORD = "test-password"  # make_user's, in tests/conftest.py
 REQUIRE_ALL = bool(os.environ.get("PATHWAYS_REQUIRE_ALL")) or os.environ.get("CI") == "true"
 HAS_POSTGRES = any(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
 

@@ -7,39 +7,27 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
-from pathways.events.models import Event
-from pathways.partners.models import Membership
-from pathways.people.models import AgencyRecord, Person
-from pathways.people.names import name_key
-from pathways.referrals.models import Referral
-from pathways.setup.configuration import apply_config, load_config
+from tests.factories import PASSWORD, EventFactory, PersonFactory, ReferralFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery staple"
 DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 
 
 @pytest.fixture
-def completions() -> None:
+def completions(config_loaded: None) -> None:
     """Twelve people complete ADAPT and six SIDESTEP in the last financial year (April
     2025 to March 2026); each had two offences before; every third offends after."""
-    apply_config(load_config(settings.PATHWAYS_CONFIG_DIR))
     for n in range(18):
         service = "ADAPT" if n < 12 else "SIDESTEP"
-        person = Person.objects.create(given_name=f"P{n}", family_name="Example",
-                                       date_of_birth=dt.date(2008, 1 + n % 12, 3), sex="MF"[n % 2])  # fmt: skip
-        record = AgencyRecord.objects.create(
-            agency_id="POLICE", person_ref=f"PR{n}", person=person, given_name=f"P{n}",
-            family_name="Example", date_of_birth=person.date_of_birth, sex=person.sex,
-            area_id="NE", given_key=name_key(f"P{n}"), family_key="example", content_hash="x",
+        person = PersonFactory(
+            given_name=f"P{n}", family_name="Example", date_of_birth=dt.date(2008, 1 + n % 12, 3),
+            sex="MF"[n % 2], records=[("POLICE", f"PR{n}")],
         )  # fmt: skip
         start = dt.date(2025, 5, 1) + dt.timedelta(days=7 * n)
-        Referral.objects.create(
-            person=person, record=record, service_id=service, referred_on=start,
+        ReferralFactory(
+            person=person, service_id=service, referred_on=start,
             decision="accepted", decided_on=start, consent_on=start, started_on=start,
             ended_on=start + dt.timedelta(days=100 + n), end_reason="completed",
             state="completed",
@@ -48,19 +36,16 @@ def completions() -> None:
         if n % 3 == 0:
             offences.append(start + dt.timedelta(days=130 + n))
         for i, day in enumerate(offences):
-            Event.objects.create(
-                agency_id="POLICE", event_ref=f"E{n}-{i}", record=record, person=person,
-                kind="offence", occurred_at=dt.datetime(day.year, day.month, day.day, 12,
-                                                        tzinfo=dt.UTC),
-                occurred_on=day, crime_group="dishonesty", area_id="NE", content_hash="x",
+            EventFactory(
+                person=person, event_ref=f"E{n}-{i}", crime_group="dishonesty",
+                occurred_at=dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC),
             )  # fmt: skip
 
 
 def test_an_analyst_reads_narrows_and_downloads_the_dashboard(
     page: Page, live_server, completions, screenshot, tmp_path
 ) -> None:
-    user = get_user_model().objects.create_user("analyst", password=PASSWORD, first_name="Ana")
-    Membership.objects.create(user=user, team_id="ONE_GLASGOW", role_id="police_analyst")
+    UserFactory(username="analyst", first_name="Ana", team="ONE_GLASGOW", role="police_analyst")
     page.set_viewport_size({"width": 1280, "height": 900})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -15,23 +15,24 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from playwright.sync_api import Page, expect
 
 from pathways.audit.models import AccessEvent
-from pathways.events.models import Event
-from pathways.partners.models import Membership
-from pathways.people.models import AgencyRecord, Person
-from pathways.people.names import name_key
+from pathways.people.models import Person
 from pathways.referrals.models import Referral
-from pathways.setup.configuration import apply_config, load_config
+from tests.factories import (
+    PASSWORD,
+    AgencyRecordFactory,
+    EventFactory,
+    PersonFactory,
+    ReferralFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LONDON = ZoneInfo("Europe/London")
-PASSWORD = "correct horse battery staple"
 DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 
 # (days before 1 June 2024, kind, crime group, category, flags, agency)
@@ -55,63 +56,29 @@ POLICE_SEES = [row for row in CHRONOLOGY if row[1] not in ("overdose", "concern"
 
 def make_user(username: str, team: str, role: str, name: str) -> AbstractBaseUser:
     first, _, last = name.partition(" ")
-    user = get_user_model().objects.create_user(
-        username=username, password=PASSWORD, first_name=first, last_name=last
-    )
-    Membership.objects.create(user=user, team_id=team, role_id=role)
-    return user
-
-
-def make_record(person: Person, agency: str, ref: str, postcode: str, area: str) -> AgencyRecord:
-    return AgencyRecord.objects.create(
-        agency_id=agency,
-        person_ref=ref,
-        person=person,
-        given_name=person.given_name,
-        family_name=person.family_name,
-        date_of_birth=person.date_of_birth,
-        sex=person.sex,
-        postcode=postcode,
-        area_id=area,
-        given_key=name_key(person.given_name),
-        family_key=name_key(person.family_name),
-        link_method="exact",
-        content_hash="x",
-    )
+    return UserFactory(username=username, team=team, role=role, first_name=first, last_name=last)
 
 
 @pytest.fixture
-def people() -> dict[str, Person]:
+def people(config_loaded: None) -> dict[str, Person]:
     """Kieran Referred (police and social work records, referred to ADAPT, 12 events) and
     Morgan Hidden (police only, never referred, 2 events)."""
-    apply_config(load_config(settings.PATHWAYS_CONFIG_DIR))
-    referred = Person.objects.create(
+    referred = PersonFactory(
         given_name="Kieran", family_name="Referred", date_of_birth=dt.date(2004, 3, 12), sex="M"
     )
-    records = {
-        "POLICE": make_record(referred, "POLICE", "PS-204311", "G31 2AB", "NE"),
-        "HSCP_CJSW": make_record(referred, "HSCP_CJSW", "CJ-88213", "G33 1QP", "NE"),
-    }
+    for agency, ref, postcode in (("POLICE", "PS-204311", "G31 2AB"),
+                                  ("HSCP_CJSW", "CJ-88213", "G33 1QP")):  # fmt: skip
+        AgencyRecordFactory(person=referred, agency_id=agency, person_ref=ref, postcode=postcode,
+                            link_method="exact")  # fmt: skip
     base = dt.datetime(2024, 6, 1, 21, 15, tzinfo=LONDON)
     for n, (days, kind, group, category, flags, agency) in enumerate(CHRONOLOGY):
-        when = base - dt.timedelta(days=days, hours=n)
-        Event.objects.create(
-            agency_id=agency,
-            event_ref=f"EV{n:04d}",
-            record=records[agency],
-            person=referred,
-            kind=kind,
-            occurred_at=when,
-            occurred_on=when.astimezone(LONDON).date(),
-            crime_group=group,
-            category=category,
-            area_id="NE",
-            flags=flags,
-            content_hash="x",
-        )
-    Referral.objects.create(
+        EventFactory(
+            person=referred, agency=agency, event_ref=f"EV{n:04d}", kind=kind,
+            occurred_at=base - dt.timedelta(days=days, hours=n), crime_group=group,
+            category=category, flags=flags,
+        )  # fmt: skip
+    ReferralFactory(
         person=referred,
-        record=records["POLICE"],
         service_id="ADAPT",
         referred_on=dt.date(2024, 2, 14),
         decision="accepted",
@@ -120,24 +87,17 @@ def people() -> dict[str, Person]:
         started_on=dt.date(2024, 3, 4),
         state="engaged",
     )
-    hidden = Person.objects.create(
+    hidden = PersonFactory(
         given_name="Morgan", family_name="Hidden", date_of_birth=dt.date(2005, 7, 30), sex="F"
     )
-    hidden_record = make_record(hidden, "POLICE", "PS-300001", "G40 2QH", "S")
+    AgencyRecordFactory(person=hidden, person_ref="PS-300001", postcode="G40 2QH", area_id="S")
     for n, kind in enumerate(["offence", "custody"]):
-        when = dt.datetime(2024, 4, 1 + n, 14, 0, tzinfo=LONDON)
-        Event.objects.create(
-            agency_id="POLICE",
-            event_ref=f"EH{n}",
-            record=hidden_record,
-            person=hidden,
-            kind=kind,
-            occurred_at=when,
-            occurred_on=when.date(),
+        EventFactory(
+            person=hidden, event_ref=f"EH{n}", kind=kind,
+            occurred_at=dt.datetime(2024, 4, 1 + n, 14, 0, tzinfo=LONDON), area_id=None,
             crime_group="violence" if kind == "offence" else "",
             category="Robbery" if kind == "offence" else "",
-            content_hash="x",
-        )
+        )  # fmt: skip
     return {"referred": referred, "hidden": hidden}
 
 
