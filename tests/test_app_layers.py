@@ -11,9 +11,11 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
@@ -66,3 +68,41 @@ def test_an_import_against_the_map_fails_the_lint(
     assert result.returncode != 0
     broken = result.stdout.split("Broken contracts")[-1]
     assert contract in " ".join(broken.split()), result.stdout
+
+
+def _layers() -> list[list[str]]:
+    """The layers contract's apps, top first, each layer's siblings in a list."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contract = next(c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers")
+    return [
+        [m.strip().removeprefix("pathways.") for m in layer.split("|")]
+        for layer in contract["layers"]
+    ]
+
+
+def test_the_picture_in_the_decision_record_is_the_contract() -> None:
+    """docs/decisions/0009's picture names the apps in the contract's order."""
+    text = (ROOT / "docs/decisions/0009-app-layers.md").read_text(encoding="utf-8")
+    picture = text.split("```")[1]
+    drawn: list[list[str]] = []
+    for line in picture.splitlines():
+        words = line.split()
+        if not words or words[0].startswith("─"):
+            continue
+        if line.startswith(" " * 16):  # the top layer's siblings, or a line run on
+            if words[0] == "web":
+                drawn.append(words[:2])
+        elif line.startswith("  ") and not line.startswith("   "):
+            drawn.append([words[0]])
+    # The root modules (urls, wsgi, cli) sit on top in the contract, not in the picture.
+    assert drawn == _layers()[1:]
+
+
+def test_installed_apps_are_listed_lowest_first() -> None:
+    apps = [
+        name.removeprefix("pathways.")
+        for name in settings.INSTALLED_APPS
+        if name.startswith("pathways.")
+    ]
+    in_layers = [app for layer in reversed(_layers()) for app in sorted(layer)]
+    assert apps == [app for app in in_layers if app in apps]

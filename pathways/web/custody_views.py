@@ -16,6 +16,7 @@ from pathways.referrals.transitions import TransitionRefused
 from pathways.web.forms.custody import CustodyVisitForm
 from pathways.web.pagination import page_links
 from pathways.web.permissions import capability_required, signed_in
+from pathways.web.versions import version_shown
 
 PER_PAGE = 50
 
@@ -32,10 +33,7 @@ def visits(request: HttpRequest) -> HttpResponse:
 def visit(request: HttpRequest, visit_id: int) -> HttpResponse:
     user = signed_in(request)
     form = CustodyVisitForm(request.POST or None)
-    version = None
-    if request.method == "POST":
-        shown = request.POST.get("version", "")
-        version = int(shown) if shown.isdigit() else -1  # no version: a stale page
+    version = version_shown(request) if request.method == "POST" else None
     with visit_to_act_on(user, visit_id, version=version) as found:
         if form.is_bound and form.is_valid() and found.outcome == CustodyVisit.Outcome.WAITING:
             data = form.cleaned_data

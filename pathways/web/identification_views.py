@@ -24,6 +24,7 @@ from pathways.referrals.transitions import TransitionRefused
 from pathways.web.forms.candidates import DismissForm, QueueFilterForm, ReferForm
 from pathways.web.pagination import page_links, page_of
 from pathways.web.permissions import capability_required, signed_in
+from pathways.web.versions import version_shown
 
 PER_PAGE = 50
 
@@ -92,7 +93,7 @@ def candidate_dismiss(request: HttpRequest, candidate_id: int) -> HttpResponse:
         user,
         candidate_id,
         action="dismiss_candidate",
-        version=_version_as_read(request) if form.is_valid() else None,
+        version=version_shown(request) if form.is_valid() else None,
     ) as found:
         if form.is_valid():
             try:
@@ -120,7 +121,7 @@ def candidate_refer(request: HttpRequest, candidate_id: int) -> HttpResponse:
         user,
         candidate_id,
         action="refer_candidate",
-        version=_version_as_read(request) if form.is_valid() else None,
+        version=version_shown(request) if form.is_valid() else None,
     ) as found:
         if form.is_valid():
             agency = referring_agency(user, found.service_id)
@@ -149,10 +150,3 @@ def runs(request: HttpRequest) -> HttpResponse:
     """Every identification run, newest first: the job page of `pathways identify`."""
     page, page_numbers = page_of(request, Run.objects.select_related("by"), PER_PAGE)
     return render(request, "identification/runs.html", {"runs": page, "page_numbers": page_numbers})
-
-
-def _version_as_read(request: HttpRequest) -> int:
-    """The version the form was shown with: a decision on a changed candidate is stale.
-    Without it, a decision counts as made on a stale page."""
-    shown = request.POST.get("version", "")
-    return int(shown) if shown.isdigit() else -1

@@ -27,6 +27,7 @@ from pathways.referrals.actions import (
 from pathways.referrals.transitions import StaleReferral, TransitionRefused
 from pathways.web.forms.referrals import NewReferralForm, ReferralReasonForm, ReferralStepForm
 from pathways.web.permissions import capability_required, signed_in
+from pathways.web.versions import version_shown
 
 DONE = {
     "approve": "Your approval is recorded.",
@@ -89,13 +90,10 @@ def referral_step(request: HttpRequest, referral_id: int, action: str) -> HttpRe
     user = signed_in(request)
     forms = _forms(request.POST, only=action)
     form = forms[action]
-    shown = request.POST.get("version", "")
-    # The version the page was shown with; without it the step counts as stale.
-    version = int(shown) if shown.isdigit() else -1
     if not form.is_valid():
         return _page(request, referral_id, forms, status=400)
     with referral_to_act_on(
-        user, referral_id, action=f"{action}_referral", version=version
+        user, referral_id, action=f"{action}_referral", version=version_shown(request)
     ) as found:
         try:
             do_step(
