@@ -50,7 +50,8 @@ def candidate_queue(
     nearest: bool = True,
 ) -> Page[Candidate]:
     """A page of the user's queue (`sort`: one of identification.queue.SORTS; `nearest`:
-    as `access.pages.page_of_rows`); audited as a list of the people it showed."""
+    as `access.pages.page_of_rows`); audited as a list of the people it showed, with the
+    offending that each candidate's score, count and latest date come from."""
     with door_open():
         queue = _visible_candidates(user, service).order_by(*SORTS[sort])
         shown = page_of_rows(queue, page, per_page, nearest=nearest)
@@ -59,7 +60,7 @@ def candidate_queue(
             user,
             [c.person_id for c in shown.object_list],
             action="candidate_queue",
-            categories={"identity"},
+            categories={"identity", "offending"},
             purpose="deciding whom to refer",
             detail=f"queue {service or 'all'}, page {shown.number}",
         )

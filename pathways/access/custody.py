@@ -70,7 +70,7 @@ def visit_for(user: User, visit_id: int) -> CustodyVisit:
             user,
             visit.person,
             action="custody_visit",
-            categories={"identity", "custody"},
+            shown={"identity": {visit.event.agency_id}, "custody": {visit.event.agency_id}},
             purpose=PURPOSE,
             detail=f"visit {visit_id}",
         )

@@ -8,12 +8,12 @@ look at no one, so that "not allowed" and "not there" stay the same to the user.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from pathways.audit.log import record_access
 from pathways.partners.memberships import User
 from pathways.people.models import Person
-from pathways.sharing.policy import opened_categories
+from pathways.sharing.policy import grounds
 
 NOT_FOUND = "No person with that id, or you may not see them."
 REFUSED_BASIS = "no role rule or agreement lets this user see this person"
@@ -25,24 +25,24 @@ def look(
     person: Person,
     *,
     action: str,
-    categories: Iterable[str],
+    shown: Mapping[str, Iterable[str]],
     purpose: str = "",
     detail: str = "",
 ) -> None:
-    """Audit a look at one person that showed `categories` of their data: the basis is
-    the role rules and agreements that opened those categories from an agency holding a
-    record of them."""
-    shown = set(categories)
-    _, opened = opened_categories(user, person)
-    grounds = [g for g in opened if g.categories & shown] or opened
+    """Audit a look at one person that showed `shown`: each category, with the agencies
+    whose data of it was shown. The basis names the role rules and agreements that opened
+    exactly those (an agreement that opened a provider's contacts, say, though the
+    provider holds no record of the person)."""
+    categories = {category: set(sources) for category, sources in shown.items() if sources}
+    on = grounds(user, person, categories)
     record_access(
         user,
         action=action,
         allowed=True,
         person_id=person.pk,
-        categories=shown,
-        purpose=purpose or "; ".join(dict.fromkeys(g.purpose for g in grounds)),
-        basis="; ".join(dict.fromkeys(g.basis for g in grounds)),
+        categories=categories,
+        purpose=purpose or "; ".join(dict.fromkeys(g.purpose for g in on)),
+        basis="; ".join(dict.fromkeys(g.basis for g in on)),
         detail=detail,
     )
 

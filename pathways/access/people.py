@@ -49,8 +49,32 @@ def _visible(user: User, person_id: int, *, action: str) -> Person:
     return person
 
 
-def _event_categories(user: User, counts: dict[str, int]) -> set[str]:
-    return {category_of_kind(user, kind) for kind, n in counts.items() if n} - {""}
+def _counted(events: QuerySet[Event]) -> dict[tuple[str, str], int]:
+    """How many of `events` there are of each (kind, agency): one query."""
+    return dict(
+        ((kind, agency), n)
+        for kind, agency, n in events.order_by()
+        .values_list("kind", "agency_id")
+        .annotate(n=Count("id"))
+        .values_list("kind", "agency_id", "n")
+    )
+
+
+def _by_kind(counted: dict[tuple[str, str], int]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for (kind, _), n in counted.items():
+        counts[kind] = counts.get(kind, 0) + n
+    return counts
+
+
+def _events_shown(user: User, counted: dict[tuple[str, str], int]) -> dict[str, set[str]]:
+    """Each category of the events counted, with the agencies whose events they were."""
+    shown: dict[str, set[str]] = {}
+    for (kind, agency), n in counted.items():
+        category = category_of_kind(user, kind)
+        if n and category:
+            shown.setdefault(category, set()).add(agency)
+    return shown
 
 
 def person_page(user: User, person_id: int, *, action: str = "view_person") -> PersonShown:
@@ -61,12 +85,14 @@ def person_page(user: User, person_id: int, *, action: str = "view_person") -> P
         records = list(visible_records(user, person))
         referrals = list(visible_referrals(user, person))
         events = visible_events(user, person)
-        counts = dict(events.order_by().values_list("kind").annotate(n=Count("id")))
-        shown = _event_categories(user, counts)
-        shown |= {"identity"} if records else set()
-        shown |= {"referral"} if referrals else set()
-        look(user, person, action=action, categories=shown)
-    return PersonShown(person, records, referrals, events, counts)
+        counted = _counted(events)
+        shown = {
+            **_events_shown(user, counted),
+            "identity": {r.agency_id for r in records},
+            "referral": {r.record.agency_id for r in referrals},
+        }
+        look(user, person, action=action, shown=shown)
+    return PersonShown(person, records, referrals, events, _by_kind(counted))
 
 
 def person_record(user: User, person_id: int) -> PersonShown:
@@ -76,8 +102,11 @@ def person_record(user: User, person_id: int) -> PersonShown:
         person = _visible(user, person_id, action="view_person")
         records = list(visible_records(user, person))
         referrals = list(visible_referrals(user, person))
-        shown = ({"identity"} if records else set()) | ({"referral"} if referrals else set())
-        look(user, person, action="view_person", categories=shown)
+        shown = {
+            "identity": {r.agency_id for r in records},
+            "referral": {r.record.agency_id for r in referrals},
+        }
+        look(user, person, action="view_person", shown=shown)
     return PersonShown(person, records, referrals, Event.objects.none(), {})
 
 
@@ -88,8 +117,7 @@ def chronology(user: User, person_id: int, *, action: str) -> tuple[Person, Quer
     with door_open():
         person = _visible(user, person_id, action=action)
         events = visible_events(user, person)
-        counts = dict(events.order_by().values_list("kind").annotate(n=Count("id")))
-        look(user, person, action=action, categories=_event_categories(user, counts))
+        look(user, person, action=action, shown=_events_shown(user, _counted(events)))
     return person, events
 
 
@@ -99,7 +127,8 @@ def person_to_act_on(user: User, person_id: int, *, action: str) -> Iterator[Per
     audited as `action` (their identity shown). The block runs with the door open."""
     with door_open():
         person = _visible(user, person_id, action=action)
-        look(user, person, action=action, categories={"identity"})
+        identity = set(visible_records(user, person).values_list("agency_id", flat=True))
+        look(user, person, action=action, shown={"identity": identity})
         yield person
 
 

@@ -100,17 +100,13 @@ def _shown(user: User, referral: Referral, today: dt.date) -> ReferralShown:
 
 
 def _look(user: User, shown: ReferralShown, *, detail: str) -> None:
-    engagement = shown.engagement
+    referral, engagement = shown.referral, shown.engagement
+    seen = {"referral": {referral.record.agency_id}}
     if engagement is not None:
         detail += f"; engagement: {'a plan, ' if engagement.plan else ''}"
         detail += f"{len(engagement.contacts)} contact(s)"
-    look(
-        user,
-        shown.referral.person,
-        action="view_referral",
-        categories={"referral"} | ({"engagement"} if engagement is not None else set()),
-        detail=detail,
-    )
+        seen["engagement"] = {referral.service.provider_id}
+    look(user, referral.person, action="view_referral", shown=seen, detail=detail)
 
 
 def referral_page(user: User, referral_id: int, *, today: dt.date) -> ReferralShown:
@@ -143,7 +139,7 @@ def referral_for(user: User, referral_id: int, *, action: str) -> Referral:
             user,
             referral.person,
             action=action,
-            categories={"referral"},
+            shown={"referral": {referral.record.agency_id}},
             detail=f"referral {referral_id}",
         )
     return referral

@@ -189,9 +189,7 @@ def _grants_from_configuration(user: User, day: dt.date) -> tuple[Grant, ...]:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return ()
     memberships = [
-        m
-        for m in memberships_of(user)
-        if VIEW in (m.role.capabilities or []) and m.role.categories
+        m for m in memberships_of(user) if VIEW in (m.role.capabilities or []) and m.role.categories
     ]
     if not memberships:
         return ()

@@ -27,9 +27,11 @@ __all__ = [
     "User",
     "category_of_kind",
     "decide",
+    "events_open_q",
     "grants_holding",
-    "opened_categories",
+    "grounds",
     "person_if_visible",
+    "referrals_open_q",
     "visible_events",
     "visible_people",
     "visible_records",
@@ -242,29 +244,65 @@ def visible_referrals(user: User, person: Person) -> QuerySet[Referral]:
     )
 
 
-def visible_referral_list(user: User) -> QuerySet[Referral]:
-    """Every referral this user may see, of anyone: the referrals `visible_referrals`
-    shows person by person, as one query (for inboxes and lists)."""
+def _when(grant: Grant, person: str) -> Q | None:
+    """The grant's condition, asked of the person a row's `person` field names."""
+    when = grant.condition_q()
+    if when is None:
+        return None
+    return Q(Exists(Person.objects.filter(when, pk=OuterRef(person))))
+
+
+def referrals_open_q(user: User, *, prefix: str = "") -> Q | None:
+    """SQL on rows that name a referral (`prefix`: the path to it, "" on Referral
+    itself): the referrals `visible_referrals` shows person by person, for lists.
+    None: no referral is open to the user."""
     condition: Q | None = None
     for grant in grants_of(user):
         if "referral" not in grant.categories:
             continue
-        part = Q(record__agency_id=grant.source)
+        part = Q(**{f"{prefix}record__agency_id": grant.source})
         if grant.referral_services is not None:
-            part &= Q(service_id__in=sorted(grant.referral_services))
-        when = grant.condition_q()
+            part &= Q(**{f"{prefix}service_id__in": sorted(grant.referral_services)})
+        when = _when(grant, f"{prefix}person_id")
         if when is not None:
-            part &= Q(Exists(Person.objects.filter(when, pk=OuterRef("person_id"))))
+            part &= when
         condition = part if condition is None else condition | part
+    return condition
+
+
+def events_open_q(user: User, *, person: str, agency: str, kind: str) -> Q | None:
+    """SQL on rows that tell of an event (an alert, say): those whose event's category,
+    from its agency, a grant whose condition holds for the row's person opens to the user
+    (the fields name the row's person, the event's agency and its kind). None: none is."""
+    kinds = _kinds(user)
+    condition: Q | None = None
+    for grant in grants_of(user):
+        opened = sorted({k for c in grant.categories for k in kinds.get(c, ())})
+        if not opened:
+            continue
+        part = Q(**{agency: grant.source, f"{kind}__in": opened})
+        when = _when(grant, person)
+        if when is not None:
+            part &= when
+        condition = part if condition is None else condition | part
+    return condition
+
+
+def visible_referral_list(user: User) -> QuerySet[Referral]:
+    """Every referral this user may see, of anyone: the referrals `visible_referrals`
+    shows person by person, as one query (for inboxes and lists)."""
+    condition = referrals_open_q(user)
     if condition is None:
         return Referral.objects.none()
     return Referral.objects.filter(condition).select_related("person", "service", "record")
 
 
-def opened_categories(user: User, person: Person) -> tuple[set[str], list[Grant]]:
-    """The categories open to the user about this person, and the grants opening them,
-    counting only agencies that hold a record of the person (the audit names the rules
-    that actually showed something, not every rule that could have)."""
-    holders = set(AgencyRecord.objects.filter(person=person).values_list("agency_id", flat=True))
-    holding = [g for g in grants_holding(user, person) if g.source in holders]
-    return {c for g in holding for c in g.categories}, holding
+def grounds(user: User, person: Person, shown: dict[str, set[str]]) -> list[Grant]:
+    """The grants on which a look showed `shown` (category -> the agencies whose data of
+    it was shown): those whose condition holds for the person and that open one of those
+    categories from one of those agencies. The audit's basis and purpose."""
+    return [
+        g
+        for g in grants_holding(user, person)
+        if any(c in g.categories and g.source in sources for c, sources in shown.items())
+    ]

@@ -12,9 +12,10 @@ otherwise), the content (the person's name or reference appears only when expect
 the access audit (the AccessEvent rows written for the user: every look the door allowed,
 with the categories it showed, and every look it refused).
 
-Where the door does something a data protection officer would call wrong, a test of its
-own asserts the right behaviour and is marked xfail(strict=True) with the reason: the
-matrices assert only what is right.
+Four tests of their own hold what a data protection officer would call wrong and the
+first version of the door did: a refused alert is audited; an alert is not shown once
+the grants no longer open what it tells; the candidate queue names the offending its
+scores come from; a look at contacts names what opened them.
 
 The clock is fixed (a Wednesday in 2027, when every Glasgow agreement is in force), so
 "the last seven days" does not depend on the day the tests run.
@@ -330,21 +331,15 @@ def test_alerts(role: str, state: str) -> None:
     assert (mine.read_at is not None) == visible
     assert theirs.read_at is None
 
-    # Audited: the two lists that showed Avery (identity and the offence), and the person
-    # page the opened alert led to.
+    # Audited: the two lists that showed Avery (identity, the offence, and the referral
+    # the alert's "why" names), and the person page the opened alert led to.
     lists = looked_at(me, person, action="alert_list", decision="allowed")
     assert lists.count() == (2 if visible else 0)
-    assert set(lists.values_list("categories", flat=True)) <= {"identity,offending"}
+    assert set(lists.values_list("categories", flat=True)) <= {"identity,offending,referral"}
     assert me.audit(decision="allowed").count() == (3 if visible else 0)
     assert looked_at(me, person, action="view_person").count() == (1 if visible else 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="access.alerts.mark_read answers 404 for an alert that is not the user's, or whose "
-    "person they may no longer see, without writing the refusal to the access audit; every "
-    "other function of the door audits its refusals (docs/decisions/0009)",
-)
 def test_a_refused_alert_is_audited_as_a_refusal() -> None:
     person, offence = avery("consent_withdrawn")
     police, partner = acting_as("police_analyst"), acting_as("partner_worker")
@@ -375,13 +370,6 @@ def a_statutory_case_ended() -> Caller:
     return me
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="access.alerts shows an alert while the policy shows its person, whatever it "
-    "tells: once a statutory case ends, justice social work still sees its own record of "
-    "the person, so the police offence alerted during the case (its kind and time) stays "
-    "on the alert list and in the API, audited as offending the grants no longer open",
-)
 def test_an_alert_is_not_shown_once_the_grants_no_longer_open_what_it_tells(
     a_statutory_case_ended: Caller,
 ) -> None:
@@ -509,13 +497,6 @@ def test_identification_candidates(role: str) -> None:
     assert refused.count() == (2 * (len(found) - len(services)) if may_refer else 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="access.candidates.candidate_queue audits the queue as identity only, but the "
-    "queue (page and API) shows each candidate's score, how many offences were counted and "
-    "the date of the latest: the police's offending data, which candidate_for does name "
-    "when one candidate is opened",
-)
 def test_the_queue_is_audited_with_the_offending_it_shows() -> None:
     identified_today()
     me = acting_as("pop_worker")
@@ -594,14 +575,6 @@ def test_engagement_contacts(role: str, state: str) -> None:
         assert set(looks.values_list("categories", flat=True)) == {",".join(sorted(expected))}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="access.looks.look gives as basis only the grants of agencies holding a record of "
-    "the person (sharing.policy.opened_categories); the contacts are INCLUDEM's, which holds "
-    "no record, so the log of a referral page showing them names the police's role rule "
-    "(police) or POLICE_ADAPT_REFERRAL (ADAPT), never INCLUDEM_PARTNERSHIP_EXCHANGE or "
-    "INCLUDEM's role rule, which opened them: it cannot answer why the user saw the contacts",
-)
 def test_the_log_of_a_look_at_contacts_names_what_opened_them() -> None:
     referral = ali("engaged")
     opened_by = {
