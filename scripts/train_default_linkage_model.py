@@ -27,10 +27,10 @@ def main() -> None:
     import django
 
     django.setup()
-    from pathways.people.scoping import outside_requests
+    from pathways.people.scoping import operator_from_here
 
     # Run as the operator, as the command line does (people.scoping).
-    outside_requests().__enter__()
+    operator_from_here()
     import csv
     import shutil
     import tempfile

@@ -157,3 +157,29 @@ def test_every_page_is_served_with_the_door_shut(client: Client, make_user) -> N
     client.force_login(make_user("police-door", "ONE_GLASGOW", "police_analyst"))
     # A real page that goes through the door answers as usual.
     assert client.get("/people/", {"q": "Nobody"}).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_script_runs_as_the_operator_from_where_it_says_so() -> None:
+    """A fresh thread (as a script's main thread) has the net on until it says otherwise;
+    `operator_from_here` turns it off for good, not just until garbage is collected."""
+    import gc
+    import threading
+
+    from pathways.people.scoping import operator_from_here
+
+    seen: list[object] = []
+
+    def script() -> None:
+        try:
+            Person.objects.count()
+        except ScopeError:
+            seen.append("on")
+        operator_from_here()
+        gc.collect()
+        seen.append(Person.objects.count())
+
+    thread = threading.Thread(target=script)
+    thread.start()
+    thread.join()
+    assert seen == ["on", 0]
