@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from pathways.feeds.runner import import_file
 from pathways.people.models import AgencyRecord
 from tests.browser.test_person_journeys import make_user, sign_in
-from tests.people.conftest import use_bands
+from tests.linkage.conftest import use_bands
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

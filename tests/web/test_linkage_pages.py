@@ -14,7 +14,7 @@ from pathways.events.models import Event
 from pathways.feeds.runner import import_file
 from pathways.linkage.models import LinkChange, LinkReview
 from pathways.people.models import AgencyRecord
-from tests.people.conftest import use_bands
+from tests.linkage.conftest import use_bands
 from tests.world import make_user
 
 pytestmark = pytest.mark.django_db

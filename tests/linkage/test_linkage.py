@@ -15,7 +15,7 @@ from pathways.events.models import Event
 from pathways.linkage.models import LinkReview
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Referral
-from tests.people.conftest import HEADER, person_of
+from tests.linkage.conftest import HEADER, person_of
 
 pytestmark = pytest.mark.django_db
 

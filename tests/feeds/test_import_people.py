@@ -1,6 +1,6 @@
 """people.csv: row-level validation, repeated keys, idempotency and history.
 
-(Identity linkage of the imported records is tested in tests/people/test_linkage.py.)
+(Identity linkage of the imported records is tested in tests/linkage/test_linkage.py.)
 """
 
 from __future__ import annotations

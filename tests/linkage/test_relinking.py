@@ -17,7 +17,7 @@ from pathways.linkage.internals.relinking import relink_everyone
 from pathways.linkage.models import LinkFrequency, LinkKey, LinkReview, LinkRun
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Consent
-from tests.people.conftest import person_of
+from tests.linkage.conftest import person_of
 
 pytestmark = pytest.mark.django_db
 

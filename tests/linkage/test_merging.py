@@ -14,7 +14,7 @@ from pathways.linkage.internals.merging import LinkChangeRefused, merge_people, 
 from pathways.linkage.models import LinkChange, LinkReview
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Consent, Referral
-from tests.people.conftest import person_of
+from tests.linkage.conftest import person_of
 
 pytestmark = pytest.mark.django_db
 
