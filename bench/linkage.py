@@ -48,10 +48,6 @@ def measure(size: int, people_csv: Path, truth_csv: Path) -> None:
     import django
 
     django.setup()
-    from pathways.people.scoping import operator_from_here
-
-    # Run as the operator, as the command line does (people.scoping).
-    operator_from_here()
     from pathways.linkage.internals.clusters import cluster
     from pathways.linkage.internals.model import connection, linker_for, train
     from pathways.linkage.internals.preparation import LinkRecord, prepare

@@ -75,10 +75,6 @@ def main() -> None:
     import django
 
     django.setup()
-    from pathways.people.scoping import operator_from_here
-
-    # Run as the operator, as the command line does (people.scoping).
-    operator_from_here()
     from splink import block_on  # noqa: F401  (imported for its side effect: the backend)
 
     from pathways.linkage.internals.blocking_rules import BLOCKING_RULES

@@ -79,10 +79,6 @@ def setup_django(env: dict[str, str]) -> None:
     import django
 
     django.setup()
-    from pathways.people.scoping import operator_from_here
-
-    # A benchmark acts as the operator, as the command line does (people.scoping).
-    operator_from_here()
 
 
 def bench_main(doc: str, measure: Callable[[dict[str, str], Path], None]) -> None:

@@ -106,10 +106,6 @@ def main() -> None:
         import django
 
         django.setup()
-        from pathways.people.scoping import operator_from_here
-
-        # A benchmark acts as the operator, as the command line does (people.scoping).
-        operator_from_here()
         from django.contrib.auth import get_user_model
         from django.test import Client
 

@@ -27,10 +27,6 @@ def main() -> None:
     import django
 
     django.setup()
-    from pathways.people.scoping import operator_from_here
-
-    # Run as the operator, as the command line does (people.scoping).
-    operator_from_here()
     import csv
     import shutil
     import tempfile

@@ -1,6 +1,7 @@
 """Shared test set-up: the Glasgow partnership in every test database, a user factory, a
-check that the database server answers, and the operator's authority for the tests' own
-queries. The test settings and the run's working folder are pathways/test_settings.py's.
+check that the database server answers. The test settings and the run's working folder
+are pathways/test_settings.py's. The tests' own queries are the operator's; the requests
+they make are served with the door shut (pathways.people.scoping).
 
 Fixtures for every test folder:
 - `config_loaded`: the Glasgow configuration is in the database this test uses. Ordinary
@@ -19,7 +20,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -31,16 +32,6 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     """Remove the working folder pathways/test_settings.py made for this run."""
     if os.environ.get("PATHWAYS_TEST_VAR_DIR_OWNER") == str(os.getpid()):
         shutil.rmtree(os.environ["PATHWAYS_VAR_DIR"], ignore_errors=True)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def operators_authority() -> Iterator[None]:
-    """Tests set up and inspect data as the operator does (people.scoping): the net under
-    the door is off, except within the requests the tests make, which it serves as any."""
-    from pathways.people.scoping import outside_requests
-
-    with outside_requests():
-        yield
 
 
 # --- Is the database server there? ----------------------------------------------------

@@ -12,16 +12,16 @@ from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from pathways.access.looks import looks, refusal
+from pathways.access.looks import look, looks, refusal
 from pathways.access.pages import acting_on, page_of_rows
-from pathways.audit.log import record_access
+from pathways.access.people import identity_sources
 from pathways.events.models import Event
 from pathways.identification.matching import triggering_events
 from pathways.identification.models import Candidate, Rule
 from pathways.identification.queue import SORTS, queue_services, rule_sentence
 from pathways.partners.memberships import User
 from pathways.people.scoping import door_open
-from pathways.sharing.policy import decide, visible_events, visible_people
+from pathways.sharing.policy import category_of_kind, visible_events, visible_people
 
 CANDIDATE_NOT_FOUND = "No open candidate with that id in your queue."
 
@@ -60,32 +60,50 @@ def candidate_queue(
             user,
             [c.person_id for c in shown.object_list],
             action="candidate_queue",
-            categories={"identity", "offending"},
+            categories={"identity"} | _counted_categories(user, list(shown.object_list)),
             purpose="deciding whom to refer",
             detail=f"queue {service or 'all'}, page {shown.number}",
         )
     return shown
 
 
+def _counted_categories(user: User, candidates: list[Candidate]) -> set[str]:
+    """The categories of the events the candidates' rules count: each candidate's score,
+    count and latest date are made of them (rules.toml `kinds`)."""
+    kinds = Rule.objects.filter(service_id__in={c.service_id for c in candidates}).values_list(
+        "kinds", flat=True
+    )
+    return {category_of_kind(user, kind) for listed in kinds for kind in listed} - {""}
+
+
 def candidate_for(user: User, candidate_id: int, *, action: str) -> Candidate:
     """An open candidate in the user's queue, else 404 (looking is audited either way);
-    the categories shown are identity, and offending where the user may see it."""
+    audited with the categories and agencies of the events the rule counted, which the
+    score, the count and the latest date are made of, whether or not the user may see
+    those events themselves (`explanation` shows only those they may)."""
     with door_open():
         candidate = _visible_candidates(user).filter(pk=candidate_id).first()
         if candidate is None:
             refusal(user, action=action, detail=f"candidate {candidate_id}")
             raise Http404(CANDIDATE_NOT_FOUND)
-        decision = decide(user, candidate.person, "offending")
-    record_access(
-        user,
-        action=action,
-        allowed=True,
-        person_id=candidate.person_id,
-        categories={"identity", "offending"} if decision.allowed else {"identity"},
-        purpose="deciding on an identification candidate",
-        basis=decision.basis,
-        detail=f"candidate {candidate_id} for {candidate.service_id}",
-    )
+        rule = Rule.objects.get(service_id=candidate.service_id)
+        shown: dict[str, set[str]] = {"identity": identity_sources(user, candidate.person)}
+        for kind, agency in (
+            triggering_events(rule, candidate.person_id, candidate.as_of)
+            .order_by()
+            .values_list("kind", "agency_id")
+            .distinct()
+        ):
+            shown.setdefault(category_of_kind(user, kind), set()).add(agency)
+        shown.pop("", None)
+        look(
+            user,
+            candidate.person,
+            action=action,
+            shown=shown,
+            purpose="deciding on an identification candidate",
+            detail=f"candidate {candidate_id} for {candidate.service_id}",
+        )
     return candidate
 
 

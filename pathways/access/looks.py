@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathways.audit.log import record_access
 from pathways.partners.memberships import User
 from pathways.people.models import Person
-from pathways.sharing.policy import grounds
+from pathways.sharing.policy import grants_holding, grounds
 
 NOT_FOUND = "No person with that id, or you may not see them."
 REFUSED_BASIS = "no role rule or agreement lets this user see this person"
@@ -28,13 +28,23 @@ def look(
     shown: Mapping[str, Iterable[str]],
     purpose: str = "",
     detail: str = "",
+    when_nothing_holds: str = "",
 ) -> None:
     """Audit a look at one person that showed `shown`: each category, with the agencies
     whose data of it was shown. The basis names the role rules and agreements that opened
     exactly those (an agreement that opened a provider's contacts, say, though the
-    provider holds no record of the person)."""
+    provider holds no record of the person); failing that, those of the same agencies
+    that hold for the person (a name shown under an agreement that opens only their
+    overdoses); failing that, any that hold; failing that (a step that ended the user's
+    access, shown its result), `when_nothing_holds`."""
     categories = {category: set(sources) for category, sources in shown.items() if sources}
-    on = grounds(user, person, categories)
+    holding = grants_holding(user, person)
+    agencies = set().union(*categories.values())
+    on = (
+        grounds(user, person, categories)
+        or [g for g in holding if g.source in agencies]
+        or list(holding)
+    )
     record_access(
         user,
         action=action,
@@ -42,7 +52,7 @@ def look(
         person_id=person.pk,
         categories=categories,
         purpose=purpose or "; ".join(dict.fromkeys(g.purpose for g in on)),
-        basis="; ".join(dict.fromkeys(g.basis for g in on)),
+        basis="; ".join(dict.fromkeys(g.basis for g in on)) or when_nothing_holds,
         detail=detail,
     )
 

@@ -49,6 +49,19 @@ def _visible(user: User, person_id: int, *, action: str) -> Person:
     return person
 
 
+def identity_sources(
+    user: User, person: Person, records: list[AgencyRecord] | None = None
+) -> set[str]:
+    """The agencies whose identity data a look at the person showed: those of the records
+    it showed; or, where it showed none, the agencies holding a record of the person (the
+    name and date of birth on every look are made from all their records)."""
+    if records is None:
+        records = list(visible_records(user, person))
+    return {r.agency_id for r in records} or set(
+        AgencyRecord.objects.filter(person=person).values_list("agency_id", flat=True)
+    )
+
+
 def _counted(events: QuerySet[Event]) -> dict[tuple[str, str], int]:
     """How many of `events` there are of each (kind, agency): one query."""
     return dict(
@@ -88,7 +101,7 @@ def person_page(user: User, person_id: int, *, action: str = "view_person") -> P
         counted = _counted(events)
         shown = {
             **_events_shown(user, counted),
-            "identity": {r.agency_id for r in records},
+            "identity": identity_sources(user, person, records),
             "referral": {r.record.agency_id for r in referrals},
         }
         look(user, person, action=action, shown=shown)
@@ -103,7 +116,7 @@ def person_record(user: User, person_id: int) -> PersonShown:
         records = list(visible_records(user, person))
         referrals = list(visible_referrals(user, person))
         shown = {
-            "identity": {r.agency_id for r in records},
+            "identity": identity_sources(user, person, records),
             "referral": {r.record.agency_id for r in referrals},
         }
         look(user, person, action="view_person", shown=shown)
@@ -127,8 +140,7 @@ def person_to_act_on(user: User, person_id: int, *, action: str) -> Iterator[Per
     audited as `action` (their identity shown). The block runs with the door open."""
     with door_open():
         person = _visible(user, person_id, action=action)
-        identity = set(visible_records(user, person).values_list("agency_id", flat=True))
-        look(user, person, action=action, shown={"identity": identity})
+        look(user, person, action=action, shown={"identity": identity_sources(user, person)})
         yield person
 
 

@@ -14,14 +14,15 @@ from django.http import Http404
 
 from pathways.access.looks import look, looks, refusal
 from pathways.access.pages import acting_on
+from pathways.cases.engagement import plan_of
 from pathways.cases.models import Contact, EngagementPlan
 from pathways.partners.capabilities import records_contacts_for, services_acted_for
 from pathways.partners.memberships import User
 from pathways.people.scoping import door_open
-from pathways.referrals.actions import current_consent, steps_for
+from pathways.referrals.actions import steps_for
 from pathways.referrals.awaiting import awaiting, decision_due
 from pathways.referrals.inbox import Inbox, sort_inbox
-from pathways.referrals.models import Approval, Consent, Referral, Transition
+from pathways.referrals.models import Approval, Referral, Transition
 from pathways.sharing.policy import decide, visible_referral_list, visible_referrals
 
 REFERRAL_NOT_FOUND = "No referral with that id, or you may not see it."
@@ -48,7 +49,6 @@ class ReferralShown:
     acts_for_service: bool  # the user's team delivers its service (consent is theirs)
     records_contacts: bool  # ... and records its contacts
     engagement: Engagement | None  # None: the user may not see the provider's engagement
-    consent: Consent | None  # the consent in force, if any
 
 
 def _visible(user: User, referral_id: int, *, action: str) -> Referral:
@@ -78,7 +78,7 @@ def _engagement(user: User, referral: Referral) -> Engagement | None:
     if not decide(user, referral.person, "engagement", source=provider).allowed:
         return None
     return Engagement(
-        plan=EngagementPlan.objects.filter(referral=referral).first(),
+        plan=plan_of(referral),
         contacts=list(referral.contacts.select_related("recorded_by")),
     )
 
@@ -95,18 +95,20 @@ def _shown(user: User, referral: Referral, today: dt.date) -> ReferralShown:
         acts_for_service=referral.service_id in services_acted_for(user),
         records_contacts=records_contacts_for(user, referral.service_id),
         engagement=engagement,
-        consent=current_consent(referral),
     )
 
 
-def _look(user: User, shown: ReferralShown, *, detail: str) -> None:
+def _look(user: User, shown: ReferralShown, *, detail: str, when_nothing_holds: str = "") -> None:
     referral, engagement = shown.referral, shown.engagement
     seen = {"referral": {referral.record.agency_id}}
     if engagement is not None:
         detail += f"; engagement: {'a plan, ' if engagement.plan else ''}"
         detail += f"{len(engagement.contacts)} contact(s)"
         seen["engagement"] = {referral.service.provider_id}
-    look(user, referral.person, action="view_referral", shown=seen, detail=detail)
+    look(
+        user, referral.person, action="view_referral", shown=seen, detail=detail,
+        when_nothing_holds=when_nothing_holds,
+    )  # fmt: skip
 
 
 def referral_page(user: User, referral_id: int, *, today: dt.date) -> ReferralShown:
@@ -126,7 +128,10 @@ def step_result(user: User, referral: Referral, *, today: dt.date) -> ReferralSh
     with door_open():
         fresh = Referral.objects.select_related("person", "service", "record").get(pk=referral.pk)
         shown = _shown(user, fresh, today)
-        _look(user, shown, detail=f"referral {referral.pk}, as the step left it")
+        _look(
+            user, shown, detail=f"referral {referral.pk}, as the step left it",
+            when_nothing_holds="the result of the user's own step, which ended their access",
+        )  # fmt: skip
     return shown
 
 
@@ -135,14 +140,25 @@ def referral_for(user: User, referral_id: int, *, action: str) -> Referral:
     `action`, the referral shown."""
     with door_open():
         referral = _visible(user, referral_id, action=action)
-        look(
-            user,
-            referral.person,
-            action=action,
-            shown={"referral": {referral.record.agency_id}},
-            detail=f"referral {referral_id}",
-        )
+        shown = {"referral": {referral.record.agency_id}}
+        look(user, referral.person, action=action, shown=shown, detail=f"referral {referral_id}")
     return referral
+
+
+def plan_to_rate(user: User, referral: Referral) -> EngagementPlan | None:
+    """The engagement's plan, whose focus areas the form that ends it asks the worker to
+    rate (the worker's team records the engagement: the caller checked); audited as a
+    look at the engagement."""
+    with door_open():
+        plan = plan_of(referral)
+    look(
+        user,
+        referral.person,
+        action="end_engagement",
+        shown={"engagement": {referral.service.provider_id}},
+        detail=f"referral {referral.pk}; engagement: the plan's focus areas",
+    )
+    return plan
 
 
 def referral_to_act_on(

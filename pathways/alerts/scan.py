@@ -28,7 +28,7 @@ from pathways.partners.capabilities import VIEW
 from pathways.partners.models import Membership
 from pathways.referrals import states
 from pathways.referrals.models import Referral
-from pathways.sharing.grants import event_kinds_by_category
+from pathways.sharing.grants import category_of, event_kinds_by_category
 from pathways.sharing.policy import decide
 
 ALERTED_KINDS = {"offence": Alert.Kind.OFFENCE, "custody": Alert.Kind.CUSTODY,
@@ -36,10 +36,6 @@ ALERTED_KINDS = {"offence": Alert.Kind.OFFENCE, "custody": Alert.Kind.CUSTODY,
 OUTREACH_SERVICE = "COS"
 BATCH = 2_000
 SCAN_LOCK = 7_411_930_223  # any constant: scans take turns
-
-
-def _category_of(kind: str, categories: dict[str, tuple[str, ...]]) -> str:
-    return next((code for code, kinds in categories.items() if kind in kinds), "")
 
 
 def _team_members(service_ids: set[str]) -> dict[str, set[int]]:
@@ -53,11 +49,13 @@ def _team_members(service_ids: set[str]) -> dict[str, set[int]]:
     return members
 
 
-def scan_new_events(also: Iterable[Callable[[int, int], object]] = ()) -> AlertScan:
+def scan_new_events(*, also: Iterable[Callable[[int, int], object]]) -> AlertScan:
     """Alert for every event newer than the last scan; returns this scan.
 
     `also`: more work over the same events, each called with the scan's (after, up to]
     event ids in the scan's transaction (the custody visits, `cases.custody.open_visits`).
+    Required: a scan moves the mark, and work left out of it would never see those
+    events (`feeds.after_import.scan_new_events` is the scan with everything it needs).
     """
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -126,7 +124,7 @@ def _alert(after: int, up_to: int) -> int:
         alerts = []
         for (user_id, _), (event, told_for, why) in wanted.items():
             user = found.get(user_id)
-            category = _category_of(event.kind, categories)
+            category = category_of(event.kind, categories)
             if (
                 user is None
                 or not decide(user, event.person, category, source=event.agency_id).allowed

@@ -10,12 +10,9 @@ from typing import Any
 
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 
-from pathways.partners.capabilities import (
-    approving_sector,
-    referring_agencies,
-    services_acted_for,
-)
+from pathways.partners.capabilities import services_acted_for
 from pathways.referrals import states
+from pathways.referrals.actions import steps_for
 from pathways.referrals.awaiting import add_working_days
 from pathways.referrals.models import Referral, ReferralState, Transition
 
@@ -48,10 +45,10 @@ def _with_sent_on(referrals: Any) -> Any:
 
 
 def sort_inbox(user: Any, referrals: QuerySet[Referral], today: dt.date) -> Inbox:
-    """What of `referrals` (those the user may see) waits for this user on `today`."""
+    """What of `referrals` (those the user may see) waits for this user on `today`: the
+    steps the user may take on each (`actions.steps_for`), and the engagements their team
+    is to start."""
     own_services = services_acted_for(user)
-    sector = approving_sector(user)
-    referrers_for = referring_agencies(user)
     waiting = (
         _with_sent_on(referrals.filter(state__in=states.WAITING))
         .prefetch_related("approvals")
@@ -59,24 +56,19 @@ def sort_inbox(user: Any, referrals: QuerySet[Referral], today: dt.date) -> Inbo
     )
     inbox = Inbox()
     for referral in waiting:
+        steps = steps_for(user, referral)
         if referral.state == S.SENT:
             sent = referral.sent_on or referral.referred_on  # type: ignore[attr-defined]
             due = add_working_days(sent, referral.service.decide_within_days)
             referral.due_on = due  # type: ignore[attr-defined]
             if due < today:
                 inbox.overdue.append(referral)
-            if referral.service_id in own_services:
-                inbox.to_decide.append(referral)
-        elif referral.state == S.PROPOSED and referral.service.joint_approval:
-            sides = {a.sector for a in referral.approvals.all()}
-            approvers = {a.by_id for a in referral.approvals.all()}
-            if sector and sector[0] not in sides and user.pk not in approvers:
-                inbox.to_approve.append(referral)
-        elif referral.record.agency_id in referrers_for and referral.state in (
-            S.PROPOSED,
-            S.APPROVED,
-        ):
+        if "accept" in steps:
+            inbox.to_decide.append(referral)
+        elif "approve" in steps:
+            inbox.to_approve.append(referral)
+        elif "send" in steps:
             inbox.to_send.append(referral)
-        elif referral.state in (S.ACCEPTED, S.CONSENTED) and referral.service_id in own_services:
+        elif referral.state in states.TO_ENGAGE and referral.service_id in own_services:
             inbox.to_engage.append(referral)
     return inbox

@@ -31,6 +31,9 @@ ENGAGED = (S.ENGAGED,)
 WAITING = (S.PROPOSED, S.APPROVED, S.SENT, S.ACCEPTED, S.CONSENTED)
 # The referrer may still withdraw it: not yet engaged, not yet ended.
 WITHDRAWABLE = WAITING
+# Accepted, and (consented where the service asks) waiting for the partner's first
+# contact: the partner's team is to start the engagement.
+TO_ENGAGE = (S.ACCEPTED, S.CONSENTED)
 # How an engagement ends: completed, the person opted out (withdrew consent), stopped
 # engaging, or closed for a reason (moved away, in custody, other).
 ENDINGS = (S.COMPLETED, S.OPTED_OUT, S.DISENGAGED, S.CLOSED)

@@ -133,6 +133,11 @@ def holds_data_q(
     return condition
 
 
+def category_of(kind: str, kinds_by_category: dict[str, tuple[str, ...]]) -> str:
+    """The data category an event kind belongs to (categories.toml); "" if none."""
+    return next((code for code, kinds in kinds_by_category.items() if kind in kinds), "")
+
+
 def event_kinds_by_category() -> dict[str, tuple[str, ...]]:
     """Each category's event kinds (categories.toml)."""
     return {

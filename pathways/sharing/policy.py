@@ -20,7 +20,13 @@ from pathways.events.models import Event
 from pathways.partners.memberships import User
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Referral
-from pathways.sharing.grants import Grant, event_kinds_by_category, grants_of, holds_data_q
+from pathways.sharing.grants import (
+    Grant,
+    category_of,
+    event_kinds_by_category,
+    grants_of,
+    holds_data_q,
+)
 
 __all__ = [
     "Decision",
@@ -61,7 +67,7 @@ def _kinds(user: User) -> dict[str, tuple[str, ...]]:
 
 def category_of_kind(user: User, kind: str) -> str:
     """The data category an event kind belongs to (categories.toml); "" if none."""
-    return next((code for code, kinds in _kinds(user).items() if kind in kinds), "")
+    return category_of(kind, _kinds(user))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from pathways.access.referrals import referral_to_act_on
+from pathways.access.referrals import plan_to_rate, referral_to_act_on
 from pathways.cases import engagement
 from pathways.partners.capabilities import RECORD_CONTACT
 from pathways.referrals.models import Referral
@@ -91,7 +91,7 @@ def end(request: HttpRequest, referral_id: int) -> HttpResponse:
         refused = _not_theirs(request, referral)
         if refused:
             return refused
-        plan = engagement.plan_of(referral)
+        plan = plan_to_rate(user, referral)
         form = EndEngagementForm(request.POST or None, focus_areas=plan.focus_areas if plan else [])
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data

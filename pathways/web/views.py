@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from pathways.access.imports import rejected_rows, rejected_rows_download
 from pathways.access.people import chronology, person_page
 from pathways.access.search import find_people
 from pathways.events.models import EventKind
@@ -25,7 +26,7 @@ from pathways.partners.capabilities import (
 from pathways.partners.memberships import memberships_of
 from pathways.web.downloads import chronology_csv, rejected_rows_csv
 from pathways.web.forms.people import ChronologyFilterForm, PersonSearchForm
-from pathways.web.pagination import page_of
+from pathways.web.pagination import page_links, page_of
 from pathways.web.permissions import capability_required, signed_in
 
 RESULTS_SHOWN = 25
@@ -124,22 +125,21 @@ def import_runs(request: HttpRequest) -> HttpResponse:
 @capability_required(MANAGE_IMPORTS)
 def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
     """One import run: its summary and the rows it rejected, with why."""
-    run = get_object_or_404(ImportRun.objects.select_related("user"), pk=run_id)
-    page, page_numbers = page_of(
-        request, run.rejected_rows.order_by("line", "id"), REJECTED_PER_PAGE
+    run, page = rejected_rows(
+        signed_in(request), run_id, page=request.GET.get("page"), per_page=REJECTED_PER_PAGE
     )
     return render(
         request,
         "imports/run.html",
-        {"run": run, "rejected_rows": page, "page_numbers": page_numbers},
+        {"run": run, "rejected_rows": page, "page_numbers": page_links(page)},
     )
 
 
 @require_GET
 @capability_required(MANAGE_IMPORTS)
 def import_run_rejected_csv(request: HttpRequest, run_id: int) -> StreamingHttpResponse:
-    """The run's rejected rows as a CSV file, safe to open in a spreadsheet."""
-    run = get_object_or_404(ImportRun, pk=run_id)
+    """The run's rejected rows as a CSV file, safe to open in a spreadsheet (audited)."""
+    run = rejected_rows_download(signed_in(request), run_id)
     response = StreamingHttpResponse(rejected_rows_csv(run), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-run-{run.pk}-rejected.csv"'
     return response

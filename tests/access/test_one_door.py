@@ -160,26 +160,13 @@ def test_every_page_is_served_with_the_door_shut(client: Client, make_user) -> N
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_script_runs_as_the_operator_from_where_it_says_so() -> None:
-    """A fresh thread (as a script's main thread) has the net on until it says otherwise;
-    `operator_from_here` turns it off for good, not just until garbage is collected."""
-    import gc
+def test_a_thread_of_its_own_is_the_operators() -> None:
+    """Work in a thread of its own (an import's, a worker's) is not a user's request: the
+    net is off there, as in the thread that started it."""
     import threading
 
-    from pathways.people.scoping import operator_from_here
-
     seen: list[object] = []
-
-    def script() -> None:
-        try:
-            Person.objects.count()
-        except ScopeError:
-            seen.append("on")
-        operator_from_here()
-        gc.collect()
-        seen.append(Person.objects.count())
-
-    thread = threading.Thread(target=script)
+    thread = threading.Thread(target=lambda: seen.append(Person.objects.count()))
     thread.start()
     thread.join()
-    assert seen == ["on", 0]
+    assert seen == [0]

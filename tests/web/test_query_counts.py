@@ -393,8 +393,9 @@ def test_an_import_run_does_not_grow_with_its_rejected_rows(client: Client) -> N
     add_rejected(3, 30)
     many = read(client, f"/imports/{run.pk}/")
     assert "30 rows rejected" in many.html
-    # Measured: 10 queries, on SQLite and PostgreSQL alike.
-    assert_flat(few, many, at_most=on_this_database(sqlite=12, postgresql=12))
+    # Measured: 14 queries on SQLite, 15 on PostgreSQL (the page of rejected rows is
+    # written to the access audit; PostgreSQL takes the chain's lock).
+    assert_flat(few, many, at_most=on_this_database(sqlite=16, postgresql=17))
 
 
 # --- The data protection officer's audit -------------------------------------------------

@@ -30,10 +30,6 @@ class LinkChangeRefused(ValueError):
     """The merge, split or undo asked for cannot be made; the message says why."""
 
 
-# Rows tied to a record directly; the others are found through these.
-_BY_RECORD = ("events.Event", "referrals.Referral")
-
-
 def _person_models() -> list[type[models.Model]]:
     """Every model other than AgencyRecord whose rows point at a person."""
     found: list[type[models.Model]] = []

@@ -24,7 +24,7 @@ RENAMED = {"referrals.Alert": "alerts.Alert", "sharing.Consent": "referrals.Cons
 def _renamed_in_moves(apps, schema_editor, *, renamed):  # noqa: ANN001
     """Rows a merge or split moved are named by model label, for an undo to find them."""
     link_change = apps.get_model("linkage", "LinkChange")
-    for change in link_change.objects.all():
+    for change in link_change.objects.iterator(chunk_size=1000):
         rows = change.moves.get("rows", [])
         if any(row[0] in renamed for row in rows):
             change.moves["rows"] = [[renamed.get(row[0], row[0]), *row[1:]] for row in rows]

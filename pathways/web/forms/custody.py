@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from pathways.partners.capabilities import CUSTODY_SERVICE
 from pathways.partners.models import Service
 from pathways.web.forms.dates import past_date_field
 
@@ -33,7 +34,9 @@ class CustodyVisitForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["signposted_to"].choices = list(  # type: ignore[attr-defined]
-            Service.objects.exclude(code="POP_CUSTODY").order_by("name").values_list("code", "name")
+            Service.objects.exclude(code=CUSTODY_SERVICE)
+            .order_by("name")
+            .values_list("code", "name")
         )
 
     def clean(self) -> dict[str, Any]:
