@@ -31,9 +31,18 @@ def _run(user: User, run_id: int) -> ImportRun:
     return run
 
 
-def _categories(user: User, run: ImportRun, kinds: set[str]) -> set[str]:
-    """The categories of rows of `run` holding events of `kinds` (events.csv rows)."""
-    return HELD.get(run.kind, {"identity"}) | ({category_of_kind(user, k) for k in kinds} - {""})
+def _audit(user: User, run: ImportRun, action: str, kinds: set[str], shown: str) -> None:
+    """Audit rows of `run` shown (rows of events of `kinds`, for events.csv)."""
+    categories = HELD.get(run.kind, {"identity"}) | {category_of_kind(user, k) for k in kinds}
+    record_access(
+        user,
+        action=action,
+        allowed=True,
+        categories=categories - {""},
+        purpose="correcting an agency's extract",
+        basis=BASIS,
+        detail=f"import run {run.pk} ({run.kind}), {shown}",
+    )
 
 
 def rejected_rows(
@@ -46,15 +55,7 @@ def rejected_rows(
     rows = shown.object_list
     if rows:
         kinds = {str(r.row.get("kind", "")) for r in rows} if run.kind == "events" else set()
-        record_access(
-            user,
-            action="view_rejected_rows",
-            allowed=True,
-            categories=_categories(user, run, kinds),
-            purpose="correcting an agency's extract",
-            basis=BASIS,
-            detail=f"import run {run.pk} ({run.kind}), lines {rows[0].line} to {rows[-1].line}",
-        )
+        _audit(user, run, "view_rejected_rows", kinds, f"lines {rows[0].line} to {rows[-1].line}")
     return run, shown
 
 
@@ -64,13 +65,5 @@ def rejected_rows_download(user: User, run_id: int) -> ImportRun:
     kinds: set[str] = set()
     if run.kind == "events":
         kinds = {str(k) for k in run.rejected_rows.values_list("row__kind", flat=True) if k}
-    record_access(
-        user,
-        action="export_rejected_rows",
-        allowed=True,
-        categories=_categories(user, run, kinds),
-        purpose="correcting an agency's extract",
-        basis=BASIS,
-        detail=f"import run {run.pk} ({run.kind}), {run.rejected} rejected row(s)",
-    )
+    _audit(user, run, "export_rejected_rows", kinds, f"{run.rejected} rejected row(s)")
     return run

@@ -143,11 +143,13 @@ def import_file(
     Returns the finished `ImportRun` with its counts. A file refused whole raises
     `FileRefused` after recording the run as failed with the reason.
     """
-    run = _import_one(
-        kind, path, user=user, operator=operator, progress=progress, defer_linking=defer_linking
-    )
-    after_import(kind, [run])
-    return run
+    outcome = import_files(
+        kind, [path], user=user, operator=operator, defer_linking=defer_linking,
+        progress_for=(lambda _: progress) if progress else None,
+    )  # fmt: skip
+    if outcome.refused:
+        raise FileRefused(outcome.refused[0])
+    return outcome.runs[0]
 
 
 def _import_one(
