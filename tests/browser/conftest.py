@@ -7,7 +7,8 @@ Chromium at /usr/bin/chromium, never a downloaded browser, against `live_server`
   `live_server` tests are transactional and their tables are emptied after each test.
 - Chromium missing: the tests skip and say so; under PATHWAYS_REQUIRE_ALL or CI=true
   they fail instead.
-- `screenshot(page, name)` saves a full-page PNG as test-artifacts/screenshots/NAME.png.
+- `screenshot(page, name)` saves a full-page PNG as test-artifacts/screenshots/NAME.png
+  and runs axe-core on the page (`assert_accessible`): every page a journey looks at.
 """
 
 from __future__ import annotations
@@ -75,6 +76,23 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     }
 
 
+# axe-core from npm (package.json), run on every page a journey looks at.
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def assert_accessible(page: Any, name: str) -> None:
+    """axe-core's checks (WCAG 2.2 A and AA, and its best practices) find nothing wrong
+    with the page as it is now; `name` says which page, in the failure."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    assert result["passes"], f"{name}: axe-core ran no checks"
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+    assert not problems, f"{name}: " + "; ".join(problems)
+
+
 @pytest.fixture
 def screenshot() -> Callable[[Any, str], Path]:
     """screenshot(page, name) -> the path of a full-page PNG of the page as it is now."""
@@ -83,6 +101,14 @@ def screenshot() -> Callable[[Any, str], Path]:
     def take(page: Any, name: str) -> Path:
         path = SCREENSHOTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
+        assert_accessible(page, name)
         return path
 
     return take
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    """axe-core is put into each page the journeys look at: the site's own CSP (tested
+    in tests/web/test_site_security.py) would refuse the script."""
+    return {**browser_context_args, "bypass_csp": True}
