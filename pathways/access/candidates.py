@@ -76,25 +76,21 @@ def _counted_categories(user: User, candidates: list[Candidate]) -> set[str]:
     return {category_of_kind(user, kind) for listed in kinds for kind in listed} - {""}
 
 
-def candidate_for(user: User, candidate_id: int, *, action: str) -> Candidate:
-    """An open candidate in the user's queue, else 404 (looking is audited either way);
-    audited with the categories and agencies of the events the rule counted, which the
-    score, the count and the latest date are made of, whether or not the user may see
-    those events themselves (`explanation` shows only those they may)."""
+def _fetched(user: User, candidate_id: int, *, action: str) -> tuple[Candidate, Rule, list[Event]]:
+    """An open candidate in the user's queue, its rule and the events the rule counted,
+    else 404 (looking is audited either way); audited with the categories and agencies of
+    those events, which the score, the count and the latest date are made of, whether or
+    not the user may see the events themselves (the explanation shows only those)."""
     with door_open():
         candidate = _visible_candidates(user).filter(pk=candidate_id).first()
         if candidate is None:
             refusal(user, action=action, detail=f"candidate {candidate_id}")
             raise Http404(CANDIDATE_NOT_FOUND)
-        rule = Rule.objects.get(service_id=candidate.service_id)
+        rule = Rule.objects.select_related("service").get(service_id=candidate.service_id)
+        counted = list(triggering_events(rule, candidate.person_id, candidate.as_of))
         shown: dict[str, set[str]] = {"identity": identity_sources(user, candidate.person)}
-        for kind, agency in (
-            triggering_events(rule, candidate.person_id, candidate.as_of)
-            .order_by()
-            .values_list("kind", "agency_id")
-            .distinct()
-        ):
-            shown.setdefault(category_of_kind(user, kind), set()).add(agency)
+        for event in counted:
+            shown.setdefault(category_of_kind(user, event.kind), set()).add(event.agency_id)
         shown.pop("", None)
         look(
             user,
@@ -104,7 +100,12 @@ def candidate_for(user: User, candidate_id: int, *, action: str) -> Candidate:
             purpose="deciding on an identification candidate",
             detail=f"candidate {candidate_id} for {candidate.service_id}",
         )
-    return candidate
+    return candidate, rule, counted
+
+
+def candidate_for(user: User, candidate_id: int, *, action: str) -> Candidate:
+    """An open candidate in the user's queue, else 404; audited (see `_fetched`)."""
+    return _fetched(user, candidate_id, action=action)[0]
 
 
 def candidate_to_act_on(
@@ -125,13 +126,8 @@ class Explanation:
     hidden: int  # counted events the viewer may not see
 
 
-def explanation(user: User, candidate: Candidate) -> Explanation:
-    """The rule that matched, in a sentence, and the events that triggered it that the
-    user may see (the others only counted). Shown with the candidate `candidate_for`
-    audited."""
+def _explained(user: User, candidate: Candidate, rule: Rule, counted: list[Event]) -> Explanation:
     with door_open():
-        rule = Rule.objects.select_related("service").get(service_id=candidate.service_id)
-        counted = list(triggering_events(rule, candidate.person_id, candidate.as_of))
         allowed = set(
             visible_events(user, candidate.person)
             .filter(pk__in=[e.pk for e in counted])
@@ -141,3 +137,20 @@ def explanation(user: User, candidate: Candidate) -> Explanation:
     return Explanation(
         sentence=rule_sentence(rule, candidate), events=shown, hidden=len(counted) - len(shown)
     )
+
+
+def candidate_page(user: User, candidate_id: int) -> tuple[Candidate, Explanation]:
+    """A candidate and why the rules found them, as the candidate's page and the API show
+    them; audited as `view_candidate`."""
+    candidate, rule, counted = _fetched(user, candidate_id, action="view_candidate")
+    return candidate, _explained(user, candidate, rule, counted)
+
+
+def explanation(user: User, candidate: Candidate) -> Explanation:
+    """The rule that matched, in a sentence, and the events that triggered it that the
+    user may see (the others only counted), for a candidate the door has already shown
+    (a decision's form shown again with its errors)."""
+    with door_open():
+        rule = Rule.objects.select_related("service").get(service_id=candidate.service_id)
+        counted = list(triggering_events(rule, candidate.person_id, candidate.as_of))
+    return _explained(user, candidate, rule, counted)

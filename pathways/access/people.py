@@ -90,15 +90,15 @@ def _events_shown(user: User, counted: dict[tuple[str, str], int]) -> dict[str, 
     return shown
 
 
-def person_page(user: User, person_id: int, *, action: str = "view_person") -> PersonShown:
-    """Everything the person page shows of a person: records, referrals, the chronology
-    (counted by kind). Audited with the categories actually shown."""
+def _shown(user: User, person_id: int, *, action: str, with_events: bool) -> PersonShown:
+    """A person's records and referrals the user may see (and, `with_events`, their
+    chronology counted by kind), audited as `action` with the categories shown."""
     with door_open():
         person = _visible(user, person_id, action=action)
         records = list(visible_records(user, person))
         referrals = list(visible_referrals(user, person))
-        events = visible_events(user, person)
-        counted = _counted(events)
+        events = visible_events(user, person) if with_events else Event.objects.none()
+        counted = _counted(events) if with_events else {}
         shown = {
             **_events_shown(user, counted),
             "identity": identity_sources(user, person, records),
@@ -108,19 +108,16 @@ def person_page(user: User, person_id: int, *, action: str = "view_person") -> P
     return PersonShown(person, records, referrals, events, _by_kind(counted))
 
 
+def person_page(user: User, person_id: int, *, action: str = "view_person") -> PersonShown:
+    """Everything the person page shows of a person: records, referrals, the chronology
+    (counted by kind). Audited with the categories actually shown."""
+    return _shown(user, person_id, action=action, with_events=True)
+
+
 def person_record(user: User, person_id: int) -> PersonShown:
     """A person with the agency records and referrals the user may see (the API's
     person), without the chronology. Audited as `view_person`."""
-    with door_open():
-        person = _visible(user, person_id, action="view_person")
-        records = list(visible_records(user, person))
-        referrals = list(visible_referrals(user, person))
-        shown = {
-            "identity": identity_sources(user, person, records),
-            "referral": {r.record.agency_id for r in referrals},
-        }
-        look(user, person, action="view_person", shown=shown)
-    return PersonShown(person, records, referrals, Event.objects.none(), {})
+    return _shown(user, person_id, action="view_person", with_events=False)
 
 
 def chronology(user: User, person_id: int, *, action: str) -> tuple[Person, QuerySet[Event]]:

@@ -12,10 +12,9 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from pathways.access.candidates import (
-    candidate_for,
+    candidate_page,
     candidate_queue,
     candidate_to_act_on,
-    explanation,
 )
 from pathways.api.ids import an_id
 from pathways.api.schemas import (
@@ -88,8 +87,7 @@ def candidates(
 )
 def candidate(request: HttpRequest, candidate_id: int = an_id()) -> Any:
     _may_refer(request)
-    found = candidate_for(request.user, candidate_id, action="view_candidate")
-    explained = explanation(request.user, found)
+    found, explained = candidate_page(request.user, candidate_id)
     return {
         **_out(found),
         "explanation": explained.sentence,

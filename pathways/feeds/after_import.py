@@ -29,10 +29,8 @@ from pathways.people.scoping import outside_requests
 
 @dataclass(frozen=True)
 class AfterImport:
-    """What followed an import: whether alerts were asked for, and the identification
-    run, if one was made."""
+    """What followed an import: the identification run, if one was made."""
 
-    alerts_queued: bool = False
     identified: Run | None = None
 
 
@@ -43,15 +41,14 @@ def after_import(
     `runs`; `announce`, if given, is told of each step before it starts."""
     created = sum(run.created for run in runs)
     changed = created + sum(run.updated for run in runs)
-    alerts = kind == "events" and created > 0
-    if alerts:
+    if kind == "events" and created:
         alert_on_new_events.enqueue()
     identified = None
     if kind in ("events", "referrals") and changed and settings.PATHWAYS_IDENTIFY_AFTER_IMPORT:
         if announce:
             announce("identify: running the rules")
         identified = identify(timezone.localdate(), full=kind == "referrals")
-    return AfterImport(alerts_queued=alerts, identified=identified)
+    return AfterImport(identified=identified)
 
 
 def scan_new_events() -> AlertScan:

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from pathways.partners.capabilities import (
     APPROVING_SECTORS,
+    REFER,
     approving_sector,
     memberships_with,
     referring_agencies,
@@ -161,7 +162,7 @@ def referring_record(user: Any, person: Person) -> AgencyRecord | None:
     """The record a referral by this user is held under: their agency's record of the
     person (the first of their teams whose role may refer that has one)."""
     agencies = [
-        m.team.agency_id for m in sorted(memberships_with(user, "refer"), key=lambda m: m.team_id)
+        m.team.agency_id for m in sorted(memberships_with(user, REFER), key=lambda m: m.team_id)
     ]
     for agency in agencies:
         record = AgencyRecord.objects.filter(person=person, agency_id=agency).order_by("pk").first()

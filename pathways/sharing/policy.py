@@ -215,13 +215,26 @@ def visible_records(user: User, person: Person) -> QuerySet[AgencyRecord]:
     )
 
 
+def _event_kinds(grant: Grant, kinds: dict[str, tuple[str, ...]]) -> set[str]:
+    """The event kinds a grant opens (those of its categories)."""
+    return {kind for category in grant.categories for kind in kinds.get(category, ())}
+
+
+def _referrals_of(grant: Grant, prefix: str = "") -> Q:
+    """SQL on rows naming a referral (`prefix`: the path to it): the referrals a grant
+    with the referral category shows, those held by its source, to its services."""
+    part = Q(**{f"{prefix}record__agency_id": grant.source})
+    if grant.referral_services is not None:
+        part &= Q(**{f"{prefix}service_id__in": sorted(grant.referral_services)})
+    return part
+
+
 def visible_events(user: User, person: Person) -> QuerySet[Event]:
     """The person's events this user may see, newest first."""
     kinds = _kinds(user)
     opened: dict[str, set[str]] = defaultdict(set)
     for grant in grants_holding(user, person):
-        for category in grant.categories:
-            opened[grant.source].update(kinds.get(category, ()))
+        opened[grant.source] |= _event_kinds(grant, kinds)
     condition = Q(pk__in=[])
     for source, source_kinds in sorted(opened.items()):
         if source_kinds:
@@ -237,12 +250,8 @@ def visible_referrals(user: User, person: Person) -> QuerySet[Referral]:
     """The person's referrals this user may see (held by the referring agency)."""
     condition = Q(pk__in=[])
     for grant in grants_holding(user, person):
-        if "referral" not in grant.categories:
-            continue
-        part = Q(record__agency_id=grant.source)
-        if grant.referral_services is not None:
-            part &= Q(service_id__in=sorted(grant.referral_services))
-        condition |= part
+        if "referral" in grant.categories:
+            condition |= _referrals_of(grant)
     return (
         Referral.objects.filter(condition, person=person)
         .select_related("service", "record")
@@ -266,9 +275,7 @@ def referrals_open_q(user: User, *, prefix: str = "") -> Q | None:
     for grant in grants_of(user):
         if "referral" not in grant.categories:
             continue
-        part = Q(**{f"{prefix}record__agency_id": grant.source})
-        if grant.referral_services is not None:
-            part &= Q(**{f"{prefix}service_id__in": sorted(grant.referral_services)})
+        part = _referrals_of(grant, prefix)
         when = _when(grant, f"{prefix}person_id")
         if when is not None:
             part &= when
@@ -283,7 +290,7 @@ def events_open_q(user: User, *, person: str, agency: str, kind: str) -> Q | Non
     kinds = _kinds(user)
     condition: Q | None = None
     for grant in grants_of(user):
-        opened = sorted({k for c in grant.categories for k in kinds.get(c, ())})
+        opened = sorted(_event_kinds(grant, kinds))
         if not opened:
             continue
         part = Q(**{agency: grant.source, f"{kind}__in": opened})

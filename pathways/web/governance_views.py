@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from pathways.access.audit import looks_at_person, looks_by_user, unusual_access
+from pathways.access.audit import unusual_access
+from pathways.governance.audit_queries import looks_at_person, looks_by_user
 from pathways.partners.capabilities import CONFIGURE, READ_AUDIT
 from pathways.sharing.plain_language import agreements_in_words
 from pathways.web.pagination import page_of

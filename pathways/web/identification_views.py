@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from pathways.access.candidates import (
-    candidate_for,
+    Explanation,
+    candidate_page,
     candidate_queue,
     candidate_to_act_on,
     explanation,
@@ -60,13 +61,14 @@ def queue(request: HttpRequest) -> HttpResponse:
 def candidate(request: HttpRequest, candidate_id: int) -> HttpResponse:
     """Why the rules found this person, and the forms to decide."""
     user = signed_in(request)
-    found = candidate_for(user, candidate_id, action="view_candidate")
-    return _candidate_page(request, found)
+    found, explained = candidate_page(user, candidate_id)
+    return _candidate_page(request, found, explained)
 
 
 def _candidate_page(
     request: HttpRequest,
     found: Candidate,
+    explained: Explanation | None = None,
     dismiss_form: DismissForm | None = None,
     refer_form: ReferForm | None = None,
 ) -> HttpResponse:
@@ -76,7 +78,7 @@ def _candidate_page(
         "identification/candidate.html",
         {
             "candidate": found,
-            "explanation": explanation(signed_in(request), found),
+            "explanation": explained or explanation(signed_in(request), found),
             "dismiss_form": dismiss_form or DismissForm(prefix="dismiss"),
             "refer_form": refer_form or ReferForm(prefix="refer"),
         },
