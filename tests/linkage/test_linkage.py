@@ -83,16 +83,37 @@ def test_a_doubtful_pair_is_queued_once_however_often_it_is_imported(load) -> No
     assert LinkReview.objects.count() == 1
 
 
-def test_two_records_of_one_agency_are_never_merged(load) -> None:
+def test_an_agencys_two_references_for_one_person_are_one_person(load) -> None:
+    # Agencies hold duplicates (INTERCHANGE.md): linked like any other pair, and the
+    # agency's references stay as they are.
     load("POLICE,P1,Anne,Smith,1990-01-01,F", "POLICE,P2,Anne,Smith,1990-01-01,F")
-    assert person_of("POLICE", "P1") != person_of("POLICE", "P2")
-    assert Person.objects.count() == 2
+    assert person_of("POLICE", "P1") == person_of("POLICE", "P2")
+    assert Person.objects.count() == 1
+    assert set(AgencyRecord.objects.values_list("person_ref", flat=True)) == {"P1", "P2"}
 
 
-def test_two_records_of_one_agency_are_not_merged_across_imports_either(load) -> None:
-    load("POLICE,P1,Anne,Smith,1990-01-01,F")
+def test_an_agencys_duplicate_links_across_imports_too(load) -> None:
+    load("POLICE,P1,Anne,Smith,1990-01-01,F", "HSCP_CJSW,C1,Anne,Smith,1990-01-01,F")
     load("POLICE,P2,Anne,Smith,1990-01-01,F")
-    assert person_of("POLICE", "P1") != person_of("POLICE", "P2")
+    assert person_of("POLICE", "P1") == person_of("POLICE", "P2") == person_of("HSCP_CJSW", "C1")
+
+
+def test_an_agencys_records_split_apart_stay_apart_and_an_undo_joins_them(load) -> None:
+    from pathways.linkage.services import split_records, undo
+    from tests.factories import UserFactory
+
+    officer = UserFactory()
+    load("POLICE,P1,Anne,Smith,1990-01-01,F", "POLICE,P2,Anne,Smith,1990-01-01,F")
+    person = person_of("POLICE", "P1")
+    p2 = AgencyRecord.objects.get(person_ref="P2")
+    split = split_records(person, [p2.pk], by=officer, reason="two women, says the police")
+    assert person_of("POLICE", "P2") != person
+    # A third record like both joins one of them (equal scores: the first record), and
+    # the pair that would join the two people waits for review; the split holds.
+    load("HSCP_CJSW,C1,Anne,Smith,1990-01-01,F")
+    assert person_of("HSCP_CJSW", "C1") == person_of("POLICE", "P1") != person_of("POLICE", "P2")
+    undo(split, by=officer)
+    assert person_of("POLICE", "P1") == person_of("POLICE", "P2")
 
 
 def test_names_alone_without_a_birth_date_or_an_address_do_not_link(load) -> None:

@@ -1,9 +1,10 @@
 """The linkage model's blocking rules: which pairs of records are scored at all.
 
 Candidate pairs come from several rules, so that a pair agreeing only on date of birth,
-or only on how the names sound, is still scored; never two records of one agency.
-Splink blocks on the rules for a full run; `blocking` keeps each record's values of them
-as keys for incremental linking.
+or only on how the names sound, is still scored. Two records of one agency are scored
+like any other pair (an agency may hold two references for one person). Splink blocks
+on the rules for a full run; `blocking` keeps each record's values of them as keys for
+incremental linking.
 """
 
 from __future__ import annotations
@@ -11,27 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from splink import block_on
-from splink.blocking_rule_library import And, CustomRule
+from splink.blocking_rule_library import CustomRule
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
 YEAR = "substr(dob, 1, 4)"
 
 
-# The product never links two records of one agency (an agency holds one record of a
-# person), so no rule lets such a pair through: fewer pairs, and none of them wrong.
-ACROSS_AGENCIES = CustomRule("l.agency <> r.agency")
-
-
-def block_across(*columns: str) -> BlockingRuleCreator:
-    """Pairs across agencies that agree on `columns` (a rule's, or a training block's:
-    `model.EM_BLOCKS`)."""
-    return And(block_on(*columns), ACROSS_AGENCIES)
-
-
 # Each rule lets through pairs that agree on its columns; together they keep the pairs
 # that agree only on date of birth, or only on how the names sound. A rule is the
 # expressions a pair must agree on: the same on both sides, or (`probe`) a record's
-# expressions against another's (names swapped); only pairs across agencies are kept.
+# expressions against another's (names swapped).
 # Splink blocks on them for a full run; `blocking` keeps each record's values of
 # them as keys for incremental linking.
 @dataclass(frozen=True)
@@ -42,9 +32,9 @@ class BlockingRule:
 
     def for_splink(self) -> BlockingRuleCreator:
         if self.probe is None:
-            return block_across(*self.columns)
+            return block_on(*self.columns)
         same = " AND ".join(f"l.{a} = r.{b}" for a, b in zip(self.columns, self.probe, strict=True))
-        return And(CustomRule(same), ACROSS_AGENCIES)
+        return CustomRule(same)
 
 
 BLOCKING_RULES: dict[str, BlockingRule] = {

@@ -2,10 +2,10 @@
 
 Records are compared on given name (with nicknames and sound), family name, date of
 birth (exact, day and month swapped, one character off), sex, postcode (full, sector,
-district) and address. The levels are written in DuckDB's SQL and run on Splink's Spark
-backend too (`PortableLevel`, `translate_sql`). The postcode and address levels' m
-probabilities are not learnt but given (`DEFAULT_MOVES`, or measured in the data by
-`model.moves_from_sure_matches`).
+district), address, and whether they are of one agency. The levels are written in
+DuckDB's SQL and run on Splink's Spark backend too (`PortableLevel`, `translate_sql`).
+The postcode, address and agency levels' m probabilities are not learnt but given
+(`DEFAULT_MOVES`, or measured in the data by `model.moves_from_sure_matches`).
 """
 
 from __future__ import annotations
@@ -135,6 +135,11 @@ def _date_of_birth() -> Any:
             # is much weaker (a day apart is common among a million people of similar age).
             PortableLevel(swapped).configure(label_for_charts="day and month swapped"),
             cll.DamerauLevenshteinLevel("dob", 1),
+            # A system that holds the year alone writes 1 January of it.
+            PortableLevel(
+                "substr(dob_l, 1, 4) = substr(dob_r, 1, 4)"
+                " AND (substr(dob_l, 6, 5) = '01-01' OR substr(dob_r, 6, 5) = '01-01')"
+            ).configure(label_for_charts="the year, and one of them 1 January"),
             cll.DamerauLevenshteinLevel("dob", 2),
             cll.ElseLevel(),
         ],
@@ -149,9 +154,13 @@ def _fixed(m: float) -> dict[str, Any]:
 # estimate is at hand (`model.moves_from_sure_matches` measures them in the data).
 POSTCODE_LEVELS = ("exact", "sector", "district", "else")
 ADDRESS_LEVELS = ("exact", "close", "same house", "alike", "else")
+AGENCY_LEVELS = ("same", "else")
 DEFAULT_MOVES = {
     "postcode": dict(zip(POSTCODE_LEVELS, (0.70, 0.05, 0.05, 0.20), strict=True)),
     "address": dict(zip(ADDRESS_LEVELS, (0.65, 0.08, 0.02, 0.05, 0.20), strict=True)),
+    # One true pair in ten within an agency: agencies hold duplicates of 5 to 15% of
+    # their people (Pathways' own synthetic partnership has none).
+    "agency": dict(zip(AGENCY_LEVELS, (0.10, 0.90), strict=True)),
 }
 
 
@@ -195,12 +204,29 @@ def _address(m: dict[str, float]) -> Any:
     )
 
 
+def _agency(m: dict[str, float]) -> Any:
+    """Whether both records are of one agency. Its u is learnt from random pairs (the
+    agencies' sizes); its m is the share of true pairs within an agency, which says how
+    many duplicates the agencies hold: measured, as expectation maximisation's blocks
+    are pairs across agencies."""
+    return cl.CustomComparison(
+        output_column_name="agency",
+        comparison_levels=[
+            cll.NullLevel("agency"),  # never: every record has an agency
+            cll.ExactMatchLevel("agency").configure(
+                label_for_charts="same agency", **_fixed(m["same"])
+            ),
+            cll.ElseLevel().configure(label_for_charts="different agencies", **_fixed(m["else"])),
+        ],
+    )
+
+
 def comparisons(moves: dict[str, dict[str, float]] | None = None) -> list[Any]:
     """The comparisons; `moves`: the m probabilities of the postcode and address levels
     (people move, and agencies learn of it at different times, so a different address is
     weaker evidence than EM would make it: its blocks are mostly people who did not move).
     """
-    moves = moves or DEFAULT_MOVES
+    moves = DEFAULT_MOVES | (moves or {})
     return [
         _given_name(),
         _family_name(),
@@ -208,4 +234,5 @@ def comparisons(moves: dict[str, dict[str, float]] | None = None) -> list[Any]:
         cl.ExactMatch("sex"),
         _postcode(moves["postcode"]),
         _address(moves["address"]),
+        _agency(moves["agency"]),
     ]

@@ -1,50 +1,36 @@
-"""What no score can override: records that cannot be one person.
+"""What no score can override: records that cannot be one person, or not without more.
 
-Two records of the same agency are never linked (an agency that holds two references for
-one person merges them itself). A person whose dates of birth conflict beyond the errors
-the model allows (`linkage_clusters.dates_agree`: day and month swapped, one or two
-characters off) is not formed automatically: the pair goes to a person for review.
-`linkage_clusters.cluster` applies the same rules to scored pairs alone (the benches);
+Where a join would put together two records that disagree (two records of one agency,
+or dates of birth that conflict beyond the errors the model allows) those two need
+evidence of their own (`clusters.refusal`); without it the pair goes to a person for
+review. `clusters.cluster` applies the same rules to scored pairs alone (the benches);
 `Clusters` here adds the decisions people made and says why a join is refused.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from pathways.linkage.internals.clusters import dates_agree
+from pathways.linkage.internals.clusters import SAME_AGENCY_UNPROVEN, Member, refusal
+from pathways.linkage.internals.thresholds import Thresholds
+
+__all__ = ["KEPT_APART", "SAME_AGENCY_UNPROVEN", "Clusters", "Group", "pair_scores"]
+
+# A pair of records' own match probability (0 when never scored, 1 when accepted).
+Score = Callable[[Any, Any], float]
 
 
 @dataclass
 class Group:
-    """Records taken to be one person while linking: their agencies and dates of birth."""
+    """Records taken to be one person while linking: (id, agency, date of birth)."""
 
-    agencies: set[str] = field(default_factory=set)
-    dates: set[str] = field(default_factory=set)
+    members: list[Member] = field(default_factory=list)
 
     @classmethod
-    def of(cls, records: Iterable[tuple[str, str | None]]) -> Group:
-        group = cls()
-        for agency, born in records:
-            group.agencies.add(agency)
-            if born:
-                group.dates.add(born)
-        return group
-
-    def conflict_with(self, other: Group) -> str:
-        """Why the two groups cannot be one person, or "" when they can."""
-        if self.agencies & other.agencies:
-            return "both people have a record from the same agency"
-        for mine in self.dates:
-            for theirs in other.dates:
-                if not dates_agree(mine, theirs):
-                    return f"dates of birth conflict ({mine} and {theirs})"
-        return ""
-
-    def absorb(self, other: Group) -> None:
-        self.agencies |= other.agencies
-        self.dates |= other.dates
+    def of(cls, records: Iterable[Member]) -> Group:
+        return cls(list(records))
 
 
 KEPT_APART = "a person decided these records are different people"
@@ -54,12 +40,22 @@ class Clusters:
     """Items (records, or people) joined into clusters only as the rules allow.
 
     Each item starts as a cluster of its own with its `Group`; `rejected` are pairs of
-    items a person decided are different people, and no cluster may hold both."""
+    items a person decided are different people, and no cluster may hold both; `score`
+    gives a pair of records' own match probability, which `clusters.refusal` weighs with
+    the `bands`."""
 
-    def __init__(self, groups: dict[int, Group], rejected: Iterable[tuple[int, int]] = ()) -> None:
+    def __init__(
+        self,
+        groups: dict[int, Group],
+        rejected: Iterable[tuple[int, int]],
+        score: Score,
+        bands: Thresholds,
+    ) -> None:
         self._root = {item: item for item in groups}
         self._groups = groups
         self._rejected = [(a, b) for a, b in rejected if a in groups and b in groups]
+        self._score = score
+        self._bands = bands
 
     def find(self, item: int) -> int:
         root = self._root
@@ -74,14 +70,29 @@ class Clusters:
         ends = {x, y}
         if any({self.find(a), self.find(b)} == ends for a, b in self._rejected):
             return KEPT_APART
-        return self._groups[x].conflict_with(self._groups[y])
+        return refusal(
+            self._groups[x].members,
+            self._groups[y].members,
+            self._score,
+            self._bands.auto_link,
+        )
 
     def join(self, kept: int, joined: int) -> None:
         """Make the cluster of `joined` part of the cluster of `kept` (its root stays)."""
         kept, joined = self.find(kept), self.find(joined)
         if kept != joined:
             self._root[joined] = kept
-            self._groups[kept].absorb(self._groups[joined])
+            self._groups[kept].members.extend(self._groups[joined].members)
 
     def items(self) -> list[int]:
         return list(self._root)
+
+
+def pair_scores(
+    scored: Iterable[tuple[int, int, float]], accepted: Iterable[tuple[int, int]]
+) -> Score:
+    """A `Score` from scored pairs of record ids `(a, b, probability)` and the pairs a
+    person accepted (scored 1)."""
+    known: dict[Any, float] = {(min(a, b), max(a, b)): p for a, b, p in scored}
+    known.update({(min(a, b), max(a, b)): 1.0 for a, b in accepted})
+    return lambda a, b: known.get((a, b) if a < b else (b, a), 0.0)

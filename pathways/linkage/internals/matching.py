@@ -2,11 +2,11 @@
 
 An import gives every new record a person of its own, then asks here which of them are
 someone already known. In batches: the batch's blocking keys are stored and its probe
-keys looked up (`people.blocking`), the candidate pairs scored with the trained model
-(`people.scoring`), and then, strongest pair first,
+keys looked up (`blocking`), the candidate pairs scored with the trained model
+(`scoring`), and then, strongest pair first,
 
 - a pair at or above the auto-link threshold joins the new record to the other's person,
-  unless a rule forbids it (`people.link_constraints`) or it would join two people
+  unless a rule forbids it (`constraints`) or it would join two people
   already known: those pairs go to the review queue instead;
 - a pair in the review band goes to the review queue;
 - a pair a person has decided is linked (accepted) or never linked (rejected),
@@ -36,7 +36,7 @@ from pathways.linkage.internals.bulk_sql import (
     rows_matching,
     update_from_rows,
 )
-from pathways.linkage.internals.constraints import KEPT_APART, Clusters, Group
+from pathways.linkage.internals.constraints import KEPT_APART, Clusters, Group, pair_scores
 from pathways.linkage.internals.frequencies import FIELDS, apply_changes, count_changes, frequencies
 from pathways.linkage.internals.identity import refresh_identity
 from pathways.linkage.internals.merging import detach_record, move_people
@@ -180,11 +180,7 @@ def _link_batch(ids: Sequence[int], model: dict[str, Any], bands: Thresholds) ->
     records = {**others, **new}
     # A key whose record is gone (deleted outside Django: the keys table keeps no
     # constraint) finds nothing.
-    pairs = sorted(
-        (a, b)
-        for a, b in candidates
-        if a in records and b in records and records[a]["agency_id"] != records[b]["agency_id"]
-    )
+    pairs = sorted((a, b) for a, b in candidates if a in records and b in records)
     changes = count_changes(new_rows)
     shares = new_records_shares(model, new_table, changes)
 
@@ -305,12 +301,17 @@ def _decide(
         person_of[rid] = person
     fresh = {p for p, rs in members.items() if all(rid in new for rid, _, _ in rs)}
     clusters = Clusters(
-        {p: Group.of((a, b) for _, a, b in rs) for p, rs in members.items()},
+        {p: Group.of(rs) for p, rs in members.items()},
         [
             (person_of[a], person_of[b])
             for (a, b), status in decided.items()
             if status == LinkReview.Status.REJECTED and a in person_of and b in person_of
         ],
+        pair_scores(
+            ((a, b, score.probability) for a, b, score in scores),
+            (pair for pair, status in decided.items() if status == ACCEPTED),
+        ),
+        bands,
     )
 
     def find(person: int) -> int:

@@ -6,8 +6,8 @@ its settings (the comparisons of `comparisons`, the rules of `blocking_rules`), 
 DuckDB connection, a linker over the records made ready by `preparation`, a saved model
 in either backend's SQL, and the training. Each comparison's weight is learnt without
 labels (the prior from deterministic rules, u from random pairs, m by expectation
-maximisation); the postcode and address levels' m probabilities are measured instead,
-on records that are surely one person.
+maximisation); the postcode, address and agency levels' m probabilities are measured
+instead, on records that are surely one person.
 
 This module knows nothing of Django.
 """
@@ -26,9 +26,10 @@ import pyarrow as pa
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
-from pathways.linkage.internals.blocking_rules import BLOCKING_RULES, YEAR, block_across
+from pathways.linkage.internals.blocking_rules import BLOCKING_RULES, YEAR
 from pathways.linkage.internals.comparisons import (
     ADDRESS_LEVELS,
+    AGENCY_LEVELS,
     DEFAULT_MOVES,
     POSTCODE_LEVELS,
     comparisons,
@@ -109,19 +110,19 @@ def moves_from_sure_matches(
     con: duckdb.DuckDBPyConnection, floor: float = 0.01
 ) -> dict[str, dict[str, float]]:
     """How postcodes and addresses compare between records that are surely one person
-    (the same given name, family name and date of birth): the m probabilities of those
+    (the same given name, family name and date of birth), and how many of those pairs
+    are of one agency (the agencies' own duplicates): the m probabilities of those
     levels, measured rather than assumed. Each share is at least `floor`; with fewer than
     100 such pairs the defaults stand."""
-    postcode, address = moves_sql()
-    return moves_from_counts(
-        con.execute(postcode).fetchall()[0], con.execute(address).fetchall()[0], floor
-    )
+    postcode, address, agency = (con.execute(sql).fetchall()[0] for sql in moves_sql())
+    return moves_from_counts(postcode, address, agency, floor)
 
 
-def moves_sql(table: str = "link_input") -> tuple[str, str]:
-    """The two queries of `moves_from_sure_matches` over `table`, in DuckDB's SQL: how
-    many sure pairs fall in each postcode level, and in each address level (one row
-    each). `comparisons.translate_sql` gives them for Spark (`spark.py`)."""
+def moves_sql(table: str = "link_input") -> tuple[str, str, str]:
+    """The three queries of `moves_from_sure_matches` over `table`, in DuckDB's SQL: how
+    many sure pairs fall in each postcode level, each address level and each agency
+    level (one row each). `comparisons.translate_sql` gives them for Spark (`spark.py`).
+    """
     pairs = f"""
         FROM {table} l JOIN {table} r ON l.unique_id < r.unique_id
          AND l.given = r.given AND l.family = r.family AND l.dob = r.dob
@@ -146,17 +147,24 @@ def moves_sql(table: str = "link_input") -> tuple[str, str]:
                count(*) FILTER (WHERE {jw} < 0.7)
         {pairs} AND l.address IS NOT NULL AND r.address IS NOT NULL
     """
-    return postcode, address
+    agency = f"""
+        SELECT count(*) FILTER (WHERE l.agency = r.agency),
+               count(*) FILTER (WHERE l.agency <> r.agency)
+        {pairs}
+    """
+    return postcode, address, agency
 
 
 def moves_from_counts(
-    postcode: Sequence[int], address: Sequence[int], floor: float = 0.01
+    postcode: Sequence[int], address: Sequence[int], agency: Sequence[int], floor: float = 0.01
 ) -> dict[str, dict[str, float]]:
-    """The m probabilities of the postcode and address levels from the sure pairs' counts
-    in each level (`moves_sql`), each at least `floor`; the defaults under 100 pairs."""
+    """The m probabilities of the postcode, address and agency levels from the sure
+    pairs' counts in each level (`moves_sql`), each at least `floor`; the defaults under
+    100 pairs."""
     found = {}
     for name, levels, counts in (("postcode", POSTCODE_LEVELS, postcode),
-                                 ("address", ADDRESS_LEVELS, address)):  # fmt: skip
+                                 ("address", ADDRESS_LEVELS, address),
+                                 ("agency", AGENCY_LEVELS, agency)):  # fmt: skip
         total = sum(counts)
         if total < 100:
             found[name] = DEFAULT_MOVES[name]
@@ -168,15 +176,16 @@ def moves_from_counts(
     return found
 
 
-# Expectation maximisation's blocks: each fixes some comparisons and trains the others
-# (across agencies, as the pairs it will score: more of each block is one person).
+# Expectation maximisation's blocks: each fixes some comparisons and trains the others.
+# Pairs within an agency too: a partnership may hold one agency's records alone (the
+# agency comparison's m is measured, not trained: `moves_sql`).
 EM_BLOCKS: dict[str, BlockingRuleCreator] = {
     # The sector, not the district: as good a sample of the name comparisons, and a
     # third of the pairs (at a million records, EM's time went on this block).
-    "date of birth and postcode sector": block_across("dob", "postcode_sector"),
+    "date of birth and postcode sector": block_on("dob", "postcode_sector"),
     # With the year of birth: common names alone make ten million pairs at 300k records.
-    "given and family name and year of birth": block_across("given", "family", YEAR),
-    "postcode and house number": block_across("postcode", "house"),
+    "given and family name and year of birth": block_on("given", "family", YEAR),
+    "postcode and house number": block_on("postcode", "house"),
 }
 
 

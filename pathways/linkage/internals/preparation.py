@@ -20,6 +20,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pathways.linkage.internals.clusters import PLACEHOLDER_DATES
 from pathways.linkage.internals.nicknames import canonical_given, soundex
 
 COLUMNS = (
@@ -90,6 +91,10 @@ _LINK_FIELDS = attrgetter(
 )  # fmt: skip
 
 
+def _iso(born: dt.date | str | None) -> str | None:
+    return born.isoformat() if isinstance(born, dt.date) else born
+
+
 def prepare_values(rows: Iterable[Sequence[Any]]) -> pa.Table:
     """Records given as the values of `LinkRecord`'s fields in order (a unique id that is
     not text is made text) as the model's input table (empty values as NULL). Names and
@@ -108,7 +113,8 @@ def prepare_values(rows: Iterable[Sequence[Any]]) -> pa.Table:
         "given_sound": [g[1] for g in given_parts],
         "family": family,
         "family_sound": [_family_sound(f) for f in family],
-        "dob": [b.isoformat() if isinstance(b, dt.date) else b for b in born],
+        # A placeholder date of birth says nothing: unknown, as the model sees it.
+        "dob": [None if d in PLACEHOLDER_DATES else d for d in map(_iso, born)],
         "sex": [x if x in ("M", "F", "X") else None for x in sex],
         "postcode": [p[0] for p in postcodes],
         "postcode_sector": [p[1] for p in postcodes],

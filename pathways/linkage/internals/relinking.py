@@ -2,7 +2,7 @@
 every candidate pair, and redraw the people, keeping every decision a person made.
 
 The people are the clusters of auto-linked pairs, formed strongest pair first and only
-as the rules allow (`people.link_constraints`): accepted pairs are joined whatever the
+as the rules allow (`constraints`): accepted pairs are joined whatever the
 model says, rejected ones never. A cluster keeps the id of the person most of its
 records had, so that person ids stay stable unless a merge or split changes them; what
 belongs to a person alone goes where most of their records went. The blocking keys and
@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from pathways.linkage.internals.blocking import write_stored_keys
 from pathways.linkage.internals.bulk_sql import update_from_rows
-from pathways.linkage.internals.constraints import KEPT_APART, Clusters, Group
+from pathways.linkage.internals.constraints import KEPT_APART, Clusters, Group, pair_scores
 from pathways.linkage.internals.frequencies import ANY_VALUE, FIELDS, MIN_RECORDS
 from pathways.linkage.internals.identity import refresh_identity
 from pathways.linkage.internals.matching import LINK_FIELDS, link_values
@@ -167,17 +167,24 @@ def _cluster(
         ).values_list("record_a_id", "record_b_id", "status")
     }
     rejected = [pair for pair, status in decided.items() if status == LinkReview.Status.REJECTED]
-    clusters = Clusters(
-        {
-            rid: Group.of([(r["agency_id"], r["date_of_birth"] and r["date_of_birth"].isoformat())])
-            for rid, r in records.items()
-        },
-        rejected,
-    )
     edges = {(min(a, b), max(a, b)): (p, w) for a, b, p, w in scored}
     for pair, decision in decided.items():
         if decision == LinkReview.Status.ACCEPTED and pair[0] in records and pair[1] in records:
             edges.setdefault(pair, (1.0, float("inf")))
+    clusters = Clusters(
+        {
+            rid: Group.of(
+                [(rid, r["agency_id"], r["date_of_birth"] and r["date_of_birth"].isoformat())]
+            )
+            for rid, r in records.items()
+        },
+        rejected,
+        pair_scores(
+            ((a, b, p) for (a, b), (p, _) in edges.items()),
+            (pair for pair, status in decided.items() if status == LinkReview.Status.ACCEPTED),
+        ),
+        bands,
+    )
     confidence: dict[int, tuple[str, float]] = {}
     queue: dict[tuple[int, int], tuple[float, float, str]] = {}
     ordered = sorted(

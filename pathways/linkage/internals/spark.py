@@ -97,13 +97,12 @@ def _frame(spark: SparkSession, records: Any) -> DataFrame:
 
 
 def moves_from_sure_matches(spark: SparkSession, table: str = VIEW) -> dict[str, dict[str, float]]:
-    """`linkage_model.moves_from_sure_matches` on Spark: the same two queries, translated,
+    """`linkage_model.moves_from_sure_matches` on Spark: the same queries, translated,
     over the records registered as `table`. Needs Splink's Jaro-Winkler function in the
     session (`spark_linker` registers it before calling this)."""
-    postcode, address = (translate_sql(sql, "duckdb", "spark") for sql in moves_sql(table))
-    return moves_from_counts(
-        tuple(spark.sql(postcode).collect()[0]), tuple(spark.sql(address).collect()[0])
-    )
+    queries = (translate_sql(sql, "duckdb", "spark") for sql in moves_sql(table))
+    postcode, address, agency = (tuple(spark.sql(sql).collect()[0]) for sql in queries)
+    return moves_from_counts(postcode, address, agency)
 
 
 def spark_linker(
