@@ -6,11 +6,16 @@ nothing else of the person: no events, no referrals, no case notes. The `review_
 capability opens this door and no other (it opens neither the person page nor search);
 every look is audited like any look at a person. The decisions themselves (link or keep
 apart, split, undo) are linkage's (`linkage.services`), taken here with the door open.
+
+The same officer tells each agency of its own records that Pathways holds to be one
+person (`agency_duplicates`): the pairs' identity fields (names, date of birth,
+postcode), each look at them, each download and each pair marked as sent audited with
+the people concerned.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User as AuthUser
@@ -21,13 +26,33 @@ from django.http import Http404
 from pathways.access.pages import page_of_rows
 from pathways.audit.log import record_access
 from pathways.linkage.models import LinkChange, LinkReview
-from pathways.linkage.services import Waterfall, decide, split_records, undo, waterfall
+from pathways.linkage.services import (
+    DuplicatePair,
+    Marked,
+    UnknownAgency,
+    Waterfall,
+    agency_duplicates,
+    agency_named,
+    decide,
+    duplicate_rows,
+    mark_sent,
+    pairs_of,
+    split_records,
+    undo,
+    waterfall,
+    with_state,
+)
 from pathways.partners.capabilities import may_review_links
 from pathways.partners.memberships import User
+from pathways.partners.models import Agency
 from pathways.people.models import AgencyRecord, Person
 from pathways.people.scoping import door_open
 
 BASIS = "linkage review: whether agency records are one person (identity fields only)"
+DUPLICATES_BASIS = (
+    "linkage review: telling an agency of its own records that are one person "
+    "(identity fields only)"
+)
 
 
 def _require(user: User) -> None:
@@ -35,9 +60,11 @@ def _require(user: User) -> None:
         raise PermissionDenied("Your role does not allow this (review_links).")
 
 
-def _audit(user: User, action: str, people: Iterable[int], detail: str = "") -> None:
+def _audit(
+    user: User, action: str, people: Iterable[int], detail: str = "", basis: str = BASIS
+) -> None:
     record_access(user, action=action, allowed=True, person_ids=people,
-                  categories=["identity"], basis=BASIS, detail=detail)  # fmt: skip
+                  categories=["identity"], basis=basis, detail=detail)  # fmt: skip
 
 
 def review_queue(user: User, *, page: object, per_page: int) -> Page[LinkReview]:
@@ -161,3 +188,65 @@ def undo_change(user: AuthUser, change_id: int) -> LinkChange:
             raise Http404("No such change.")
         undo(change, by=user)
     return change
+
+
+# --- An agency's own duplicates ----------------------------------------------------------
+
+
+def _agency(user: User, code: str) -> Agency:
+    _require(user)
+    try:
+        return agency_named(code)
+    except UnknownAgency:
+        raise Http404("No agency with that code.") from None
+
+
+# Which pairs the list shows: every pair, or only those not yet (or already) sent.
+DUPLICATE_STATES = {"all": None, "new": False, "sent": True}
+
+
+def agency_duplicates_for(
+    user: User, code: str, *, state: str = "all", page: object, per_page: int
+) -> tuple[Agency, Page[DuplicatePair]]:
+    """The agency and a page of its own records that are one person, each beside its
+    person's first record of the agency with the mark that the agency was told;
+    `state` (DUPLICATE_STATES) picks all, new or sent pairs. Audited as a look at the
+    people shown; 404 for an unknown agency."""
+    agency = _agency(user, code)
+    sent = DUPLICATE_STATES.get(state)
+    with door_open():
+        rows = agency_duplicates(agency.code)
+        shown = page_of_rows(rows if sent is None else with_state(rows, sent=sent), page, per_page)
+        shown.object_list = pairs_of(shown.object_list)
+    people = {pair.record.person_id for pair in shown.object_list}
+    if people:
+        _audit(user, "view_agency_duplicates", people,
+               f"{agency.code} ({state}), page {shown.number}", DUPLICATES_BASIS)  # fmt: skip
+    return agency, shown
+
+
+def agency_duplicates_download(user: User, code: str) -> tuple[Agency, Iterator[list[str]]]:
+    """The agency and every row of its duplicates (`pathways export duplicates`, the same
+    rows), streamed as the caller reads them; audited first as an export naming everyone
+    the rows are of. 404 for an unknown agency."""
+    agency = _agency(user, code)
+    with door_open():
+        people = set(agency_duplicates(agency.code).order_by().values_list("person_id", flat=True))
+        rows = duplicate_rows(agency.code)
+    _audit(user, "export_agency_duplicates", people,
+           f"{agency.code}: the duplicates of {len(people)} people", DUPLICATES_BASIS)  # fmt: skip
+    return agency, rows
+
+
+def mark_duplicates_sent(user: AuthUser, code: str, pairs: Iterable[tuple[int, int]]) -> Marked:
+    """Mark the agency's `pairs` (duplicate record id, first record id) as sent to it by
+    `user`, now; idempotent, and a pair no longer one person is left unmarked. Audited
+    with the people of the pairs marked. 404 for an unknown agency."""
+    agency = _agency(user, code)
+    with door_open():
+        marked = mark_sent(agency.code, pairs, by=user)
+    if marked.people:
+        _audit(user, "mark_agency_duplicates_sent", marked.people,
+               f"{agency.code}: {len(marked.new)} pair(s) marked, "
+               f"{len(marked.before)} marked before", DUPLICATES_BASIS)  # fmt: skip
+    return marked

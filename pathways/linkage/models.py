@@ -157,3 +157,26 @@ class LinkRun(models.Model):
 
     def __str__(self) -> str:
         return f"link run {self.pk} ({self.kind}, {self.status})"
+
+
+class DuplicateSent(models.Model):
+    """That an agency was told that two of its own records are one person: `record` is a
+    duplicate of `duplicate_of`, its person's first record of that agency
+    (`linkage.services.agency_duplicates`). Kept by record pair: a pair no longer one
+    person drops off the list, and its mark with it; marking again changes nothing."""
+
+    record = models.ForeignKey(AgencyRecord, on_delete=models.CASCADE, related_name="+")
+    duplicate_of = models.ForeignKey(AgencyRecord, on_delete=models.CASCADE, related_name="+")
+    sent_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    # The agency's references: queried in a request only through the door (people.scoping).
+    objects = PersonDataManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["record", "duplicate_of"], name="one_mark_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} duplicate of {self.duplicate_of_id}, sent {self.sent_at:%Y-%m-%d}"

@@ -89,7 +89,8 @@ def may_see_unsuppressed(user: User) -> bool:
 
 
 def may_review_links(user: User) -> bool:
-    """The linkage review queue and the merges, splits and undos made from it."""
+    """The linkage review queue and the merges, splits and undos made from it; each
+    agency's own duplicates, to tell it."""
     return has_capability(user, REVIEW_LINKS)
 
 

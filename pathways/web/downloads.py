@@ -1,10 +1,11 @@
 """Files the pages offer for download: the rejected rows of an import run, and a person's
-chronology, as CSV safe to open in a spreadsheet."""
+chronology, as CSV safe to open in a spreadsheet; rows the door gives as they are
+(an agency's duplicates, the same as `pathways export duplicates`)."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.db.models import QuerySet
 
@@ -19,6 +20,15 @@ class _Line:
 
     def write(self, value: str) -> str:
         return value
+
+
+def csv_lines(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> Iterator[str]:
+    """A header and `rows` as CSV lines, values as given (an interchange file, as the
+    command line writes it)."""
+    writer = csv.writer(_Line(), lineterminator="\n")
+    yield writer.writerow(columns)
+    for row in rows:
+        yield writer.writerow(row)
 
 
 def rejected_rows_csv(run: ImportRun) -> Iterator[str]:

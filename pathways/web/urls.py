@@ -99,6 +99,17 @@ urlpatterns: list[URLPattern] = [
     path("linkage/changes/", linkage_views.changes, name="link-changes"),
     path("linkage/runs/", linkage_views.runs, name="link-runs"),
     path("linkage/changes/<int:change_id>/undo/", linkage_views.change_undo, name="link-undo"),
+    path("linkage/duplicates/", linkage_views.duplicates, name="link-duplicates"),
+    path(
+        "linkage/duplicates/<str:agency>.csv",
+        linkage_views.duplicates_csv,
+        name="link-duplicates-csv",
+    ),
+    path(
+        "linkage/duplicates/<str:agency>/sent/",
+        linkage_views.duplicates_sent,
+        name="link-duplicates-sent",
+    ),
     path("imports/", views.import_runs, name="import-runs"),
     path("imports/<int:run_id>/", views.import_run, name="import-run"),
     path(

@@ -639,6 +639,33 @@ def test_a_superuser_reviews_links_too() -> None:
     check_linkage_review(me, True)
 
 
+def check_agency_duplicates(me: Caller, allowed: bool) -> None:
+    """An agency's duplicates (issue 18) open with the review: the page, the download and
+    "Mark as sent", each audited with the person; identity fields only."""
+    twice = make_person("Dana", "Twice", dt.date(1991, 2, 2),
+                        records=(("POLICE", "DP1"), ("POLICE", "DP2")))  # fmt: skip
+    add_event(twice, "POLICE", days_ago(20), crime_group="violence", category="Assault")
+    first, second = twice.records.order_by("created_at", "person_ref")
+    page = me.get("/linkage/duplicates/", agency="POLICE")
+    download = me.get("/linkage/duplicates/POLICE.csv")
+    mark = me.post("/linkage/duplicates/POLICE/sent/", {"pair": f"{second.pk}:{first.pk}"})
+    assert (page.status_code, download.status_code, mark.status_code) == (
+        (200, 200, 302) if allowed else (403, 403, 403)
+    )
+    assert ("Dana Twice" in html(page)) == allowed
+    assert "Assault" not in html(page)
+    looks = me.audit()
+    expected = {"view_agency_duplicates", "export_agency_duplicates", "mark_agency_duplicates_sent"}
+    assert set(looks.values_list("action", flat=True)) == (expected if allowed else set())
+    assert all(set(look.people.values_list("person_id", flat=True)) == {twice.pk}
+               and look.categories == "identity" for look in looks)  # fmt: skip
+
+
+@pytest.mark.parametrize("role", list(EXPECTED_LINKAGE))
+def test_an_agencys_duplicates(role: str) -> None:
+    check_agency_duplicates(acting_as(role), EXPECTED_LINKAGE[role])
+
+
 def test_the_review_opens_neither_the_person_page_nor_search() -> None:
     review = a_pair_in_doubt()
     anne = review.record_a.person_id

@@ -27,7 +27,7 @@ from pathways.audit.log import record_access
 from pathways.feeds.after_import import scan_new_events
 from pathways.feeds.models import ImportRun, RejectedRow
 from pathways.identification.runs import identify
-from pathways.linkage.models import LinkChange, LinkReview
+from pathways.linkage.models import DuplicateSent, LinkChange, LinkReview
 from pathways.referrals.models import Approval
 from tests.factories import AgencyRecordFactory, ReferralFactory, UserFactory
 from tests.world import LONDON, add_event, at, make_person, make_user, refer
@@ -346,6 +346,30 @@ def test_the_linkage_changes_do_not_grow_with_the_changes(client: Client) -> Non
     assert rows(r'<th scope="row">(?:Merge|Split) (\d+)</th>', many.html) == 30
     # Measured: 14 queries on SQLite, 15 on PostgreSQL (the audit chain's lock).
     assert_flat(few, many, at_most=on_this_database(sqlite=16, postgresql=17))
+
+
+def test_an_agencys_duplicates_do_not_grow_with_the_pairs(client: Client) -> None:
+    officer = make_user("dq", "CJ_GLASGOW", "data_quality")
+
+    def add_duplicates(first: int, last: int) -> None:
+        """People with two police records each; every other pair marked as sent."""
+        for n in range(first, last):
+            person = make_person("Anne", f"Twice{n}", dt.date(1990, 1, 1),
+                                 records=(("POLICE", f"D{n}a"), ("POLICE", f"D{n}b")))  # fmt: skip
+            if n % 2:
+                one, other = person.records.order_by("created_at", "person_ref")
+                DuplicateSent.objects.create(record=other, duplicate_of=one,
+                                             sent_by=UserFactory(username=f"sender{n}"))  # fmt: skip
+
+    add_duplicates(0, 3)
+    client.force_login(officer)
+    few = read(client, "/linkage/duplicates/", {"agency": "POLICE"})
+    assert rows(r"<strong>(D\d+b)</strong>", few.html) == 3
+    add_duplicates(3, 30)
+    many = read(client, "/linkage/duplicates/", {"agency": "POLICE"})
+    assert rows(r"<strong>(D\d+b)</strong>", many.html) == 30
+    # Measured: 18 queries on SQLite, 19 on PostgreSQL (the audit chain's lock).
+    assert_flat(few, many, at_most=on_this_database(sqlite=20, postgresql=21))
 
 
 # --- Import runs -------------------------------------------------------------------------

@@ -46,3 +46,50 @@ class SplitForm(forms.Form):
         self.fields["records"].choices = [  # type: ignore[attr-defined]
             (str(r.pk), f"{r.agency.name} {r.person_ref}") for r in records
         ]
+
+
+class DuplicatesFilterForm(forms.Form):
+    """Whose duplicates to show, and which of them."""
+
+    agency = forms.ChoiceField(label="Agency", choices=(), required=False)
+    state = forms.ChoiceField(
+        label="Pairs",
+        required=False,
+        choices=[("all", "All pairs"), ("new", "Not yet sent"), ("sent", "Sent")],
+    )
+
+    def __init__(self, *args: Any, agencies: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", "Choose an agency"), *agencies]  # type: ignore[attr-defined]
+
+    def chosen(self) -> tuple[str | None, str]:
+        """The agency to show (None: none chosen yet) and the state; anything unknown is
+        ignored."""
+        if not self.is_valid():
+            return None, "all"
+        return self.cleaned_data["agency"] or None, self.cleaned_data["state"] or "all"
+
+
+class PairsField(forms.Field):
+    """Pairs of record ids, each sent as `RECORD:FIRST` (a duplicate and its first
+    record)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[tuple[int, int]]:
+        pairs = []
+        for item in value or ():
+            record, _, first = str(item).partition(":")
+            if not (record.isdigit() and first.isdigit()):
+                raise forms.ValidationError("Not a pair of records.")
+            pairs.append((int(record), int(first)))
+        return pairs
+
+
+class MarkSentForm(forms.Form):
+    pair = PairsField(error_messages={"required": "Choose the pairs sent to the agency."})
+    # Where the officer was: the list shown again after marking.
+    state = forms.ChoiceField(
+        required=False, choices=[("all", "all"), ("new", "new"), ("sent", "sent")]
+    )
+    page = forms.IntegerField(required=False, min_value=1)
