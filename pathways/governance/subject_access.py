@@ -78,6 +78,9 @@ def gather(person_id: int) -> dict[str, Any]:
             (
                 "agency_id",
                 "agency__name",
+                # Which of the agency's references holds the event: an agency may hold
+                # two for one person.
+                "record__person_ref",
                 "event_ref",
                 "kind",
                 "occurred_at",
