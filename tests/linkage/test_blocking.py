@@ -54,6 +54,7 @@ def test_every_rule_expression_has_its_python_equivalent() -> None:
     assert python_expression("given")(row) == "jamie"
     assert python_expression("substr(given, 1, 1)")(row) == "j"
     assert python_expression("substr(family, 1, 1)")(row) is None
+    assert python_expression("substr(dob, 6, 5)")({"dob": "2004-03-12"}) == "03-12"
     assert python_expression("regexp_extract(address, '[0-9]+', 0)")(row) == "3"
     assert python_expression("regexp_extract(dob, '[0-9]+', 0)")(row) == ""
     with pytest.raises(ValueError, match="no Python equivalent"):

@@ -24,15 +24,17 @@ from pathways.linkage.internals.blocking_rules import BLOCKING_RULES
 Row = Mapping[str, Any]
 Expression = Callable[[Row], "str | None"]
 
-_SUBSTR = re.compile(r"substr\((\w+), 1, (\d+)\)")
+_SUBSTR = re.compile(r"substr\((\w+), (\d+), (\d+)\)")
 _REGEXP = re.compile(r"regexp_extract\((\w+), '([^']+)', 0\)")
 _COLUMN = re.compile(r"\w+")
 
 
-def _substr(column: str, length: int) -> Expression:
+def _substr(column: str, start: int, length: int) -> Expression:
+    """SQL's substr: `length` characters from the `start`th (counted from 1)."""
+
     def value(row: Row) -> str | None:
         text = row[column]
-        return None if text is None else text[:length]
+        return None if text is None else text[start - 1 : start - 1 + length]
 
     return value
 
@@ -56,9 +58,10 @@ def _column(column: str) -> Expression:
 
 def python_expression(sql: str) -> Expression:
     """The Python equivalent of one of the rules' SQL expressions: a column, its first
-    characters (`substr(col, 1, n)`) or the first match of a pattern (`regexp_extract`)."""
+    characters from a position (`substr(col, start, n)`) or the first match of a pattern
+    (`regexp_extract`)."""
     if found := _SUBSTR.fullmatch(sql):
-        return _substr(found.group(1), int(found.group(2)))
+        return _substr(found.group(1), int(found.group(2)), int(found.group(3)))
     if found := _REGEXP.fullmatch(sql):
         return _first_match(found.group(1), found.group(2))
     if _COLUMN.fullmatch(sql):

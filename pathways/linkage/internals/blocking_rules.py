@@ -39,6 +39,10 @@ class BlockingRule:
 
 BLOCKING_RULES: dict[str, BlockingRule] = {
     "given and family name and year of birth": BlockingRule(("given", "family", YEAR)),
+    # A year mistyped (one digit off) keeps the day and month.
+    "given and family name, day and month of birth": BlockingRule(
+        ("given", "family", "substr(dob, 6, 5)")
+    ),
     "date of birth and family name sound": BlockingRule(("dob", "family_sound")),
     "date of birth and given name sound": BlockingRule(("dob", "given_sound")),
     "date of birth and initials": BlockingRule(

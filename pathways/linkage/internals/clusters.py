@@ -106,12 +106,13 @@ def cluster(
     pairs: Iterable[tuple[str, str, float]],
     records: Mapping[str, tuple[str, str | None]],
     threshold: float,
+    refused: dict[tuple[str, str], str] | None = None,
 ) -> dict[str, str]:
     """Each record's cluster (named by one of its records) from scored pairs
     `(id, id, match probability)`: pairs at or above `threshold`, strongest first, join
     the clusters of their records unless `refusal` says no. `records`: every record's
     agency and date of birth (None when unknown); a record in no pair is its own cluster.
-    """
+    `refused`, when given, is filled with each pair left out and why (as `refusal`)."""
     pairs = list(pairs)
     scores = {(a, b) if a < b else (b, a): p for a, b, p in pairs if p >= threshold}
 
@@ -135,7 +136,10 @@ def cluster(
         a, b = root(left), root(right)
         if a == b:
             continue
-        if refusal(members[a], members[b], score, threshold):
+        why = refusal(members[a], members[b], score, threshold)
+        if why:
+            if refused is not None:
+                refused[(left, right)] = why
             continue
         if len(members[a]) < len(members[b]):
             a, b = b, a

@@ -3,8 +3,14 @@
 Where a join would put together two records that disagree (two records of one agency,
 or dates of birth that conflict beyond the errors the model allows) those two need
 evidence of their own (`clusters.refusal`); without it the pair goes to a person for
-review. `clusters.cluster` applies the same rules to scored pairs alone (the benches);
-`Clusters` here adds the decisions people made and says why a join is refused.
+review, unless what is missing is a pair of one agency's records: that pair is queued on
+its own when doubtful, and when it scored below the review band (or was never scored)
+the agency's two records are different people and the pair refused is not worth a look.
+(At 300,000 synthetic records 97% of such refused pairs were two namesakes of one
+agency: queued, they were a third of the review band.)
+
+`clusters.cluster` applies the same rules to scored pairs alone (the benches); `Clusters`
+here adds the decisions people made and says why a join is refused.
 """
 
 from __future__ import annotations

@@ -36,7 +36,13 @@ from pathways.linkage.internals.bulk_sql import (
     rows_matching,
     update_from_rows,
 )
-from pathways.linkage.internals.constraints import KEPT_APART, Clusters, Group, pair_scores
+from pathways.linkage.internals.constraints import (
+    KEPT_APART,
+    SAME_AGENCY_UNPROVEN,
+    Clusters,
+    Group,
+    pair_scores,
+)
 from pathways.linkage.internals.frequencies import FIELDS, apply_changes, count_changes, frequencies
 from pathways.linkage.internals.identity import refresh_identity
 from pathways.linkage.internals.merging import detach_record, move_people
@@ -344,7 +350,8 @@ def _decide(
         if why == KEPT_APART:
             continue
         if why and not accepted:  # a person's decision outweighs the rules
-            queue.setdefault((a, b), (score, why))
+            if why != SAME_AGENCY_UNPROVEN:  # see `constraints`
+                queue.setdefault((a, b), (score, why))
             continue
         # A person already known keeps their id; two new ones keep the lower.
         if x in fresh and y in fresh:

@@ -27,7 +27,13 @@ from django.utils import timezone
 
 from pathways.linkage.internals.blocking import write_stored_keys
 from pathways.linkage.internals.bulk_sql import update_from_rows
-from pathways.linkage.internals.constraints import KEPT_APART, Clusters, Group, pair_scores
+from pathways.linkage.internals.constraints import (
+    KEPT_APART,
+    SAME_AGENCY_UNPROVEN,
+    Clusters,
+    Group,
+    pair_scores,
+)
 from pathways.linkage.internals.frequencies import ANY_VALUE, FIELDS, MIN_RECORDS
 from pathways.linkage.internals.identity import refresh_identity
 from pathways.linkage.internals.matching import LINK_FIELDS, link_values
@@ -205,7 +211,8 @@ def _cluster(
         if why == KEPT_APART:
             continue
         if why and not accepted:
-            queue.setdefault((a, b), (p, w, why))
+            if why != SAME_AGENCY_UNPROVEN:  # see `constraints`
+                queue.setdefault((a, b), (p, w, why))
             continue
         clusters.join(a, b)
         for rid in (a, b):
