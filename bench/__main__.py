@@ -7,7 +7,7 @@ import sys
 
 BENCHES = [
     "bench.synth", "bench.import_events", "bench.person_page", "bench.governance",
-    "bench.identify", "bench.alerts", "bench.outcomes", "bench.linkage_febrl", "bench.linkage",
+    "bench.identify", "bench.alerts", "bench.outcomes", "bench.linkage_quality",
 ]  # fmt: skip
 
 if __name__ == "__main__":
