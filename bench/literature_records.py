@@ -82,17 +82,10 @@ from itertools import accumulate
 from pathlib import Path
 from typing import TypeVar
 
-COLUMNS = (
-    "agency",
-    "person_ref",
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "sex",
-    "postcode",
-    "area",
-    "address",
-)
+from pathways.feeds.formats import PEOPLE_COLUMNS
+
+# The interchange's columns (a contract, plain data): the only thing taken from Pathways.
+COLUMNS = PEOPLE_COLUMNS
 K = TypeVar("K")
 REFERENCE_DATE = dt.date(2024, 6, 30)  # ages are counted here, never from today
 MAX_MODIFICATIONS = 3  # per record, as FEBRL caps modifications per record
