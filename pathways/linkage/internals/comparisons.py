@@ -83,6 +83,13 @@ def _misspelt_or_swapped(name: str) -> list[Any]:
     ]
     if name == "family":
         swapped.configure(is_null_level=True)
+        # A family name changed on marriage: mostly women's, so a different family name
+        # weighs less between two women's records than between two men's.
+        levels.append(
+            PortableLevel("sex_l = 'F' AND sex_r = 'F'").configure(
+                label_for_charts="different, both women (marriage)"
+            )
+        )
     else:
         levels.append(
             PortableLevel("given_l = family_r OR family_l = given_r").configure(
