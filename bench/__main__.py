@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 BENCHES = [
-    "bench.synth", "bench.import_events", "bench.person_page", "bench.governance",
+    "bench.synth", "bench.import_yardstick", "bench.person_page", "bench.governance",
     "bench.identify", "bench.alerts", "bench.outcomes", "bench.linkage_quality",
 ]  # fmt: skip
 

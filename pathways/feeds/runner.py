@@ -220,11 +220,7 @@ def _import_file(
     # Exact repeats set aside, in case a later row of their key conflicts: then they
     # are rejected with it rather than counted unchanged.
     repeats: dict[tuple[str, ...], list[tuple[int, dict[str, str]]]] = {}
-    sink: Sink = (
-        StagingSink(spec, run.pk)  # type: ignore[arg-type]
-        if hasattr(spec, "merge")
-        else SpoolSink(spec, run.pk, _batch_size())
-    )
+    sink = _sink(spec, Path(path), run.pk)
     try:
         with source:
             copied = _stage_by_copy(spec, source, sink, reject, progress)
@@ -279,6 +275,24 @@ def _import_file(
     return run
 
 
+def _sink(spec: RowSpec, path: Path, run_id: int) -> Sink:
+    """Where checked rows wait: a staging table for events, and for people on PostgreSQL
+    (people_staged.py); batches spooled to a file for the rest."""
+    if hasattr(spec, "merge"):
+        return StagingSink(spec, run_id)  # type: ignore[arg-type]
+    if isinstance(spec, PeopleSpec) and _copy_allowed():
+        from pathways.feeds.people_staged import PeopleStaging
+
+        return StagingSink(PeopleStaging(spec, path, _batch_size()), run_id)
+    return SpoolSink(spec, run_id, _batch_size())
+
+
+def _copy_allowed() -> bool:
+    """Whether PostgreSQL's COPY paths may be taken (PATHWAYS_IMPORT_COPY=0: never, for
+    comparing them with the ordinary path)."""
+    return connection.vendor == "postgresql" and os.environ.get("PATHWAYS_IMPORT_COPY", "1") != "0"
+
+
 def _stage_by_copy(
     spec: RowSpec, source: CsvSource, sink: Sink, reject: _RejectSink, progress: Progress | None
 ) -> tuple[int, int] | None:
@@ -288,7 +302,7 @@ def _stage_by_copy(
         isinstance(spec, EventsSpec)
         and spec.postgres
         and isinstance(sink, StagingSink)
-        and os.environ.get("PATHWAYS_IMPORT_COPY", "1") != "0"
+        and _copy_allowed()
     ):
         return None
     from pathways.feeds.events_copy import stage_by_copy
