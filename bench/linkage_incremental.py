@@ -37,16 +37,17 @@ class _RolledBack(Exception):
 
 
 def machine_speed() -> float:
-    """Milliseconds for a fixed loop of plain Python (best of five): a shared virtual
-    machine's speed drifts, and the figures here move with it."""
-    best = float("inf")
+    """Milliseconds for a fixed loop of plain Python, the median of five (the best of
+    them flattered a machine that is slow most of the time): a shared virtual machine's
+    speed drifts, and the figures here move with it."""
+    times = []
     for _ in range(5):
         started = time.perf_counter()
         total = 0
         for n in range(3_000_000):
             total += n * n % 7
-        best = min(best, time.perf_counter() - started)
-    return best * 1000
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
 
 
 def split_people(records: int, work: Path) -> tuple[Path, list[dict[str, str]]]:
