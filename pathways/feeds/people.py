@@ -15,6 +15,11 @@ from pathways.people.models import AgencyRecord, Person
 from pathways.people.names import name_key
 
 SEXES = frozenset({"M", "F", "X", "U"})
+# The record's fields a people.csv row sets (`_update`).
+_ROW_FIELDS = (
+    "given_name", "family_name", "date_of_birth", "sex", "postcode", "area", "address",
+    "given_key", "family_key", "content_hash",
+)  # fmt: skip
 
 
 class PeopleSpec:
@@ -209,7 +214,9 @@ class PeopleSpec:
         record.given_key = name_key(c["given_name"])
         record.family_key = name_key(c["family_name"])
         record.content_hash = item.content_hash
-        record.save()
+        # Only what the row holds: matching earlier in this batch may have changed the
+        # record's person or link, which this copy of it, read before, does not know.
+        record.save(update_fields=[*_ROW_FIELDS, "updated_at"])
         if link_record_of(record) != before:
             record_changed(
                 record.pk,

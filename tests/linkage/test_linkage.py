@@ -278,3 +278,19 @@ def test_keys_left_by_a_record_deleted_outside_django_find_nothing(load) -> None
         cursor.execute("DELETE FROM people_agencyrecord WHERE id = %s", [gone.pk])
     load("HSCP_CJSW,C1,Jamie,McDonald,2004-03-12,M", "POLICE,P2,Jamie,McDonald,2004-03-12,M")
     assert person_of("HSCP_CJSW", "C1") == person_of("POLICE", "P2")
+
+
+def test_a_changed_row_keeps_the_link_its_batch_just_made(load) -> None:
+    # In one batch new records are matched first, then changed ones are saved: the save
+    # must not put back the link the record had before the batch.
+    header = HEADER + ",area"
+    load("POLICE,P1,Jamie,McDonald,2004-03-12,M,NE", header=header)
+    assert AgencyRecord.objects.get(person_ref="P1").link_method == "single"
+    load(
+        "POLICE,P1,Jamie,McDonald,2004-03-12,M,NW",  # the area changed: not an identity field
+        "HSCP_CJSW,C1,Jamie,McDonald,2004-03-12,M,",
+        header=header,
+    )
+    p1 = AgencyRecord.objects.get(person_ref="P1")
+    assert (p1.area_id, p1.link_method) == ("NW", "probabilistic")
+    assert p1.person_id == person_of("HSCP_CJSW", "C1")
