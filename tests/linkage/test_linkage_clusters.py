@@ -31,7 +31,8 @@ def test_clusters_hold_an_agencys_two_records_only_on_their_own_evidence() -> No
         ("cjsw/1", "adrs/1", 0.95),
         ("adrs/1", "police/2", 0.93),  # weaker than police/1's links: refused (agency)
         ("police/2", "cf/3", 0.91),
-        ("police/1", "cf/9", 0.97),  # dates of birth far apart: refused
+        # Through a record without a date, to one born far apart: refused.
+        ("adrs/1", "cf/9", 0.9),
         ("cjsw/1", "cf/3", 0.4),  # below the threshold
     ]
     people = cluster(pairs, records, threshold=0.9)
@@ -68,28 +69,32 @@ def test_an_agencys_own_duplicates_are_one_person_when_their_pair_says_so() -> N
     }
 
 
-def test_dates_that_disagree_need_a_strong_pair_of_their_own() -> None:
+def test_dates_that_disagree_need_a_strong_pair_or_a_dated_bridge() -> None:
     records = {
         "police/1": ("POLICE", "1972-06-01"),
         "cjsw/1": ("CJSW", "1900-01-01"),  # a placeholder: as unknown
         "adrs/1": ("ADRS", "1959-03-18"),
-        "cf/1": ("CF", "1972-01-01"),  # the year alone: agrees with 1972-06-01
+        "cf/1": ("CF", "1972-06-10"),  # two neighbours swapped: agrees with 1972-06-01
+        "cf/2": ("CF", "1972-01-01"),  # the year alone: agrees with both 1972 dates
         "sacro/1": ("SACRO", "1988-02-02"),
     }
     pairs = [
         ("police/1", "adrs/1", 0.95),  # one person, one date wrong: the pair itself is strong
         ("police/1", "cjsw/1", 0.94),
-        # Refused: cf/1's date agrees with police/1's (the year alone) but conflicts with
-        # adrs/1's, and that pair was never scored.
+        # cf/1's date conflicts with adrs/1's, a pair never scored; but the bridge's two
+        # records both have a full date (and agree): a wrong date, not a chain.
         ("police/1", "cf/1", 0.93),
-        ("cjsw/1", "sacro/1", 0.92),  # refused: sacro/1's date conflicts, no pair of its own
+        # Through the placeholder, to a date no one else has: a chain, refused.
+        ("cjsw/1", "sacro/1", 0.92),
+        # The year alone is no full date either: cf/2 conflicts with adrs/1, refused.
+        ("police/1", "cf/2", 0.91),
     ]
     people = cluster(pairs, records, threshold=0.9)
     groups = {frozenset(u for u in people if people[u] == person) for person in people.values()}
     assert groups == {
-        frozenset({"police/1", "adrs/1", "cjsw/1"}),
-        frozenset({"cf/1"}),
+        frozenset({"police/1", "adrs/1", "cjsw/1", "cf/1"}),
         frozenset({"sacro/1"}),
+        frozenset({"cf/2"}),
     }
 
 

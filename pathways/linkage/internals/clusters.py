@@ -39,10 +39,14 @@ def refusal(
     right: Iterable[Member],
     score: Callable[[Any, Any], float],
     auto_link: float,
+    bridge: tuple[Any, Any] | None = None,
 ) -> str:
-    """Why the clusters holding `left` and `right` cannot be joined, or "" when they can:
-    `score(a, b)` is the pair's own match probability (0 when never scored, 1 when a
-    person accepted it)."""
+    """Why the clusters holding `left` and `right` cannot be joined through the pair
+    `bridge` (a record of each), or "" when they can: `score(a, b)` is the pair's own
+    match probability (0 when never scored, 1 when a person accepted it). Dates of birth
+    that disagree are excused by a strong pair of their own, or by a bridge whose two
+    records both have a full date (`full_date`): what the rule keeps out is a chain
+    through a record without one."""
     left, right = list(left), list(right)
     agencies: dict[str, tuple[list[object], list[object]]] = {}
     for rid, agency, _ in left:
@@ -53,6 +57,10 @@ def refusal(
     for mine, theirs in agencies.values():
         if theirs and not any(score(a, b) >= auto_link for a in mine for b in theirs):
             return SAME_AGENCY_UNPROVEN
+    if bridge is not None:
+        dated = {rid for rid, _, born in (*left, *right) if full_date(born)}
+        if bridge[0] in dated and bridge[1] in dated:
+            return ""
     for a, _, born_a in left:
         for b, _, born_b in right:
             if born_a and born_b and not dates_agree(born_a, born_b):
@@ -63,6 +71,12 @@ def refusal(
 
 # A date of birth that says nothing: what a system fills in when it must have a date.
 PLACEHOLDER_DATES = frozenset({"1900-01-01"})
+
+
+def full_date(born: str | None) -> bool:
+    """Whether a date of birth says the day: known, not a placeholder, not 1 January
+    (the year alone, as a system that holds only the year writes it)."""
+    return bool(born) and born not in PLACEHOLDER_DATES and born[4:] != "-01-01"  # type: ignore[index]
 
 
 def dates_agree(left: str, right: str) -> bool:
@@ -136,7 +150,7 @@ def cluster(
         a, b = root(left), root(right)
         if a == b:
             continue
-        why = refusal(members[a], members[b], score, threshold)
+        why = refusal(members[a], members[b], score, threshold, (left, right))
         if why:
             if refused is not None:
                 refused[(left, right)] = why

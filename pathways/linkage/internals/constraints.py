@@ -70,8 +70,9 @@ class Clusters:
             item = root[item]
         return item
 
-    def conflict(self, x: int, y: int) -> str:
-        """Why the clusters of `x` and `y` cannot be one person, or "" when they can."""
+    def conflict(self, x: int, y: int, bridge: tuple[int, int] | None = None) -> str:
+        """Why the clusters of `x` and `y` cannot be one person, joined through the
+        pair of records `bridge`, or "" when they can."""
         x, y = self.find(x), self.find(y)
         ends = {x, y}
         if any({self.find(a), self.find(b)} == ends for a, b in self._rejected):
@@ -81,6 +82,7 @@ class Clusters:
             self._groups[y].members,
             self._score,
             self._bands.auto_link,
+            bridge,
         )
 
     def join(self, kept: int, joined: int) -> None:

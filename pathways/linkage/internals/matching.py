@@ -346,7 +346,7 @@ def _decide(
             if status is None:
                 queue.setdefault((a, b), (score, "linking would join two people already known"))
             continue
-        why = clusters.conflict(x, y)
+        why = clusters.conflict(x, y, (a, b))
         if why == KEPT_APART:
             continue
         if why and not accepted:  # a person's decision outweighs the rules

@@ -207,7 +207,7 @@ def _cluster(
             continue
         if clusters.find(a) == clusters.find(b):
             continue
-        why = clusters.conflict(a, b)
+        why = clusters.conflict(a, b, (a, b))
         if why == KEPT_APART:
             continue
         if why and not accepted:
