@@ -26,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.import_yardstick import plain_copy_seconds
 from bench.throwaway_postgres import throwaway_postgres
 
 REPO = Path(__file__).resolve().parent.parent
@@ -73,25 +74,6 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, int, str]:
         raise SystemExit(f"pathways {' '.join(args)} failed with {done.returncode}")
     peak = [line for line in done.stderr.splitlines() if line.startswith("peak-rss-kib ")]
     return seconds, int(peak[-1].split()[1]) if peak else 0, done.stdout
-
-
-def plain_copy_seconds(database_url: str, events: Path) -> float:
-    import psycopg
-
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        with events.open(encoding="utf-8") as handle:
-            header = handle.readline().strip().split(",")
-        columns = ", ".join(f"{c} text" for c in header)
-        conn.execute("DROP TABLE IF EXISTS bench_plain_copy")
-        conn.execute(f"CREATE TABLE bench_plain_copy ({columns})")
-        start = time.perf_counter()
-        with conn.cursor() as cursor, events.open("rb") as handle:
-            with cursor.copy("COPY bench_plain_copy FROM STDIN (FORMAT csv, HEADER true)") as copy:
-                while chunk := handle.read(1 << 20):
-                    copy.write(chunk)
-        seconds = time.perf_counter() - start
-        conn.execute("DROP TABLE bench_plain_copy")
-    return seconds
 
 
 def summary(stdout: str) -> dict[str, int]:

@@ -79,18 +79,8 @@ class PeopleSpec:
             postcode = fields.normalise_postcode(values["postcode"])
         except fields.BadValue:
             return None
-        clean = {
-            "agency": agency,
-            "person_ref": person_ref,
-            "given_name": given,
-            "family_name": family,
-            "date_of_birth": dob,
-            "sex": sex,
-            "postcode": postcode,
-            "area": area,
-            "address": address,
-        }
-        return (agency, person_ref), clean
+        values_in_order = (agency, person_ref, given, family, dob, sex, postcode, area, address)
+        return (agency, person_ref), dict(zip(PEOPLE_COLUMNS, values_in_order, strict=True))
 
     def _clean_with_reasons(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]]:
         p = ProblemList()
@@ -111,18 +101,8 @@ class PeopleSpec:
             )
         address = p.check("address", fields.text, values["address"], fields.ADDRESS_MAX)
         p.raise_if_any()
-        clean = {
-            "agency": agency,
-            "person_ref": person_ref,
-            "given_name": given,
-            "family_name": family,
-            "date_of_birth": dob,
-            "sex": sex,
-            "postcode": postcode,
-            "area": area,
-            "address": address,
-        }
-        return (agency, person_ref), clean
+        values_in_order = (agency, person_ref, given, family, dob, sex, postcode, area, address)
+        return (agency, person_ref), dict(zip(PEOPLE_COLUMNS, values_in_order, strict=True))
 
     @transaction.atomic
     def write(self, batch: list[Pending], run_id: int) -> BatchResult:
