@@ -19,7 +19,7 @@ staging table by COPY (`sinks.StagingSink`), and `merge` then
 4. with linking deferred (`PeopleSpec(link=False)`): every new record and its person in
    one statement, in one transaction with the changed records' updates; a load at least
    as large as the records held builds the records' indexes and checks their keys after
-   the insert rather than row by row (`feeds.bulk`).
+   the insert rather than row by row (`pathways.bulk_load`).
 
 The batches are the ordinary path's (`PATHWAYS_IMPORT_BATCH_SIZE` rows that reach the
 writer, in file order; in each, new records first, then changed ones), so the database
@@ -42,7 +42,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from pathways.feeds.bulk import bulk_load_pays, indexes_set_aside
+from pathways.bulk_load import bulk_load_pays, indexes_set_aside
 from pathways.feeds.csvfile import CsvSource
 from pathways.feeds.people import PeopleSpec
 from pathways.feeds.sinks import Progress, Reject, conflict_reason
@@ -186,7 +186,7 @@ class PeopleStaging:
     def _write_at_once(self, table: str, changed: list[tuple[Any, ...]], run_id: int) -> int:
         """Linking deferred: every new record and its person in one statement, then the
         changed records. A load at least as large as the records held sets the records'
-        indexes and keys aside meanwhile (`feeds.bulk`). How many were new."""
+        indexes and keys aside meanwhile (`pathways.bulk_load`). How many were new."""
         records = AgencyRecord._meta.db_table
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '256MB'")

@@ -146,7 +146,7 @@ def test_a_row_sent_again_unchanged_is_not_checked_again(
 def test_a_bulk_load_rebuilds_the_indexes_and_keys_exactly_as_they_were(
     people, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pathways.feeds import bulk
+    from pathways import bulk_load as bulk
 
     catalogue = """SELECT 'index', indexname, indexdef FROM pg_indexes
         WHERE tablename = 'events_event'

@@ -283,7 +283,7 @@ def test_a_file_conflicting_with_itself_rejects_every_row_of_the_key_as_sent(
 def test_a_bulk_load_rebuilds_the_records_indexes_and_keys_exactly_as_they_were(
     tmp_path: Path, synthetic: list[dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pathways.feeds import bulk
+    from pathways import bulk_load as bulk
 
     catalogue = """SELECT 'index', indexname, indexdef FROM pg_indexes
         WHERE tablename = 'people_agencyrecord'

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from pathways.linkage.internals.blocking import python_expression, record_keys
+from pathways.linkage.internals.blocking import python_expression, record_keys, write_stored_keys
 from pathways.linkage.internals.model import connection, ignore_frequencies, linker_for
 from pathways.linkage.internals.model_store import current_model
 from pathways.linkage.internals.preparation import LinkRecord, prepare
@@ -127,3 +127,27 @@ def test_scores_with_frequencies_are_splinks_own(records) -> None:
         assert score.match_weight == pytest.approx(want)
         adjusted += rows[a]["family"] == rows[b]["family"]
     assert adjusted > 100  # pairs whose family name's frequency moved their weight
+
+
+def test_a_full_run_stores_the_keys_a_record_arriving_alone_would(records, tmp_path) -> None:
+    # A full re-link writes every record's keys in DuckDB (`write_stored_keys`);
+    # matching computes a batch's in Python (`record_keys`): both must be the same keys,
+    # or a record linked in full would not be found by one that arrives after.
+    odd = [
+        LinkRecord("", "POLICE", "zoë", "o'neill-mcdonald", "1900-01-01", "F", "", ""),
+        LinkRecord("", "SACRO", "", "ó", None, "", "G1 1AA", "flat 0/1"),
+        LinkRecord("", "POLICE", "łukasz", "nowak", "1999-12-31", "M", "G31 2AB", "12 high st"),
+    ]
+    numbered = [
+        LinkRecord(str(n), *(getattr(r, f) for f in ("agency", "given_key", "family_key",
+                                                     "date_of_birth", "sex", "postcode",
+                                                     "address")))
+        for n, r in enumerate([*records, *odd], start=1)
+    ]  # fmt: skip
+    table = prepare(numbered)
+    stored, _ = record_keys(table.to_pylist())
+    path = tmp_path / "keys.csv"
+    write_stored_keys(table, str(path))
+    written = {tuple(map(int, line.split(","))) for line in path.read_text().splitlines()}
+    assert len(written) > 10 * len(numbered)
+    assert written == {(key, int(uid)) for uid, key in stored}

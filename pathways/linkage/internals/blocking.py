@@ -11,7 +11,6 @@ gives no key, as NULL = NULL is not true in SQL.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -122,13 +121,33 @@ def record_keys(rows: Iterable[Row]) -> tuple[list[tuple[str, int]], list[tuple[
     return stored, probed
 
 
+def stored_keys_sql(source: str) -> str:
+    """SQL for every stored key of the prepared records in the table `source`, as
+    `(key, record_id)` rows: `keys_of` in DuckDB, which evaluates the rules' expressions
+    itself and hashes in parallel (a million records have about sixteen million keys)."""
+    selects = []
+    for rule, columns, _ in _RULES:
+        expressions = [_EXPRESSIONS[n] for n in columns]
+        present = " AND ".join(f"({e}) IS NOT NULL" for e in expressions)
+        text = " || chr(31) || ".join([f"'{rule}'", *(f"({e})" for e in expressions)])
+        selects.append(
+            f"SELECT ('0x' || substr(md5({text}), 1, 15))::BIGINT AS key,"
+            f" CAST(unique_id AS BIGINT) AS record_id FROM {source} WHERE {present}"
+        )
+    # DISTINCT: `keys_of` gives a set (two rules could only share a key by a collision).
+    return "SELECT DISTINCT key, record_id FROM (" + " UNION ALL ".join(selects) + ")"
+
+
 def write_stored_keys(table: pa.Table, path: str) -> None:
     """Write every stored key of the prepared records in `table` to the CSV file `path`
-    (`key,record_id`, no header), a slice at a time: a million records have about ten
-    million keys."""
-    with open(path, "w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\n")
-        for batch in table.to_batches(max_chunksize=50_000):
-            for row in batch.to_pylist():
-                uid = row["unique_id"]
-                writer.writerows((key, uid) for key in keys_of(row)[0])
+    (`key,record_id`, no header)."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.register("prepared_records", table)
+        con.execute(
+            f"COPY ({stored_keys_sql('prepared_records')}) TO '{path}' (FORMAT csv, HEADER false)"
+        )
+    finally:
+        con.close()

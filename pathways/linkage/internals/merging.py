@@ -107,11 +107,14 @@ def _following_updates() -> list[str]:
     return direct + indirect
 
 
-def redirect(record_moves: dict[int, int], heirs: dict[int, int]) -> None:
-    """Set-based, for a full re-link: move each record of `record_moves` to its person,
-    with every row that came from it; then point whatever still points at a person of
-    `heirs` (what belonged to that person alone) at its heir, and delete those people.
-    Not recorded: a re-link redraws people from the model and the decisions."""
+def redirect(
+    record_moves: dict[int, int], heirs: dict[int, int], *, records_moved: bool = False
+) -> None:
+    """Set-based, for a full re-link: move each record of `record_moves` to its person
+    (with `records_moved` the caller has), with every row that came from it; then point
+    whatever still points at a person of `heirs` (what belonged to that person alone) at
+    its heir, and delete those people. Not recorded: a re-link redraws people from the
+    model and the decisions."""
     with connection.cursor() as cursor:
         for name, columns in (("link_moves", "record_id"), ("link_heirs", "person_id")):
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
@@ -122,10 +125,11 @@ def redirect(record_moves: dict[int, int], heirs: dict[int, int]) -> None:
     insert_rows("link_moves", ("record_id", "person_id"), sorted(record_moves.items()))
     insert_rows("link_heirs", ("person_id", "heir_id"), sorted(heirs.items()))
     with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE people_agencyrecord SET person_id = m.person_id FROM link_moves m "
-            "WHERE people_agencyrecord.id = m.record_id"
-        )
+        if not records_moved:
+            cursor.execute(
+                "UPDATE people_agencyrecord SET person_id = m.person_id FROM link_moves m "
+                "WHERE people_agencyrecord.id = m.record_id"
+            )
         for statement in _following_updates():
             cursor.execute(statement)
         for model in _person_models():

@@ -25,6 +25,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from pathways.bulk_load import indexes_set_aside
 from pathways.linkage.internals.blocking import write_stored_keys
 from pathways.linkage.internals.bulk_sql import update_from_rows
 from pathways.linkage.internals.constraints import (
@@ -102,7 +103,6 @@ def relink_everyone(*, train_model: bool = True, progress: Progress = _quiet) ->
         outcome.to_review = _queue_reviews(queue)
         progress("storing blocking keys", 0, 0)
         _store_keys_and_frequencies(keys, counts)
-        AgencyRecord.objects.update(linked_at=timezone.now())
     outcome.people_after = Person.objects.count()
     outcome.seconds = time.perf_counter() - started
     return outcome
@@ -260,33 +260,37 @@ def _redraw_people(
         if r["person_id"] in retired:
             went.setdefault(r["person_id"], Counter())[target[rid]] += 1
     heirs = {person: counts.most_common(1)[0][0] for person, counts in went.items()}
-    redirect({rid: target[rid] for rid in moved}, heirs)
-    _set_link_methods(records, members, clusters, confidence)
+    # Every record is written once (its person, how it is linked, and that it was
+    # matched now), then what came from the records that moved follows them.
+    _write_records(records, target, members, clusters, confidence)
+    redirect({rid: target[rid] for rid in moved}, heirs, records_moved=True)
     refresh_identity(set(target[rid] for rid in moved) | old_people - retired)
 
 
-def _set_link_methods(
+def _write_records(
     records: dict[int, dict[str, Any]],
+    target: dict[int, int],
     members: dict[int, list[int]],
     clusters: Clusters,
     confidence: dict[int, tuple[str, float]],
 ) -> None:
-    wanted: list[tuple[int, str, float]] = []
+    """Give every record its person and link method, and mark it matched now: one
+    UPDATE of every record (a full run matches them all)."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows: list[tuple[int, int, str, float, Any]] = []
     for rid in records:
         if len(members[clusters.find(rid)]) == 1:
             method, share = AgencyRecord.LinkMethod.SINGLE.value, 1.0
         else:
             # A record joined only through others takes its cluster's weakest link.
             method, share = confidence.get(rid, ("probabilistic", 0.0))
-        held = records[rid]
-        if (held["link_method"], held["link_confidence"]) != (method, share):
-            wanted.append((rid, method, share))
+        rows.append((rid, target[rid], method, share, now))
     update_from_rows(
         AgencyRecord._meta.db_table,
         "id",
-        ["link_method", "link_confidence"],
-        wanted,
-        ("bigint", "text", "float8"),
+        ["person_id", "link_method", "link_confidence", "linked_at"],
+        rows,
+        ("bigint", "bigint", "text", "float8", "timestamptz"),
     )
 
 
@@ -328,11 +332,17 @@ def _store_keys_and_frequencies(keys: str, counts: list[tuple[str, str, int]]) -
                 # transaction: run them now, then defer again.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {LinkKey._meta.db_table}, {LinkFrequency._meta.db_table}")
+                # The keys (about sixteen a record) go into the empty table with its
+                # indexes built after, in one sorted pass each (`pathways.bulk_load`).
+                with indexes_set_aside(
+                    cursor, None, keep_unique=True, table=LinkKey._meta.db_table, unique=""
+                ):
+                    _insert_csv(LinkKey._meta.db_table, ("key", "record_id"), keys)
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             else:
                 for model in (LinkKey, LinkFrequency):
                     cursor.execute(f"DELETE FROM {model._meta.db_table}")
-        _insert_csv(LinkKey._meta.db_table, ("key", "record_id"), keys)
+                _insert_csv(LinkKey._meta.db_table, ("key", "record_id"), keys)
     finally:
         shutil.rmtree(Path(keys).parent, ignore_errors=True)
     totals: Counter[str] = Counter()

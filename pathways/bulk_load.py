@@ -1,5 +1,7 @@
 """Loading many rows into PostgreSQL at once: build the indexes after, not during.
 
+Shared by the importers (`feeds`) and a full re-link (`linkage`), below both.
+
 Inserting a million rows into `events_event` (or `people_agencyrecord`) while maintaining
 its secondary indexes and checking its foreign keys row by row takes several times
 longer than inserting
@@ -16,11 +18,12 @@ index unless the insert cannot meet a stored reference (events rely on it: ON CO
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from pathways.feeds.sinks import Progress
+# progress(done, total, stage), as the importers report it (`feeds.sinks.Progress`).
+Progress = Callable[[int, int, str], None]
 
 TABLE = "events_event"
 UNIQUE_REF = "one_event_per_ref"
