@@ -63,6 +63,9 @@ class Clusters:
         self._score = score
         self._bands = bands
 
+    def __contains__(self, item: int) -> bool:
+        return item in self._root
+
     def find(self, item: int) -> int:
         root = self._root
         while root[item] != item:

@@ -19,9 +19,11 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+import pyarrow as pa
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -37,7 +39,7 @@ from pathways.linkage.internals.constraints import (
 )
 from pathways.linkage.internals.frequencies import ANY_VALUE, FIELDS, MIN_RECORDS
 from pathways.linkage.internals.identity import refresh_identity
-from pathways.linkage.internals.matching import LINK_FIELDS, link_values
+from pathways.linkage.internals.matching import LINK_FIELDS
 from pathways.linkage.internals.merging import redirect
 from pathways.linkage.internals.model import connection as duckdb_connection
 from pathways.linkage.internals.model import ignore_frequencies, linker_for, train
@@ -79,15 +81,9 @@ def relink_everyone(*, train_model: bool = True, progress: Progress = _quiet) ->
     outcome = RelinkOutcome()
     with transaction.atomic():
         progress("reading the records", 0, 0)
-        records = {
-            row["id"]: row
-            for row in AgencyRecord.objects.order_by("pk")
-            .values(*LINK_FIELDS, "person_id", "link_method", "link_confidence")
-            .iterator(10_000)
-        }
+        records, table = _read_records()
         outcome.records = len(records)
-        outcome.people_before = len({r["person_id"] for r in records.values()})
-        table = prepare_values(map(link_values, records.values()))
+        outcome.people_before = len({r.person for r in records.values()})
         con = duckdb_connection()
         try:
             scored, keys, counts = _score_everyone(con, table, train_model, outcome, progress)
@@ -106,6 +102,35 @@ def relink_everyone(*, train_model: bool = True, progress: Progress = _quiet) ->
     outcome.people_after = Person.objects.count()
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+class Held(NamedTuple):
+    """What a full run keeps of each record once the model's input is made: little, as a
+    million records are held at once."""
+
+    person: int
+    agency: str
+    born: str | None  # ISO date of birth
+
+
+# Records prepared together: the model's input is built a slice at a time, so that the
+# records as read never all sit in memory at once.
+_SLICE = 100_000
+
+
+def _read_records() -> tuple[dict[int, Held], pa.Table]:
+    """Every record's person, agency and date of birth, and the model's input table."""
+    records: dict[int, Held] = {}
+    tables = []
+    rows = (
+        AgencyRecord.objects.order_by("pk").values_list(*LINK_FIELDS, "person_id").iterator(10_000)
+    )
+    while chunk := list(islice(rows, _SLICE)):
+        for row in chunk:
+            born = row[4]
+            records[row[0]] = Held(row[-1], row[1], born.isoformat() if born else None)
+        tables.append(prepare_values(row[:-1] for row in chunk))
+    return records, pa.concat_tables(tables) if tables else prepare_values([])
 
 
 def _score_everyone(
@@ -161,7 +186,7 @@ def _compare_with_decisions(
 
 
 def _cluster(
-    records: dict[int, dict[str, Any]], scored: list[tuple[int, int, float, float]]
+    records: dict[int, Held], scored: list[tuple[int, int, float, float]]
 ) -> tuple[Clusters, dict[int, tuple[str, float]], dict[tuple[int, int], tuple[float, float, str]]]:
     """Records joined strongest pair first, as the rules and decisions allow; each linked
     record's link method and confidence; the pairs a person should look at."""
@@ -177,13 +202,10 @@ def _cluster(
     for pair, decision in decided.items():
         if decision == LinkReview.Status.ACCEPTED and pair[0] in records and pair[1] in records:
             edges.setdefault(pair, (1.0, float("inf")))
+    # Only records in a pair can join another: the rest stay people of their own.
+    paired = {rid for pair in edges for rid in pair}
     clusters = Clusters(
-        {
-            rid: Group.of(
-                [(rid, r["agency_id"], r["date_of_birth"] and r["date_of_birth"].isoformat())]
-            )
-            for rid, r in records.items()
-        },
+        {rid: Group.of([(rid, records[rid].agency, records[rid].born)]) for rid in paired},
         rejected,
         pair_scores(
             ((a, b, p) for (a, b), (p, _) in edges.items()),
@@ -228,19 +250,19 @@ def _cluster(
 
 
 def _redraw_people(
-    records: dict[int, dict[str, Any]],
+    records: dict[int, Held],
     clusters: Clusters,
     confidence: dict[int, tuple[str, float]],
     outcome: RelinkOutcome,
 ) -> None:
     members: dict[int, list[int]] = {}
     for rid in records:
-        members.setdefault(clusters.find(rid), []).append(rid)
+        members.setdefault(clusters.find(rid) if rid in clusters else rid, []).append(rid)
     # Each cluster keeps the person id most of its records had, biggest cluster first.
     taken: dict[int, int] = {}
     person_of_cluster: dict[int, int] = {}
     for root, rids in sorted(members.items(), key=lambda m: (-len(m[1]), min(m[1]))):
-        held = Counter(records[r]["person_id"] for r in rids)
+        held = Counter(records[r].person for r in rids)
         for person, _ in sorted(held.items(), key=lambda h: (-h[1], h[0])):
             if person not in taken:
                 taken[person] = root
@@ -249,42 +271,40 @@ def _redraw_people(
     homeless = [root for root in members if root not in person_of_cluster]
     made = Person.objects.bulk_create([Person() for _ in homeless])
     person_of_cluster.update(zip(homeless, (p.pk for p in made), strict=True))
-    target = {rid: person_of_cluster[clusters.find(rid)] for rid in records}
-    moved = {rid for rid, r in records.items() if r["person_id"] != target[rid]}
+    cluster_of = {rid: root for root, rids in members.items() for rid in rids}
+    target = {rid: person_of_cluster[cluster_of[rid]] for rid in records}
+    moved = {rid for rid, r in records.items() if r.person != target[rid]}
     outcome.records_moved = len(moved)
-    old_people = {records[rid]["person_id"] for rid in moved}
+    old_people = {records[rid].person for rid in moved}
     retired = old_people - set(taken)
     # What belongs to a retired person alone goes where most of their records went.
     went: dict[int, Counter[int]] = {}
     for rid, r in records.items():
-        if r["person_id"] in retired:
-            went.setdefault(r["person_id"], Counter())[target[rid]] += 1
+        if r.person in retired:
+            went.setdefault(r.person, Counter())[target[rid]] += 1
     heirs = {person: counts.most_common(1)[0][0] for person, counts in went.items()}
     # Every record is written once (its person, how it is linked, and that it was
     # matched now), then what came from the records that moved follows them.
-    _write_records(records, target, members, clusters, confidence)
+    _write_records(target, {rid: len(members[c]) for rid, c in cluster_of.items()}, confidence)
     redirect({rid: target[rid] for rid in moved}, heirs, records_moved=True)
     refresh_identity(set(target[rid] for rid in moved) | old_people - retired)
 
 
 def _write_records(
-    records: dict[int, dict[str, Any]],
-    target: dict[int, int],
-    members: dict[int, list[int]],
-    clusters: Clusters,
-    confidence: dict[int, tuple[str, float]],
+    target: dict[int, int], sizes: dict[int, int], confidence: dict[int, tuple[str, float]]
 ) -> None:
-    """Give every record its person and link method, and mark it matched now: one
-    UPDATE of every record (a full run matches them all)."""
+    """Give every record its person (`target`) and link method (by the number of records
+    of its person, `sizes`, and how it was joined, `confidence`), and mark it matched
+    now: one UPDATE of every record (a full run matches them all)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     rows: list[tuple[int, int, str, float, Any]] = []
-    for rid in records:
-        if len(members[clusters.find(rid)]) == 1:
+    for rid, person in target.items():
+        if sizes[rid] == 1:
             method, share = AgencyRecord.LinkMethod.SINGLE.value, 1.0
         else:
             # A record joined only through others takes its cluster's weakest link.
             method, share = confidence.get(rid, ("probabilistic", 0.0))
-        rows.append((rid, target[rid], method, share, now))
+        rows.append((rid, person, method, share, now))
     update_from_rows(
         AgencyRecord._meta.db_table,
         "id",
