@@ -37,7 +37,7 @@ from pathways.linkage.internals.comparisons import (
 )
 
 
-def connection(threads: int = 2, memory_limit: str = "2GB") -> duckdb.DuckDBPyConnection:
+def connection(threads: int = 2, memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that never reaches for the network: extensions are only those
     built into the wheel. Above `memory_limit` it spills to the system's temporary folder
     (a million records' candidate pairs would otherwise take what memory there is); rows

@@ -89,10 +89,12 @@ def relink_everyone(*, train_model: bool = True, progress: Progress = _quiet) ->
             scored, keys, counts = _score_everyone(con, table, train_model, outcome, progress)
         finally:
             con.close()
+        del table  # the model's input: no longer needed, and a million records' worth
         outcome.pairs = len(scored)
         progress("forming people", 0, len(scored))
         _compare_with_decisions(scored, outcome)
         clusters, confidence, queue = _cluster(records, scored)
+        del scored
         progress("moving records", 0, len(records))
         _redraw_people(records, clusters, confidence, outcome)
         progress("queueing pairs for review", 0, len(queue))
@@ -298,20 +300,24 @@ def _write_records(
     now: one UPDATE of every record (a full run matches them all)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     rows: list[tuple[int, int, str, float, Any]] = []
-    for rid, person in target.items():
-        if sizes[rid] == 1:
-            method, share = AgencyRecord.LinkMethod.SINGLE.value, 1.0
-        else:
-            # A record joined only through others takes its cluster's weakest link.
-            method, share = confidence.get(rid, ("probabilistic", 0.0))
-        rows.append((rid, person, method, share, now))
-    update_from_rows(
-        AgencyRecord._meta.db_table,
-        "id",
-        ["person_id", "link_method", "link_confidence", "linked_at"],
-        rows,
-        ("bigint", "bigint", "text", "float8", "timestamptz"),
-    )
+    ids = list(target)
+    # A slice at a time: a million rows' parameters at once would double the run's peak.
+    for start in range(0, len(ids), _SLICE):
+        rows = []
+        for rid in ids[start : start + _SLICE]:
+            if sizes[rid] == 1:
+                method, share = AgencyRecord.LinkMethod.SINGLE.value, 1.0
+            else:
+                # A record joined only through others takes its cluster's weakest link.
+                method, share = confidence.get(rid, ("probabilistic", 0.0))
+            rows.append((rid, target[rid], method, share, now))
+        update_from_rows(
+            AgencyRecord._meta.db_table,
+            "id",
+            ["person_id", "link_method", "link_confidence", "linked_at"],
+            rows,
+            ("bigint", "bigint", "text", "float8", "timestamptz"),
+        )
 
 
 def _queue_reviews(queue: dict[tuple[int, int], tuple[float, float, str]]) -> int:
