@@ -8,9 +8,9 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from pathways.bulk_load import bulk_load_pays, indexes_set_aside
 from pathways.events.models import EVENT_FLAGS, CrimeGroup, Disposal, Event, EventKind
 from pathways.feeds import fields
-from pathways.bulk_load import bulk_load_pays, indexes_set_aside
 from pathways.feeds.formats import EVENT_COLUMNS
 from pathways.feeds.models import SupersededRow
 from pathways.feeds.records import unknown_person_reason

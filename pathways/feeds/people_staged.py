@@ -10,7 +10,10 @@ staging table by COPY (`sinks.StagingSink`), and `merge` then
    unchanged), as the runner does on the ordinary path;
 2. sorts the staged rows against the stored records in one join: new, unchanged (the
    same `content_hash`) or changed;
-3. with linking, per batch, in the batch's transaction: inserts the batch's new records
+3. with linking, a first load (no record ever matched, and with this file at least
+   `linkage`'s `FIRST_LOAD_RECORDS`): written as in 4, then linked in one full run
+   (`linkage.services.link_first_load`), a quarter of the time batches take;
+   otherwise, per batch, in the batch's transaction: inserts the batch's new records
    and a person for each (`INSERT ... SELECT`, their ids drawn from the tables' sequences
    in file order, as `PeopleSpec._create` makes them), has linkage match them against
    every record held (`linkage.services.link_new_records`), then updates the batch's
@@ -117,9 +120,18 @@ class PeopleStaging:
                 WHERE r.content_hash <> s.content_hash ORDER BY s.ord"""
             )
             changed = cursor.fetchall()
+            first_load = False
+            if self.spec.link:
+                from pathways.linkage.services import is_first_load
+
+                cursor.execute(f"SELECT COUNT(*) FROM {table} s WHERE {_NEW}")
+                first_load = is_first_load(int(cursor.fetchone()[0]))
         if progress:
             progress(0, spooled, "writing")
-        if self.spec.link:
+        if first_load:
+            created = self._write_at_once(table, changed, run_id)
+            self._link_first_load(progress)
+        elif self.spec.link:
             try:
                 created = self._write_in_batches(table, changed, spooled, run_id, progress)
             finally:
@@ -131,6 +143,21 @@ class PeopleStaging:
             progress(spooled, spooled, "writing")
         unchanged = staged - created - len(changed) + repeats
         return {"created": created, "updated": len(changed), "unchanged": unchanged}
+
+    def _link_first_load(self, progress: Progress | None) -> None:
+        """Every record linked in one full run (`linkage.services.link_first_load`), in a
+        transaction of its own: killed before it ends, the records wait unmatched, and
+        the same import run again links them."""
+        from pathways.linkage.services import link_first_load, link_new_records, waiting_records
+
+        def linking(stage: str, done: int, total: int) -> None:
+            if progress:
+                progress(done, total, f"linking: {stage}")
+
+        if link_first_load(linking) is None:
+            # A changed row's record was matched as it was written: the rest are no
+            # longer a first load, and are matched as they would land.
+            link_new_records(waiting_records())
 
     def _write_in_batches(
         self,

@@ -302,3 +302,70 @@ def test_a_bulk_load_rebuilds_the_records_indexes_and_keys_exactly_as_they_were(
     assert after == before
     assert any(kind == "constraint" and "FOREIGN KEY (person_id)" in d for kind, _, d in after)
     assert Person.objects.filter(records__isnull=False).distinct().count() == 50
+
+
+def people_as_records() -> set[frozenset[str]]:
+    """Each person as the references of the records they hold."""
+    held: dict[int, set[str]] = {}
+    for person, agency, ref in AgencyRecord.objects.values_list(
+        "person_id", "agency_id", "person_ref"
+    ):
+        held.setdefault(person, set()).add(f"{agency}/{ref}")
+    return {frozenset(refs) for refs in held.values()}
+
+
+def links_as_stored() -> tuple[set[frozenset[str]], int, set[tuple[int, int]]]:
+    reviews = set(LinkReview.objects.values_list("record_a_id", "record_b_id"))
+    return people_as_records(), LinkKey.objects.count(), reviews
+
+
+@pytest.fixture
+def full_runs(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """A first load from 100 records (not 100,000); each full run's `train_model`."""
+    from pathways.linkage.internals import relinking
+
+    monkeypatch.setattr(relinking, "FIRST_LOAD_RECORDS", 100)
+    runs: list[bool] = []
+    real = relinking.relink_everyone
+
+    def spy(**options: object) -> object:
+        runs.append(bool(options["train_model"]))
+        return real(**options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(relinking, "relink_everyone", spy)
+    return runs
+
+
+@pytest.mark.django_db
+def test_a_first_load_is_linked_in_one_full_run_and_later_files_record_by_record(
+    tmp_path: Path, synthetic: list[dict[str, str]], full_runs: list[bool]
+) -> None:
+    from pathways.linkage.internals.relinking import relink_everyone
+
+    run = import_file("people", write_people(tmp_path / "people.csv", synthetic))
+    assert run.created == len(synthetic) and full_runs == [False]  # the model in force
+    assert not AgencyRecord.objects.filter(linked_at__isnull=True).exists()
+    people, keys, reviews = links_as_stored()
+    assert len(people) < len(synthetic) and keys > 10 * len(synthetic)
+    # What a full run makes of the same records: nothing to change.
+    relink_everyone(train_model=False)
+    assert links_as_stored() == (people, keys, reviews)
+
+    later = import_file("people", write_people(tmp_path / "later.csv", changed(synthetic)))
+    assert later.created == 30
+    assert len(full_runs) == 2  # the one above: the new records were matched as they landed
+    assert not AgencyRecord.objects.filter(linked_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_records_left_unmatched_by_a_first_load_cut_short_are_linked_by_running_it_again(
+    tmp_path: Path, synthetic: list[dict[str, str]], full_runs: list[bool]
+) -> None:
+    path = write_people(tmp_path / "people.csv", synthetic)
+    # As a first load killed between writing its records and linking them leaves them.
+    import_file("people", path, defer_linking=True)
+    again = import_file("people", path)
+    assert (again.created, again.unchanged) == (0, len(synthetic))
+    assert full_runs == [False]
+    assert not AgencyRecord.objects.filter(linked_at__isnull=True).exists()
+    assert len(people_as_records()) < len(synthetic)
