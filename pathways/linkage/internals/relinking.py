@@ -53,8 +53,6 @@ from pathways.people.models import AgencyRecord, Person
 MIN_TRAINING_RECORDS = 20_000
 # A first load of at least this many records is linked in one full run.
 FIRST_LOAD_RECORDS = 100_000
-# The one-row-per-reference constraint of agency records (people's migrations).
-UNIQUE_REF = "one_record_per_ref"
 
 Progress = Callable[[str, int, int], None]
 
@@ -85,7 +83,6 @@ def relink_everyone(*, train_model: bool = True, progress: Progress = _quiet) ->
     outcome = RelinkOutcome()
     with transaction.atomic():
         progress("reading the records", 0, 0)
-        first = not AgencyRecord.objects.filter(linked_at__isnull=False).exists()
         records, table = _read_records()
         outcome.records = len(records)
         outcome.people_before = len({r.person for r in records.values()})
@@ -101,7 +98,7 @@ def relink_everyone(*, train_model: bool = True, progress: Progress = _quiet) ->
         clusters, confidence, queue = _cluster(records, scored)
         del scored
         progress("moving records", 0, len(records))
-        _redraw_people(records, clusters, confidence, outcome, first_load=first)
+        _redraw_people(records, clusters, confidence, outcome)
         progress("queueing pairs for review", 0, len(queue))
         outcome.to_review = _queue_reviews(queue)
         progress("storing blocking keys", 0, 0)
@@ -279,8 +276,6 @@ def _redraw_people(
     clusters: Clusters,
     confidence: dict[int, tuple[str, float]],
     outcome: RelinkOutcome,
-    *,
-    first_load: bool,
 ) -> None:
     members: dict[int, list[int]] = {}
     for rid in records:
@@ -313,19 +308,7 @@ def _redraw_people(
     # Every record is written once (its person, how it is linked, and that it was
     # matched now), then what came from the records that moved follows them.
     sizes = {rid: len(members[c]) for rid, c in cluster_of.items()}
-    if first_load and connection.vendor == "postgresql":
-        # No record was ever matched: a first load, which nobody is working with yet.
-        # Rewriting every record with the table's indexes and keys set aside and built
-        # after takes half the time (`pathways.bulk_load`); readers wait for the commit.
-        with (
-            connection.cursor() as cursor,
-            indexes_set_aside(
-                cursor, None, keep_unique=True, table=AgencyRecord._meta.db_table, unique=UNIQUE_REF
-            ),
-        ):
-            _write_records(target, sizes, confidence)
-    else:
-        _write_records(target, sizes, confidence)
+    _write_records(target, sizes, confidence)
     redirect({rid: target[rid] for rid in moved}, heirs, records_moved=True)
     refresh_identity(set(target[rid] for rid in moved) | old_people - retired)
 
