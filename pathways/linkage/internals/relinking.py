@@ -138,6 +138,7 @@ class Held(NamedTuple):
 # Records prepared together: the model's input is built a slice at a time, so that the
 # records as read never all sit in memory at once.
 _SLICE = 100_000
+_BORN = LINK_FIELDS.index("date_of_birth")
 
 
 def _read_records() -> tuple[dict[int, Held], pa.Table]:
@@ -149,7 +150,7 @@ def _read_records() -> tuple[dict[int, Held], pa.Table]:
     )
     while chunk := list(islice(rows, _SLICE)):
         for row in chunk:
-            born = row[4]
+            born = row[_BORN]
             records[row[0]] = Held(row[-1], row[1], born.isoformat() if born else None)
         tables.append(prepare_values(row[:-1] for row in chunk))
     return records, pa.concat_tables(tables) if tables else prepare_values([])
@@ -320,11 +321,10 @@ def _write_records(
     of its person, `sizes`, and how it was joined, `confidence`), and mark it matched
     now: one UPDATE of every record (a full run matches them all)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    rows: list[tuple[int, int, str, float, Any]] = []
     ids = list(target)
     # A slice at a time: a million rows' parameters at once would double the run's peak.
     for start in range(0, len(ids), _SLICE):
-        rows = []
+        rows: list[tuple[int, int, str, float, Any]] = []
         for rid in ids[start : start + _SLICE]:
             if sizes[rid] == 1:
                 method, share = AgencyRecord.LinkMethod.SINGLE.value, 1.0
