@@ -65,6 +65,31 @@ def check_step(referral: Referral, to_state: str) -> None:
         )
 
 
+def check_date(referral: Referral, on: dt.date) -> None:
+    """Refuse a step dated before the referral was made, or before the step taken last:
+    the history must read in the order it happened (the outcome figures take their
+    dates from it). The forms refuse a date in the future."""
+    if on < referral.referred_on:
+        raise TransitionRefused(
+            f"the date cannot be before the referral was made ({_day(referral.referred_on)})"
+        )
+    last = (
+        Transition.objects.filter(referral=referral)
+        .order_by("-on", "-pk")
+        .values_list("on", "to_state")
+        .first()
+    )
+    if last is not None and on < last[0]:
+        raise TransitionRefused(
+            f"the date cannot be before the last step, {ReferralState(last[1]).label.lower()}"
+            f" ({_day(last[0])})"
+        )
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 def move(
     referral: Referral,
     to_state: str,
@@ -81,6 +106,7 @@ def move(
     both win.
     """
     check_step(referral, to_state)
+    check_date(referral, on)
     changes: dict[str, object] = {"state": to_state}
     if to_state in (S.ACCEPTED, S.DECLINED) or (to_state == S.WITHDRAWN and not referral.decision):
         changes.update(decision=to_state, decided_on=on)

@@ -105,3 +105,27 @@ def test_contacts_while_engaged_and_the_ending_rates_each_focus_area(consented, 
             mentor, consented, on=ON + dt.timedelta(days=91), contact=CONTACT
         )
     assert Contact.objects.count() == 2
+
+
+def test_the_history_is_dated_in_the_order_it_happened(consented, mentor) -> None:
+    # Issue 19: a first contact before the referral was made, or an ending before the
+    # start, would make the timeline read backwards and the outcome figures take them.
+    made = ON - dt.timedelta(days=10)
+    with pytest.raises(
+        TransitionRefused, match=r"before the referral was made \(10 November 2026\)"
+    ):
+        engagement.do_start_engagement(mentor, consented, on=made - dt.timedelta(days=1),
+                                       focus_areas=["education"], contact=CONTACT)  # fmt: skip
+    assert Referral.objects.get(pk=consented.pk).state == "consented"
+    assert not Contact.objects.exists() and not EngagementPlan.objects.exists()
+    engagement.do_start_engagement(mentor, consented, on=ON, focus_areas=["education"],
+                                   contact=CONTACT)  # fmt: skip
+    with pytest.raises(TransitionRefused, match=r"before the last step, engaged \(20 November"):
+        engagement.do_end_engagement(mentor, consented, on=ON - dt.timedelta(days=1),
+                                     outcome="completed", ratings={"education": "achieved"})  # fmt: skip
+    stored = Referral.objects.get(pk=consented.pk)
+    assert (stored.state, stored.ended_on) == ("engaged", None)
+    # The same day as the step before is allowed.
+    engagement.do_end_engagement(mentor, consented, on=ON, outcome="completed",
+                                 ratings={"education": "achieved"})  # fmt: skip
+    assert Referral.objects.get(pk=consented.pk).state == "completed"
