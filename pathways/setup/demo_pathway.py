@@ -92,7 +92,9 @@ def _advance(
         do_approve(social, referral, on=start + dt.timedelta(days=1), note="Agreed.")
         referral.refresh_from_db()
     if at >= STAGES.index("sent"):
-        sent = start + dt.timedelta(days=1 if stage == "overdue" else 8)
+        # Overdue: sent long ago and no answer; sent: a few days' wait; later stages were
+        # sent before they were accepted (the history reads in the order it happened).
+        sent = start + dt.timedelta(days={"overdue": 1, "sent": 8}.get(stage, 2))
         do_send(police, referral, on=sent)
     if at >= STAGES.index("accepted"):
         do_accept(adapt, referral, on=start + dt.timedelta(days=3))
