@@ -32,6 +32,10 @@ def open_visits(after_event: int, up_to_event: int) -> int:
     return len(visits)
 
 
+class SeenBeforeHeld(TransitionRefused):
+    """A visit dated before the custody episode it follows."""
+
+
 def do_record_visit(
     user: Any,
     visit: CustodyVisit,
@@ -53,6 +57,11 @@ def do_record_visit(
         raise TransitionRefused(f"unknown services: {', '.join(sorted(unknown))}")
     if services and outcome != CustodyVisit.Outcome.SEEN:
         raise TransitionRefused("only a person who was seen can be signposted")
+    held_on = Event.objects.filter(pk=visit.event_id).values_list("occurred_on", flat=True).first()
+    if held_on is not None and seen_on < held_on:
+        raise SeenBeforeHeld(
+            f"the visit cannot be dated before the person was held ({held_on.day} {held_on:%B %Y})"
+        )
     updated = CustodyVisit.objects.filter(
         pk=visit.pk, version=visit.version, outcome=CustodyVisit.Outcome.WAITING
     ).update(

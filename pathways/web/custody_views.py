@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from pathways.access.custody import custody_visits, visit_to_act_on
-from pathways.cases.custody import do_record_visit
+from pathways.cases.custody import SeenBeforeHeld, do_record_visit
 from pathways.cases.models import CustodyVisit
 from pathways.partners.capabilities import RECORD_CONTACT
 from pathways.referrals.transitions import TransitionRefused
@@ -46,11 +46,15 @@ def visit(request: HttpRequest, visit_id: int) -> HttpResponse:
                     conversation=data["conversation"],
                     signposted_to=data["signposted_to"],
                 )
+            except SeenBeforeHeld as error:
+                why = str(error)
+                form.add_error("seen_on", why[:1].upper() + why[1:] + ".")
             except TransitionRefused as error:
                 messages.error(request, f"Not done: {error}.")
+                return redirect("custody-visits")
             else:
                 messages.success(request, f"The visit to {found.person} is recorded.")
-            return redirect("custody-visits")
+                return redirect("custody-visits")
     return render(
         request, "cases/custody_visit.html", {"visit": found, "form": form},
         status=400 if form.is_bound else 200,

@@ -91,3 +91,21 @@ def test_others_have_no_custody_list(world, client: Client) -> None:
     assert "Cal Custody" not in client.get("/custody/").content.decode()
     client.force_login(make_user("police", "ONE_GLASGOW", "police_analyst"))
     assert client.get("/custody/").status_code == 403
+
+
+def test_a_visit_cannot_be_dated_before_the_person_was_held(world, client: Client) -> None:
+    # Issue 19: "seen" before the episode would put the visit before its reason.
+    visit = CustodyVisit.objects.get()
+    client.force_login(world["mentor"])
+    held_on = TODAY - dt.timedelta(days=1)
+    before = client.post(f"/custody/{visit.pk}/", {
+        "outcome": "seen", "seen_on": (held_on - dt.timedelta(days=1)).isoformat(), "version": 1,
+    })  # fmt: skip
+    assert before.status_code == 400
+    page = before.content.decode()
+    assert f"The visit cannot be dated before the person was held ({held_on.day} " in page
+    visit.refresh_from_db()
+    assert (visit.outcome, visit.seen_on) == ("waiting", None)
+    done = client.post(f"/custody/{visit.pk}/", {"outcome": "seen", "seen_on": held_on.isoformat(),
+                                                "version": 1}, follow=True)  # fmt: skip
+    assert "The visit to Cal Custody is recorded." in done.content.decode()
