@@ -46,6 +46,18 @@ def test_a_custody_mentor_records_a_visit(page: Page, live_server, screenshot) -
     screenshot(page, "custody-visit")
     page.get_by_text("Seen", exact=True).click()  # the label, as a person does
     page.get_by_label("The conversation").fill("Talked about housing; keen to see POP.")
+    # A slip of the date, before the person was held: said on the field, nothing lost.
+    page.get_by_label("Date", exact=True).fill((yesterday - dt.timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Record the visit").click()
+    expect(page.locator("#id_seen_on-error")).to_contain_text(
+        "The visit cannot be dated before the person was held"
+    )
+    expect(page.get_by_role("link", name="Date: The visit cannot be dated")).to_be_visible()
+    expect(page.get_by_label("The conversation")).to_have_value(
+        "Talked about housing; keen to see POP."
+    )
+    screenshot(page, "custody-seen-before-held")
+    page.get_by_label("Date", exact=True).fill(yesterday.isoformat())
     page.get_by_role("button", name="Record the visit").click()
     expect(page.get_by_text("The visit to Cal Custody is recorded.")).to_be_visible()
     screenshot(page, "custody-recorded")
