@@ -19,7 +19,7 @@ from django.utils import timezone
 from pathways.cases.models import CustodyVisit
 from pathways.events.models import Event
 from pathways.partners.models import Service
-from pathways.referrals.transitions import TransitionRefused
+from pathways.referrals.transitions import DateOutOfOrder, TransitionRefused, as_day
 
 
 def open_visits(after_event: int, up_to_event: int) -> int:
@@ -30,10 +30,6 @@ def open_visits(after_event: int, up_to_event: int) -> int:
     visits = [CustodyVisit(event_id=event, person_id=person) for event, person in episodes]
     CustodyVisit.objects.bulk_create(visits, batch_size=1000, ignore_conflicts=True)
     return len(visits)
-
-
-class SeenBeforeHeld(TransitionRefused):
-    """A visit dated before the custody episode it follows."""
 
 
 def do_record_visit(
@@ -59,8 +55,8 @@ def do_record_visit(
         raise TransitionRefused("only a person who was seen can be signposted")
     held_on = Event.objects.filter(pk=visit.event_id).values_list("occurred_on", flat=True).first()
     if held_on is not None and seen_on < held_on:
-        raise SeenBeforeHeld(
-            f"the visit cannot be dated before the person was held ({held_on.day} {held_on:%B %Y})"
+        raise DateOutOfOrder(
+            f"the visit cannot be dated before the person was held ({as_day(held_on)})"
         )
     updated = CustodyVisit.objects.filter(
         pk=visit.pk, version=visit.version, outcome=CustodyVisit.Outcome.WAITING

@@ -19,7 +19,7 @@ from pathways.cases.models import Contact, EngagementPlan, FocusArea
 from pathways.partners.capabilities import records_contacts_for
 from pathways.referrals.models import Referral, ReferralState
 from pathways.referrals.states import CLOSING_REASONS, WORKER_ENDINGS
-from pathways.referrals.transitions import TransitionRefused, move
+from pathways.referrals.transitions import DateOutOfOrder, TransitionRefused, as_day, move
 
 S = ReferralState
 HAPPENED = (Contact.Attendance.ATTENDED, Contact.Attendance.LATE)
@@ -91,7 +91,9 @@ def do_record_contact(
     if referral.state != S.ENGAGED:
         raise TransitionRefused("contacts are recorded while the person is engaged")
     if referral.started_on and on < referral.started_on:
-        raise TransitionRefused("a contact cannot be before the engagement started")
+        raise DateOutOfOrder(
+            f"a contact cannot be before the engagement started ({as_day(referral.started_on)})"
+        )
     return _contact(referral, user, on, contact)
 
 
@@ -120,6 +122,9 @@ def do_end_engagement(
         )
     if outcome == S.CLOSED and closing_reason not in CLOSING_REASONS:
         raise TransitionRefused(f"closing needs a reason: {', '.join(CLOSING_REASONS)}")
+    last = referral.contacts.order_by("-on").values_list("on", flat=True).first()
+    if last is not None and on < last:
+        raise DateOutOfOrder(f"the engagement cannot end before its last contact ({as_day(last)})")
     with transaction.atomic():
         move(referral, outcome, on=on, by=user, reason=note, closing_reason=closing_reason)
         if plan:

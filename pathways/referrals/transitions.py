@@ -31,6 +31,10 @@ class TransitionRefused(Exception):
     """A step the state machine does not allow from the referral's state."""
 
 
+class DateOutOfOrder(TransitionRefused):
+    """A step, contact or visit dated before what it follows in the history."""
+
+
 class StaleReferral(Exception):
     """Someone else changed the referral first; reload and decide again."""
 
@@ -70,8 +74,8 @@ def check_date(referral: Referral, on: dt.date) -> None:
     the history must read in the order it happened (the outcome figures take their
     dates from it). The forms refuse a date in the future."""
     if on < referral.referred_on:
-        raise TransitionRefused(
-            f"the date cannot be before the referral was made ({_day(referral.referred_on)})"
+        raise DateOutOfOrder(
+            f"the date cannot be before the referral was made ({as_day(referral.referred_on)})"
         )
     last = (
         Transition.objects.filter(referral=referral)
@@ -80,13 +84,14 @@ def check_date(referral: Referral, on: dt.date) -> None:
         .first()
     )
     if last is not None and on < last[0]:
-        raise TransitionRefused(
+        raise DateOutOfOrder(
             f"the date cannot be before the last step, {ReferralState(last[1]).label.lower()}"
-            f" ({_day(last[0])})"
+            f" ({as_day(last[0])})"
         )
 
 
-def _day(day: dt.date) -> str:
+def as_day(day: dt.date) -> str:
+    """A date as a message says it: 6 December 2026."""
     return f"{day.day} {day:%B %Y}"
 
 

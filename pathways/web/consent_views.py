@@ -13,13 +13,14 @@ from pathways.access.people import still_visible
 from pathways.access.referrals import referral_to_act_on
 from pathways.partners.capabilities import VIEW
 from pathways.referrals.actions import (
-    ConsentError,
     current_consent,
     do_record_consent,
     do_withdraw_consent,
     may_record_consent,
 )
+from pathways.referrals.transitions import TransitionRefused
 from pathways.web.forms.consent import ConsentForm, WithdrawalForm
+from pathways.web.forms.refusals import add_refusal
 from pathways.web.permissions import capability_required, signed_in
 
 
@@ -54,8 +55,8 @@ def consent_record(request: HttpRequest, referral_id: int) -> HttpResponse:
                     witness=data["witness"],
                     scan=data["scan"],
                 )
-            except ConsentError as error:
-                form.add_error(None, str(error))
+            except TransitionRefused as error:  # ConsentError too
+                add_refusal(form, error, date_field="on")
             else:
                 messages.success(
                     request, f"The person's answer to {referral.service.name} is recorded."
@@ -81,8 +82,8 @@ def consent_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
                     on=form.cleaned_data["on"],
                     reason=form.cleaned_data["reason"],
                 )
-            except ConsentError as error:
-                form.add_error(None, str(error))
+            except TransitionRefused as error:  # ConsentError too
+                add_refusal(form, error, date_field="on")
             else:
                 withdrawn = True
         consent = current_consent(referral)

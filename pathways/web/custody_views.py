@@ -9,11 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from pathways.access.custody import custody_visits, visit_to_act_on
-from pathways.cases.custody import SeenBeforeHeld, do_record_visit
+from pathways.cases.custody import do_record_visit
 from pathways.cases.models import CustodyVisit
 from pathways.partners.capabilities import RECORD_CONTACT
-from pathways.referrals.transitions import TransitionRefused
+from pathways.referrals.transitions import DateOutOfOrder, TransitionRefused
 from pathways.web.forms.custody import CustodyVisitForm
+from pathways.web.forms.refusals import add_refusal
 from pathways.web.pagination import page_links
 from pathways.web.permissions import capability_required, signed_in
 from pathways.web.versions import version_shown
@@ -46,9 +47,8 @@ def visit(request: HttpRequest, visit_id: int) -> HttpResponse:
                     conversation=data["conversation"],
                     signposted_to=data["signposted_to"],
                 )
-            except SeenBeforeHeld as error:
-                why = str(error)
-                form.add_error("seen_on", why[:1].upper() + why[1:] + ".")
+            except DateOutOfOrder as error:
+                add_refusal(form, error, date_field="seen_on")
             except TransitionRefused as error:
                 messages.error(request, f"Not done: {error}.")
                 return redirect("custody-visits")

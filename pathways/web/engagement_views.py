@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,14 +16,21 @@ from pathways.access.referrals import plan_to_rate, referral_to_act_on
 from pathways.cases import engagement
 from pathways.partners.capabilities import RECORD_CONTACT
 from pathways.referrals.models import Referral
-from pathways.referrals.transitions import StaleReferral, TransitionRefused
+from pathways.referrals.transitions import DateOutOfOrder, StaleReferral, TransitionRefused
 from pathways.web.forms.engagement import ContactForm, EndEngagementForm, StartEngagementForm
+from pathways.web.forms.refusals import add_refusal
 from pathways.web.permissions import capability_required, signed_in
 
 
 def _contact_data(form: Any) -> dict[str, Any]:
     keys = ("attendance", "reason", "notes", "concerns", "notify_referrer")
     return {k: form.cleaned_data.get(k, "") for k in keys}
+
+
+# Each form's page: its title and its button.
+START = ("First contact and the plan", "Start the engagement")
+CONTACT = ("Record a contact", "Record the contact")
+END = ("End the engagement", "End the engagement")
 
 
 def _form_page(
@@ -36,9 +44,21 @@ def _form_page(
     )
 
 
-def _done(request: HttpRequest, referral: Referral, step: Callable[[], Any], message: str) -> Any:
+def _done(
+    request: HttpRequest,
+    referral: Referral,
+    step: Callable[[], Any],
+    message: str,
+    form: forms.Form,
+    page: tuple[str, str],
+) -> Any:
+    """Take the step and go back to the referral; a date out of the history's order is
+    said on the form's date field, what was typed kept."""
     try:
         step()
+    except DateOutOfOrder as error:
+        add_refusal(form, error, date_field="on")
+        return _form_page(request, referral, form, *page)
     except (TransitionRefused, StaleReferral) as error:
         messages.error(request, f"Not done: {error}.")
     else:
@@ -65,8 +85,8 @@ def start(request: HttpRequest, referral_id: int) -> HttpResponse:
             return _done(request, referral, lambda: engagement.do_start_engagement(
                 user, referral, on=form.cleaned_data["on"],
                 focus_areas=form.cleaned_data["focus_areas"], contact=_contact_data(form),
-            ), "The engagement has started.")  # fmt: skip
-    return _form_page(request, referral, form, "First contact and the plan", "Start the engagement")
+            ), "The engagement has started.", form, START)  # fmt: skip
+    return _form_page(request, referral, form, *START)
 
 
 @capability_required(RECORD_CONTACT)
@@ -80,8 +100,8 @@ def contact(request: HttpRequest, referral_id: int) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             return _done(request, referral, lambda: engagement.do_record_contact(
                 user, referral, on=form.cleaned_data["on"], contact=_contact_data(form),
-            ), "The contact is recorded.")  # fmt: skip
-    return _form_page(request, referral, form, "Record a contact", "Record the contact")
+            ), "The contact is recorded.", form, CONTACT)  # fmt: skip
+    return _form_page(request, referral, form, *CONTACT)
 
 
 @capability_required(RECORD_CONTACT)
@@ -98,5 +118,5 @@ def end(request: HttpRequest, referral_id: int) -> HttpResponse:
             return _done(request, referral, lambda: engagement.do_end_engagement(
                 user, referral, on=data["on"], outcome=data["outcome"], ratings=form.ratings(),
                 closing_reason=data["closing_reason"], note=data["note"],
-            ), "The engagement has ended.")  # fmt: skip
-    return _form_page(request, referral, form, "End the engagement", "End the engagement")
+            ), "The engagement has ended.", form, END)  # fmt: skip
+    return _form_page(request, referral, form, *END)

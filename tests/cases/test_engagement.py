@@ -11,7 +11,7 @@ import pytest
 from pathways.cases import engagement
 from pathways.cases.models import Contact, EngagementPlan
 from pathways.referrals.models import Referral, Transition
-from pathways.referrals.transitions import TransitionRefused
+from pathways.referrals.transitions import DateOutOfOrder, TransitionRefused, move
 from tests.world import make_person, make_user, refer
 
 pytestmark = pytest.mark.django_db
@@ -120,12 +120,20 @@ def test_the_history_is_dated_in_the_order_it_happened(consented, mentor) -> Non
     assert not Contact.objects.exists() and not EngagementPlan.objects.exists()
     engagement.do_start_engagement(mentor, consented, on=ON, focus_areas=["education"],
                                    contact=CONTACT)  # fmt: skip
-    with pytest.raises(TransitionRefused, match=r"before the last step, engaged \(20 November"):
-        engagement.do_end_engagement(mentor, consented, on=ON - dt.timedelta(days=1),
+    with pytest.raises(DateOutOfOrder, match=r"before the engagement started \(20 November"):
+        engagement.do_record_contact(mentor, consented, on=ON - dt.timedelta(days=1),
+                                     contact=CONTACT)  # fmt: skip
+    later = ON + dt.timedelta(days=5)
+    engagement.do_record_contact(mentor, consented, on=later, contact=CONTACT)
+    with pytest.raises(DateOutOfOrder, match=r"before its last contact \(25 November 2026\)"):
+        engagement.do_end_engagement(mentor, consented, on=later - dt.timedelta(days=1),
                                      outcome="completed", ratings={"education": "achieved"})  # fmt: skip
+    # Any step, not only an ending: none before the step taken last.
+    with pytest.raises(DateOutOfOrder, match=r"before the last step, engaged \(20 November"):
+        move(consented, "completed", on=ON - dt.timedelta(days=1), by=mentor)
     stored = Referral.objects.get(pk=consented.pk)
     assert (stored.state, stored.ended_on) == ("engaged", None)
-    # The same day as the step before is allowed.
-    engagement.do_end_engagement(mentor, consented, on=ON, outcome="completed",
+    # The same day as the contact before is allowed.
+    engagement.do_end_engagement(mentor, consented, on=later, outcome="completed",
                                  ratings={"education": "achieved"})  # fmt: skip
     assert Referral.objects.get(pk=consented.pk).state == "completed"

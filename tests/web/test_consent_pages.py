@@ -68,6 +68,8 @@ def test_a_partner_records_verbal_consent_and_then_sees_the_offending(
         ({"on": "31/02/2025"}, "on", "Enter a valid date"),
         ({"on": (TODAY + dt.timedelta(days=1)).strftime("%d/%m/%Y")}, "on", "in the future"),
         ({"answer": "maybe", "witness": "x"}, "answer", "Select a valid choice"),
+        # Before the referral was made (1 May 2024): the history would read backwards.
+        ({"on": "30/04/2024", "witness": "x"}, "on", "cannot be before the referral was made"),
     ],
 )
 def test_a_consent_form_error_names_the_field_and_keeps_nothing(

@@ -141,6 +141,20 @@ def test_the_partner_records_the_engagement_and_the_partnership_team_sees_it(
     html = missing.content.decode()
     assert "The plan&#x27;s focus areas: This field is required." in html
     assert "Why late, or why it did not happen: Say why the person was late" in html
+    made = Referral.objects.get(pk=referral.pk).referred_on
+    early = client.post(
+        f"/referrals/{referral.pk}/engagement/start/",
+        {"focus_areas": ["education"], "on": (made - dt.timedelta(days=1)).strftime("%d/%m/%Y"),
+         "attendance": "attended", "notes": "Met with mum at home."},
+    )  # fmt: skip
+    assert early.status_code == 400  # said on the date field, what was typed kept
+    html = early.content.decode()
+    assert (
+        'href="#id_on">Date of the contact: The date cannot be before the referral was made ('
+        in html
+    )
+    assert "Met with mum at home." in html
+    assert Referral.objects.get(pk=referral.pk).state == "consented"
     done = client.post(
         f"/referrals/{referral.pk}/engagement/start/",
         {"focus_areas": ["education", "family_support"], "on": TODAY.strftime("%d/%m/%Y"),

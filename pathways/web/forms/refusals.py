@@ -1,0 +1,20 @@
+"""A step the service refused, said on the form: on the field it concerns where there is
+one (a date out of the history's order on the date field), else above the form."""
+
+from __future__ import annotations
+
+from django import forms
+
+from pathways.referrals.transitions import DateOutOfOrder
+
+
+def as_sentence(error: Exception) -> str:
+    """The service's reason ("the date cannot be ...") as a sentence for a page."""
+    why = str(error)
+    return why[:1].upper() + why[1:] + "."
+
+
+def add_refusal(form: forms.Form, error: Exception, *, date_field: str | None = None) -> None:
+    """Put `error` on `form`: on `date_field` when it is about the date, else the form's."""
+    field = date_field if isinstance(error, DateOutOfOrder) else None
+    form.add_error(field, as_sentence(error))
