@@ -38,6 +38,7 @@ from pathways.web.forms.linkage import (
     MarkSentForm,
     SplitForm,
 )
+from pathways.web.forms.refusals import as_sentence
 from pathways.web.pagination import page_links, page_of
 from pathways.web.permissions import capability_required, signed_in
 
@@ -125,7 +126,7 @@ def person_split(request: HttpRequest, person_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except LinkChangeRefused as error:
-            form.add_error("records", f"{str(error)[:1].upper()}{str(error)[1:]}.")
+            form.add_error("records", as_sentence(error))
         else:
             messages.success(
                 request, f"Split: the records chosen are now person {change.other_person_id}."

@@ -26,6 +26,7 @@ from pathways.referrals.actions import (
 )
 from pathways.referrals.transitions import StaleReferral, TransitionRefused
 from pathways.web.forms.referrals import NewReferralForm, ReferralReasonForm, ReferralStepForm
+from pathways.web.forms.refusals import as_sentence
 from pathways.web.permissions import capability_required, signed_in
 from pathways.web.versions import version_shown
 
@@ -143,8 +144,7 @@ def new_referral(request: HttpRequest, person_id: int) -> HttpResponse:
                         route=data["route"],
                     )  # fmt: skip
                 except TransitionRefused as error:
-                    why = str(error)
-                    form.add_error("service", why[:1].upper() + why[1:] + ".")
+                    form.add_error("service", as_sentence(error))
                 else:
                     messages.success(request, f"{person} is proposed for {made.service.name}.")
                     return redirect("referral", referral_id=made.pk)
