@@ -37,6 +37,10 @@ TO_ENGAGE = (S.ACCEPTED, S.CONSENTED)
 # How an engagement ends: completed, the person opted out (withdrew consent), stopped
 # engaging, or closed for a reason (moved away, in custody, other).
 ENDINGS = (S.COMPLETED, S.OPTED_OUT, S.DISENGAGED, S.CLOSED)
+# The service worked with the person and the work ended other than by the person's
+# withdrawal of consent: the service keeps a read-only view of its own case
+# (`worked_with` agreements), where a withdrawal closes the door at once.
+WORKED = (S.COMPLETED, S.DISENGAGED, S.CLOSED)
 # The endings a worker records when ending an engagement; opting out is recorded as a
 # withdrawal of consent.
 WORKER_ENDINGS = (S.COMPLETED, S.DISENGAGED, S.CLOSED)

@@ -39,6 +39,7 @@ STATES_FOR = {
     Condition.CONSENTED_REFERRAL: states.CONSENTED,
     Condition.STATUTORY_CASE: states.ENGAGED,
     Condition.OPEN_ENGAGEMENT: states.ENGAGED,
+    Condition.WORKED_WITH: states.WORKED,
 }
 # How long after a custody episode the custody peer mentors see the person.
 RECENT_CUSTODY_DAYS = 7

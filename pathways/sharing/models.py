@@ -45,6 +45,10 @@ class Condition(models.TextChoices):
         "identified_candidate",
         "while the person is an open identification candidate for the service",
     )
+    WORKED_WITH = (
+        "worked_with",
+        "after the service's work with the person ended (completed, disengaged or closed)",
+    )
 
 
 class Agreement(models.Model):

@@ -23,6 +23,11 @@ CONDITION_WORDS = {
     Condition.IDENTIFIED_CANDIDATE: (
         "while identification has found the person for {services} and nobody has yet decided on it"
     ),
+    Condition.WORKED_WITH: (
+        "after {services} worked with the person, once that work has ended (completed, "
+        "disengaged or closed; not when the person withdrew consent), until retention removes "
+        "the record"
+    ),
 }
 
 

@@ -232,8 +232,9 @@ EXPECTED_ENGAGEMENT: dict[str, dict[str, frozenset[str]]] = {
     "police_analyst": every(CONTACTS, ENGAGEMENT_STATES),
     "manager": every(CONTACTS, ENGAGEMENT_STATES),
     # POLICE_ADAPT_REFERRAL while active; the engagement is their own agency's (INCLUDEM).
-    # Once completed the referral is no longer active, and it is held by the police.
-    "partner_worker": {"engaged": CONTACTS, "completed": NOTHING},
+    # Once completed, POLICE_ADAPT_CASE_KEPT (worked_with) keeps the referral they worked,
+    # read-only, and with it their own plan and contacts.
+    "partner_worker": every(CONTACTS, ENGAGEMENT_STATES),
     # ISP_POLICE_CJSW_REFERRED shows the police's referral while active; no agreement
     # shares INCLUDEM's engagement with justice social work.
     "cjsw_worker": {"engaged": REFERRAL, "completed": NOTHING},

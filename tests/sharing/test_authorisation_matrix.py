@@ -71,13 +71,14 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "engagement_closed": NOTHING,
         "statutory_case": PROTOCOL,
     },
-    # Who and why from the moment the referral is sent; offending once consented.
+    # Who and why from the moment the referral is sent; offending once consented; the
+    # referral it worked (read-only) after the work ended, but not after a withdrawal.
     "partner_worker": {
         "no_referral": NOTHING,
         "referral_pending": {"identity", "referral"},
         "consented": {"identity", "referral", "offending"},
         "consent_withdrawn": NOTHING,
-        "engagement_closed": NOTHING,
+        "engagement_closed": {"referral"},
         "statutory_case": NOTHING,
     },
     # Non-fatal overdoses, always (protecting life): nothing else.
