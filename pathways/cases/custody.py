@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import F
 from django.utils import timezone
 
+from pathways.cases.limits import CUSTODY_CONVERSATION, within
 from pathways.cases.models import CustodyVisit
 from pathways.events.models import Event
 from pathways.partners.models import Service
@@ -53,6 +54,7 @@ def do_record_visit(
         raise TransitionRefused(f"unknown services: {', '.join(sorted(unknown))}")
     if services and outcome != CustodyVisit.Outcome.SEEN:
         raise TransitionRefused("only a person who was seen can be signposted")
+    said = within(conversation, CUSTODY_CONVERSATION, "the conversation")
     held_on = Event.objects.filter(pk=visit.event_id).values_list("occurred_on", flat=True).first()
     if held_on is not None and seen_on < held_on:
         raise DateOutOfOrder(
@@ -61,7 +63,7 @@ def do_record_visit(
     updated = CustodyVisit.objects.filter(
         pk=visit.pk, version=visit.version, outcome=CustodyVisit.Outcome.WAITING
     ).update(
-        outcome=outcome, seen_on=seen_on, conversation=conversation.strip(),
+        outcome=outcome, seen_on=seen_on, conversation=said,
         signposted_to=services, mentor=user, recorded_at=timezone.now(),
         version=F("version") + 1,
     )  # fmt: skip

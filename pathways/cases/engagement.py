@@ -15,10 +15,11 @@ from typing import Any
 from django.db import transaction
 
 from pathways.alerts.concerns import alert_referrer_of_concern
+from pathways.cases.limits import CONTACT_CONCERNS, CONTACT_NOTES, within
 from pathways.cases.models import Contact, EngagementPlan, FocusArea
 from pathways.partners.capabilities import records_contacts_for
 from pathways.referrals.models import Referral, ReferralState
-from pathways.referrals.states import CLOSING_REASONS, WORKER_ENDINGS
+from pathways.referrals.states import CLOSING_REASONS, ENDINGS, WORKER_ENDINGS
 from pathways.referrals.transitions import DateOutOfOrder, TransitionRefused, as_day, move
 
 S = ReferralState
@@ -28,6 +29,27 @@ HAPPENED = (Contact.Attendance.ATTENDED, Contact.Attendance.LATE)
 def may_record_contacts(user: Any, referral: Referral) -> bool:
     """The user records contacts for the referral's service (their team delivers it)."""
     return records_contacts_for(user, referral.service_id)
+
+
+# The states each step of the engagement is taken from: started once accepted (and
+# consented), contacts and the ending while engaged; after that the case is read-only.
+STEP_STATES = {
+    "start": (S.ACCEPTED, S.CONSENTED),
+    "contact": (S.ENGAGED,),
+    "end": (S.ENGAGED,),
+}
+
+
+def why_not_now(referral: Referral, step: str) -> str:
+    """Why the engagement's `step` cannot be taken on the referral in its state ("" when
+    it can): a sentence for the page that would have shown the form."""
+    if referral.state in STEP_STATES[step]:
+        return ""
+    if referral.state in ENDINGS:
+        return "The engagement has ended: its record is kept, read-only"
+    if step == "start" and referral.state == S.ENGAGED:
+        return "The engagement has already started"
+    return "The engagement has not started yet"
 
 
 def plan_of(referral: Referral) -> EngagementPlan | None:
@@ -53,8 +75,8 @@ def _contact(referral: Referral, user: Any, on: dt.date, data: dict[str, Any]) -
         on=on,
         attendance=attendance,
         reason=str(data.get("reason", "")).strip()[:300],
-        notes=str(data.get("notes", "")).strip(),
-        concerns=str(data.get("concerns", "")).strip(),
+        notes=within(str(data.get("notes", "")), CONTACT_NOTES, "the notes"),
+        concerns=within(str(data.get("concerns", "")), CONTACT_CONCERNS, "the concerns"),
         notify_referrer=bool(data.get("notify_referrer")),
         recorded_by=user if getattr(user, "pk", None) else None,
     )

@@ -66,10 +66,15 @@ def _done(
     return redirect("referral", referral_id=referral.pk)
 
 
-def _not_theirs(request: HttpRequest, referral: Referral) -> HttpResponse | None:
-    if engagement.may_record_contacts(signed_in(request), referral):
+def _not_theirs(request: HttpRequest, referral: Referral, step: str) -> HttpResponse | None:
+    """Back to the referral, saying why, when the user's team does not record the
+    service's engagement or the step is not open in the referral's state."""
+    if not engagement.may_record_contacts(signed_in(request), referral):
+        messages.error(request, f"Only the {referral.service.name} team records its engagement.")
+    elif why := engagement.why_not_now(referral, step):
+        messages.error(request, f"{why}.")
+    else:
         return None
-    messages.error(request, f"Only the {referral.service.name} team records its engagement.")
     return redirect("referral", referral_id=referral.pk)  # type: ignore[return-value]
 
 
@@ -77,7 +82,7 @@ def _not_theirs(request: HttpRequest, referral: Referral) -> HttpResponse | None
 def start(request: HttpRequest, referral_id: int) -> HttpResponse:
     user = signed_in(request)
     with referral_to_act_on(user, referral_id, action="start_engagement") as referral:
-        refused = _not_theirs(request, referral)
+        refused = _not_theirs(request, referral, "start")
         if refused:
             return refused
         form = StartEngagementForm(request.POST or None)
@@ -93,7 +98,7 @@ def start(request: HttpRequest, referral_id: int) -> HttpResponse:
 def contact(request: HttpRequest, referral_id: int) -> HttpResponse:
     user = signed_in(request)
     with referral_to_act_on(user, referral_id, action="record_contact") as referral:
-        refused = _not_theirs(request, referral)
+        refused = _not_theirs(request, referral, "contact")
         if refused:
             return refused
         form = ContactForm(request.POST or None)
@@ -108,7 +113,7 @@ def contact(request: HttpRequest, referral_id: int) -> HttpResponse:
 def end(request: HttpRequest, referral_id: int) -> HttpResponse:
     user = signed_in(request)
     with referral_to_act_on(user, referral_id, action="end_engagement") as referral:
-        refused = _not_theirs(request, referral)
+        refused = _not_theirs(request, referral, "end")
         if refused:
             return refused
         plan = plan_to_rate(user, referral)

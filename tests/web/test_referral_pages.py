@@ -119,10 +119,15 @@ def test_overdue_referrals_are_listed(client: Client, users, referral) -> None:
     Transition.objects.create(
         referral=referral, from_state="approved", to_state="sent", on=ten_days
     )
-    for who in ("police", "adapt"):
-        client.force_login(users[who])
-        inbox = client.get("/referrals/").content.decode()
-        assert "Overdue: not decided in time (1)" in inbox
+    client.force_login(users["police"])
+    inbox = client.get("/referrals/").content.decode()
+    assert "Overdue: not decided in time (1)" in inbox
+    # The partner decides it: listed once, to decide, marked overdue there.
+    client.force_login(users["adapt"])
+    inbox = client.get("/referrals/").content.decode()
+    assert "To accept or decline (1)" in inbox and "Overdue</strong>" in inbox
+    assert "Overdue: not decided in time" not in inbox
+    assert inbox.count(f'href="/referrals/{referral.pk}/"') == 1
     page = client.get(f"/referrals/{referral.pk}/").content.decode()
     assert "— overdue." in page
 
@@ -170,6 +175,47 @@ def test_the_partner_records_the_engagement_and_the_partnership_team_sees_it(
     assert "Met with mum at home." in page
     assert "Record a contact" not in page
     assert client.get(f"/referrals/{referral.pk}/contacts/new/").status_code == 403
+
+
+def test_the_partner_keeps_its_case_read_only_after_ending_it(
+    client: Client, users, referral
+) -> None:
+    """Ending lands on the case, not on "Page not found"; the mentor rereads the notes
+    from the person page; nothing more can be recorded; another service sees nothing."""
+    Referral.objects.filter(pk=referral.pk).update(state="consented")
+    client.force_login(users["adapt"])
+    on = TODAY.strftime("%d/%m/%Y")
+    client.post(
+        f"/referrals/{referral.pk}/engagement/start/",
+        {"focus_areas": ["education"], "on": on, "attendance": "attended",
+         "notes": "Talked about college."},
+    )  # fmt: skip
+    ended = client.post(
+        f"/referrals/{referral.pk}/engagement/end/",
+        {"outcome": "completed", "on": on, "rating_education": "achieved", "note": "Went well."},
+        follow=True,
+    )
+    assert ended.status_code == 200
+    assert ended.redirect_chain[-1][0] == f"/referrals/{referral.pk}/"
+    page = ended.content.decode()
+    assert "The engagement has ended." in page and "Talked about college." in page
+    assert Referral.objects.get(pk=referral.pk).state == "completed"
+    assert "Record a contact" not in page
+    form = client.get(f"/referrals/{referral.pk}/contacts/new/", follow=True)
+    assert "The engagement has ended: its record is kept, read-only." in form.content.decode()
+    late = client.post(
+        f"/referrals/{referral.pk}/contacts/new/",
+        {"on": on, "attendance": "attended", "notes": "One more."},
+        follow=True,
+    )
+    assert "read-only" in late.content.decode()
+    assert not Referral.objects.get(pk=referral.pk).contacts.filter(notes="One more.").exists()
+    person = client.get(f"/people/{referral.person_id}/").content.decode()
+    assert f'href="/referrals/{referral.pk}/"' in person
+    # Another diversion service never worked the case: the person does not exist for it.
+    client.force_login(users["sidestep"])
+    assert client.get(f"/referrals/{referral.pk}/").status_code == 404
+    assert client.get(f"/people/{referral.person_id}/").status_code == 404
 
 
 def test_a_partner_referral_from_the_person_page(client: Client, users) -> None:

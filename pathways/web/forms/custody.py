@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from pathways.cases.limits import CUSTODY_CONVERSATION
 from pathways.partners.capabilities import CUSTODY_SERVICE
 from pathways.partners.models import Service
 from pathways.web.forms.dates import past_date_field
@@ -25,6 +26,7 @@ class CustodyVisitForm(forms.Form):
     conversation = forms.CharField(
         label="The conversation",
         required=False,
+        max_length=CUSTODY_CONVERSATION,
         widget=forms.Textarea(attrs={"rows": 4, "class": "ds_input"}),
     )
     signposted_to = forms.MultipleChoiceField(

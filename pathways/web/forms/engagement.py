@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.text import capfirst
 
+from pathways.cases.limits import CONTACT_CONCERNS, CONTACT_NOTES
 from pathways.cases.models import Contact, EngagementPlan, FocusArea
 from pathways.web.forms.dates import past_date_field
 
@@ -25,11 +26,13 @@ class ContactForm(forms.Form):
     notes = forms.CharField(
         label="Engagement and progress",
         required=False,
+        max_length=CONTACT_NOTES,
         widget=forms.Textarea(attrs={"rows": 3, "class": "ds_input"}),
     )
     concerns = forms.CharField(
         label="Concerns",
         required=False,
+        max_length=CONTACT_CONCERNS,
         widget=forms.Textarea(attrs={"rows": 2, "class": "ds_input"}),
     )
     notify_referrer = forms.BooleanField(
