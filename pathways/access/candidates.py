@@ -40,6 +40,15 @@ def _visible_candidates(user: User, service: str | None = None) -> QuerySet[Cand
     )
 
 
+def open_candidates_count(user: User) -> int:
+    """How many open candidates wait in the user's queue (the home page's count; it names
+    no one, so it is not audited)."""
+    if not queue_services(user):
+        return 0
+    with door_open():
+        return _visible_candidates(user).count()
+
+
 def candidate_queue(
     user: User,
     *,

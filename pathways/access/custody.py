@@ -39,6 +39,15 @@ def _visible_visits(user: User) -> QuerySet[CustodyVisit]:
     )
 
 
+def visits_waiting(user: User) -> int:
+    """How many people held in custody wait to be seen by the mentors (the home page's
+    count; it names no one, so it is not audited)."""
+    if not is_custody_mentor(user):
+        return 0
+    with door_open():
+        return _visible_visits(user).filter(outcome=CustodyVisit.Outcome.WAITING).count()
+
+
 def custody_visits(
     user: User, *, page: object, per_page: int, waiting_first: bool = True
 ) -> Page[CustodyVisit]:

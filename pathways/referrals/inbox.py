@@ -30,6 +30,13 @@ class Inbox:
     overdue: list[Referral] = field(default_factory=list)
 
     @property
+    def overdue_elsewhere(self) -> list[Referral]:
+        """The overdue referrals not already listed to decide (the user's own to decide
+        are marked overdue there, not listed twice)."""
+        deciding = {r.pk for r in self.to_decide}
+        return [r for r in self.overdue if r.pk not in deciding]
+
+    @property
     def count(self) -> int:
         return len(self.to_decide) + len(self.to_approve) + len(self.to_send) + len(self.to_engage)
 
@@ -61,6 +68,7 @@ def sort_inbox(user: Any, referrals: QuerySet[Referral], today: dt.date) -> Inbo
             sent = referral.sent_on or referral.referred_on  # type: ignore[attr-defined]
             due = add_working_days(sent, referral.service.decide_within_days)
             referral.due_on = due  # type: ignore[attr-defined]
+            referral.overdue = due < today  # type: ignore[attr-defined]
             if due < today:
                 inbox.overdue.append(referral)
         if "accept" in steps:

@@ -17,13 +17,11 @@ from pathways.events.models import EventKind
 from pathways.feeds.models import ImportRun
 from pathways.partners.capabilities import (
     MANAGE_IMPORTS,
-    READ_AUDIT,
     REFER,
     VIEW,
     has_capability,
     services_acted_for,
 )
-from pathways.partners.memberships import memberships_of
 from pathways.web.downloads import chronology_csv, rejected_rows_csv
 from pathways.web.forms.people import ChronologyFilterForm, PersonSearchForm
 from pathways.web.pagination import page_links, page_of
@@ -33,25 +31,6 @@ RESULTS_SHOWN = 25
 EVENTS_PER_PAGE = 50
 RUNS_PER_PAGE = 50
 REJECTED_PER_PAGE = 100
-
-
-@require_GET
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Who the user is, their teams and roles, and what their roles let them do."""
-    user = request.user
-    return render(
-        request,
-        "home.html",
-        {
-            "memberships": list(memberships_of(user)),
-            "can_view": has_capability(user, VIEW),
-            "can_manage_imports": has_capability(user, MANAGE_IMPORTS),
-            "can_read_audit": has_capability(user, READ_AUDIT),
-            "can_configure": user.is_staff,
-            "search_form": PersonSearchForm(),
-        },
-    )
 
 
 @require_GET

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from django.test import Client
 
-from tests.world import World, make_user
+from pathways.audit.models import AccessEvent
+from pathways.referrals.models import Referral
+from tests.world import World, make_user, refer
 
 
 def test_police_analyst_sees_team_role_and_a_search_box(client: Client, world: World) -> None:
@@ -66,3 +70,29 @@ def test_home_page_structure_is_accessible(client: Client, world: World) -> None
     assert html.count("<h1") == 1
     assert '<label class="ds_label" for="home-search">' in html
     assert 'method="post" action="/logout/"' in html
+
+
+def test_the_home_page_says_what_waits_and_lists_my_cases(client: Client, world: World) -> None:
+    """Jamie Referred is engaged with ADAPT (the world's referral); allocated to the
+    ADAPT worker, Jamie is their case, and the look at the list is audited."""
+    referral = Referral.objects.get(person=world.referred, service_id="ADAPT")
+    Referral.objects.filter(pk=referral.pk).update(worker=world.adapt)
+    sent = refer(world.referred, "POLICE", "ADAPT", referral.referred_on, state="sent")
+    client.force_login(world.adapt)
+    html = client.get("/").content.decode()
+    assert "What needs doing" in html
+    assert re.search(r'<a href="/referrals/#to-decide"><strong[^>]*>1</strong> referral to '
+                     r"accept or decline</a>", html)  # fmt: skip
+    assert f'href="/referrals/{referral.pk}/">Jamie Referred</a>' in html
+    assert f'href="/referrals/{sent.pk}/"' not in html  # waiting to be decided: the inbox's
+    assert 'href="/caseload/"' in html
+    looked = AccessEvent.objects.filter(user=world.adapt, action="caseload")
+    assert looked.count() == 1
+    assert set(looked.get().people.values_list("person_id", flat=True)) == {world.referred.pk}
+
+
+def test_the_dpo_menu_leads_to_the_audit_and_the_agreements(client: Client, world: World) -> None:
+    client.force_login(world.dpo)
+    html = client.get("/").content.decode()
+    assert 'href="/audit/"' in html and 'href="/governance/agreements/"' in html
+    assert 'href="/caseload/"' not in html and "Your cases" not in html

@@ -479,3 +479,62 @@ def test_the_audit_of_a_person_does_not_grow_with_the_looks_at_them(client: Clie
     assert "<strong>30</strong> access events" in many.html
     # Measured: 8 queries, on SQLite and PostgreSQL alike.
     assert_flat(few, many, at_most=on_this_database(sqlite=10, postgresql=10))
+
+
+# --- Home pages and the caseload ------------------------------------------------------------
+
+# Each role's home page, and the caseload, at most 20 queries (issue 19), whatever the
+# number of cases, referrals, candidates or visits behind its counts.
+HOME_USERS = {
+    "adapt": ("INCLUDEM_ADAPT", "partner_worker"),
+    "police": ("ONE_GLASGOW", "police_analyst"),
+    "mentor": ("POP_CUSTODY", "custody_mentor"),
+    "outreach": ("ADRS_COS", "health_outreach"),
+    "dataquality": ("CJ_GLASGOW", "data_quality"),
+    "dpo": ("CJ_GLASGOW", "dpo"),
+}
+HOME_BOUND = 20
+CASE_STATES = ("sent", "accepted", "consented", "engaged", "completed")
+
+
+def add_cases(first: int, last: int, worker: object) -> None:
+    """ADAPT referrals in every state a caseload or an inbox lists, half allocated to
+    `worker`, the engaged with a contact, the completed ended last week."""
+    for n in range(first, last):
+        state = CASE_STATES[n % len(CASE_STATES)]
+        person = make_person(f"Given{n}", "Casework", dt.date(2008, 1, 1),
+                             records=(("POLICE", f"C{n}"),))  # fmt: skip
+        referral = refer(person, "POLICE", "ADAPT", TODAY - dt.timedelta(days=30), state=state)
+        if state == "completed":
+            referral.ended_on = TODAY - dt.timedelta(days=7)
+        referral.worker = worker if n % 2 else None
+        referral.save()
+        if state == "engaged":
+            referral.contacts.create(on=TODAY - dt.timedelta(days=3), attendance="attended")
+
+
+@pytest.mark.parametrize("who", list(HOME_USERS))
+def test_each_home_page_stays_within_twenty_queries(client: Client, who: str) -> None:
+    user = make_user(who, *HOME_USERS[who])
+    add_cases(0, 5, user)
+    client.force_login(user)
+    few = read(client, "/")
+    add_cases(5, 30, user)
+    many = read(client, "/")
+    assert_flat(few, many, at_most=HOME_BOUND)
+    if who == "adapt":
+        # Allocated (odd n) and open (accepted, consented, engaged: n % 5 in 1..3) of 30:
+        # n = 1, 3, 7, 11, 13, 17, 21, 23, 27.
+        assert "Your cases" in many.html and rows(r'href="/referrals/(\d+)/"', many.html) == 9
+
+
+def test_the_caseload_stays_within_twenty_queries(client: Client) -> None:
+    user = make_user("adapt", *HOME_USERS["adapt"])
+    add_cases(0, 5, user)
+    client.force_login(user)
+    few = read(client, "/caseload/")
+    add_cases(5, 30, user)
+    many = read(client, "/caseload/")
+    # sent referrals are in the inbox, not the caseload: 4 of every 5 are cases.
+    assert rows(r'href="/referrals/(\d+)/"', many.html) == 24
+    assert_flat(few, many, at_most=HOME_BOUND)

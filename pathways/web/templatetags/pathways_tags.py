@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import PurePath
 
-from django import template
+from django import forms, template
+from django.forms import BaseForm, BoundField
 from django.utils import timezone
 
 from pathways.access.alerts import unread_count
@@ -13,11 +14,13 @@ from pathways.access.linkage import pairs_waiting
 from pathways.identification.queue import queue_services
 from pathways.partners.capabilities import (
     MANAGE_IMPORTS,
+    READ_AUDIT,
     VIEW,
     has_capability,
     is_custody_mentor,
     may_read_reports,
     may_review_links,
+    services_acted_for,
 )
 from pathways.partners.memberships import User
 
@@ -81,6 +84,8 @@ def navigation_for(user: User) -> dict[str, bool | int]:
         "can_read_reports": may_read_reports(user),
         "has_queue": bool(queue_services(user)),
         "is_custody_mentor": is_custody_mentor(user),
+        "has_caseload": can_view and bool(services_acted_for(user)),
+        "can_read_audit": has_capability(user, READ_AUDIT),
         "unread_alerts": unread_count(user) if can_view else 0,
     }
 
@@ -101,3 +106,49 @@ def file_name(path: str | None) -> str:
 def get_rating(ratings: dict[str, str] | None, area: str) -> str:
     """A focus area's rating from an engagement plan's ratings ("" when not rated)."""
     return (ratings or {}).get(area, "")
+
+
+def _has_errors(value: object, depth: int = 0) -> bool:
+    """A bound form with errors, or a dict or list holding one (a page of several forms)."""
+    if isinstance(value, BaseForm):
+        return value.is_bound and bool(value.errors)
+    if depth == 0 and isinstance(value, dict):
+        return any(_has_errors(v, 1) for v in value.values())
+    if depth == 0 and isinstance(value, list | tuple):
+        return any(_has_errors(v, 1) for v in value)
+    return False
+
+
+@register.simple_tag(takes_context=True)
+def error_prefix(context: template.Context) -> str:
+    """ "Error: " when a form on the page failed its checks: the page title is the first
+    thing a screen reader says, so it says that the submission did not go through."""
+    return "Error: " if any(_has_errors(v) for v in context.flatten().values()) else ""
+
+
+@register.filter
+def widget_kind(field: BoundField) -> str:
+    """What kind of control a form field is drawn as: checkboxes, radio, checkbox,
+    select, textarea or input (the field pattern's branches)."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radio"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    return "input"
+
+
+@register.filter
+def control(field: BoundField, css: str) -> str:
+    """The field's widget with the design system's class added (`ds_input`, `ds_select`
+    …) and, on error, `ds_input--error`; Django adds aria-invalid and aria-describedby."""
+    classes = (field.field.widget.attrs.get("class", "") + " " + css).split()
+    if field.errors and css in ("ds_input", "ds_select"):
+        classes.append("ds_input--error")
+    return field.as_widget(attrs={"class": " ".join(dict.fromkeys(classes))})
