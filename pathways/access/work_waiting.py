@@ -16,6 +16,7 @@ from pathways.access.alerts import unread_count
 from pathways.access.audit import unusual_access
 from pathways.access.candidates import open_candidates_count
 from pathways.access.custody import visits_waiting
+from pathways.access.data_quality import dates_out_of_order_count
 from pathways.access.linkage import pairs_waiting
 from pathways.cases.caseload import Caseload
 from pathways.feeds.models import ImportRun
@@ -112,6 +113,14 @@ def work_waiting(user: User, today: dt.date, caseload: Caseload | None = None) -
                 runs,
                 f"import with rejected rows {days}",
                 f"imports with rejected rows {days}",
+            )
+        )
+        found.append(
+            _waiting(
+                "dates",
+                dates_out_of_order_count(user),
+                "referral whose dates are out of order, to correct at source",
+                "referrals whose dates are out of order, to correct at source",
             )
         )
     if has_capability(user, READ_AUDIT):

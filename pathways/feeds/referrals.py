@@ -11,11 +11,14 @@ from pathways.feeds.formats import REFERRAL_COLUMNS
 from pathways.feeds.models import SupersededRow
 from pathways.feeds.records import resolve_person_refs, unknown_person_reason
 from pathways.feeds.specs import BatchResult, Codes, Pending, ProblemList
+from pathways.referrals.dates import DATE_ORDER as ORDER
+from pathways.referrals.dates import order_problems
 from pathways.referrals.history import DECISION_STATES, END_STATES, history_steps
 from pathways.referrals.models import Referral, Transition
 from pathways.referrals.states import CLOSING_REASONS
 
-DATE_ORDER = ("referred_on", "decided_on", "consent_on", "started_on", "ended_on")
+# The referral's dates, in the order they must read (`referrals.dates`).
+DATE_ORDER = tuple(name for name, _ in ORDER)
 
 
 class ReferralsSpec:
@@ -68,16 +71,8 @@ class ReferralsSpec:
             and not values["consent_on"].strip()
         ):
             p.add("consent_on", f"{service.code} needs consent before engagement can start")
-        previous: tuple[str, Any] | None = None
-        for name in DATE_ORDER:
-            value = dates[name]
-            if value is None:
-                continue
-            if previous is not None and value < previous[1]:
-                p.add(
-                    name, f"{value} is before {previous[0]} ({previous[1]}); dates must be in order"
-                )
-            previous = (name, value)
+        for name, why in order_problems(dates):
+            p.add(name, why)
         p.raise_if_any()
         clean = {
             "referral_ref": ref,

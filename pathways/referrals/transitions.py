@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 
+from pathways.referrals.dates import as_day
 from pathways.referrals.models import Referral, ReferralState, Transition
 from pathways.referrals.states import CLOSING_REASONS, ENDINGS
 
@@ -88,11 +89,6 @@ def check_date(referral: Referral, on: dt.date) -> None:
             f"the date cannot be before the last step, {ReferralState(last[1]).label.lower()}"
             f" ({as_day(last[0])})"
         )
-
-
-def as_day(day: dt.date) -> str:
-    """A date as a message says it: 6 December 2026."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def move(

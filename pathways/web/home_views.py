@@ -36,6 +36,7 @@ WAITING_PAGES = {
     "custody": ("custody-visits", ""),
     "pairs": ("link-queue", ""),
     "imports": ("import-runs", ""),
+    "dates": ("dates-out-of-order", ""),
     "unusual": ("audit-unusual", ""),
     "agreements": ("agreements", ""),
 }

@@ -112,6 +112,7 @@ urlpatterns: list[URLPattern] = [
         linkage_views.duplicates_sent,
         name="link-duplicates-sent",
     ),
+    path("imports/dates/", views.dates_out_of_order, name="dates-out-of-order"),
     path("imports/", views.import_runs, name="import-runs"),
     path("imports/<int:run_id>/", views.import_run, name="import-run"),
     path(

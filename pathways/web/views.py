@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from pathways.access.data_quality import dates_out_of_order as dates_listed
 from pathways.access.imports import rejected_rows, rejected_rows_download
 from pathways.access.people import chronology, person_page
 from pathways.access.search import find_people
@@ -98,6 +99,14 @@ def import_runs(request: HttpRequest) -> HttpResponse:
     runs = ImportRun.objects.select_related("user").order_by("-started_at", "-id")
     page, page_numbers = page_of(request, runs, RUNS_PER_PAGE)
     return render(request, "imports/runs.html", {"runs": page, "page_numbers": page_numbers})
+
+
+@require_GET
+@capability_required(MANAGE_IMPORTS)
+def dates_out_of_order(request: HttpRequest) -> HttpResponse:
+    """Referrals held whose dates break the order things happen in, with why."""
+    page = dates_listed(signed_in(request), page=request.GET.get("page"), per_page=RUNS_PER_PAGE)
+    return render(request, "imports/dates.html", {"rows": page, "page_numbers": page_links(page)})
 
 
 @require_GET

@@ -116,12 +116,14 @@ def test_history_is_not_checked_against_todays_eligibility(person, write_csv) ->
         (
             "R1,POLICE,P1,ADAPT,2024-01-10,accepted,2024-01-05,,,,",
             "decided_on",
-            "decided_on: 2024-01-05 is before referred_on (2024-01-10); dates must be in order",
+            "decided_on: decided on 5 January 2024 is before referred on 10 January 2024; the "
+            "dates must read in the order things happened",
         ),
         (
             "R1,POLICE,P1,ADAPT,2024-01-10,accepted,2024-01-11,2024-01-20,2024-01-15,,",
             "started_on",
-            "started_on: 2024-01-15 is before consent_on (2024-01-20); dates must be in order",
+            "started_on: engagement started on 15 January 2024 is before consent given on 20 "
+            "January 2024; the dates must read in the order things happened",
         ),
         (
             "R1,POLICE,P1,ADAPT,2024-01-10,,,,2024-01-12,,",
