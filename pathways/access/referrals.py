@@ -15,7 +15,7 @@ from django.http import Http404
 from pathways.access.looks import look, looks, refusal
 from pathways.access.pages import acting_on
 from pathways.cases.engagement import plan_of
-from pathways.cases.models import Contact, EngagementPlan
+from pathways.cases.models import Amendment, Contact, EngagementPlan
 from pathways.partners.capabilities import records_contacts_for, services_acted_for
 from pathways.partners.memberships import User
 from pathways.people.scoping import door_open
@@ -30,10 +30,12 @@ REFERRAL_NOT_FOUND = "No referral with that id, or you may not see it."
 
 @dataclass(frozen=True)
 class Engagement:
-    """The engagement's plan (None before it started) and contacts, newest first."""
+    """The engagement's plan (None before it started), contacts (newest first) and the
+    corrections of its records (oldest first)."""
 
     plan: EngagementPlan | None
     contacts: list[Contact]
+    amendments: list[Amendment]
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ def _engagement(user: User, referral: Referral) -> Engagement | None:
     return Engagement(
         plan=plan_of(referral),
         contacts=list(referral.contacts.select_related("recorded_by")),
+        amendments=list(referral.amendments.select_related("by", "contact")),
     )
 
 
@@ -104,6 +107,8 @@ def _look(user: User, shown: ReferralShown, *, detail: str, when_nothing_holds: 
     if engagement is not None:
         detail += f"; engagement: {'a plan, ' if engagement.plan else ''}"
         detail += f"{len(engagement.contacts)} contact(s)"
+        if engagement.amendments:
+            detail += f", {len(engagement.amendments)} correction(s)"
         seen["engagement"] = {referral.service.provider_id}
     look(
         user, referral.person, action="view_referral", shown=seen, detail=detail,

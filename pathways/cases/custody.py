@@ -33,6 +33,11 @@ def open_visits(after_event: int, up_to_event: int) -> int:
     return len(visits)
 
 
+def held_on(visit: CustodyVisit) -> dt.date | None:
+    """The day the person was held: the custody event's date (None if it is gone)."""
+    return Event.objects.filter(pk=visit.event_id).values_list("occurred_on", flat=True).first()
+
+
 def do_record_visit(
     user: Any,
     visit: CustodyVisit,
@@ -55,10 +60,10 @@ def do_record_visit(
     if services and outcome != CustodyVisit.Outcome.SEEN:
         raise TransitionRefused("only a person who was seen can be signposted")
     said = within(conversation, CUSTODY_CONVERSATION, "the conversation")
-    held_on = Event.objects.filter(pk=visit.event_id).values_list("occurred_on", flat=True).first()
-    if held_on is not None and seen_on < held_on:
+    held = held_on(visit)
+    if held is not None and seen_on < held:
         raise DateOutOfOrder(
-            f"the visit cannot be dated before the person was held ({as_day(held_on)})"
+            f"the visit cannot be dated before the person was held ({as_day(held)})"
         )
     updated = CustodyVisit.objects.filter(
         pk=visit.pk, version=visit.version, outcome=CustodyVisit.Outcome.WAITING

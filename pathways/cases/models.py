@@ -113,3 +113,47 @@ class CustodyVisit(models.Model):
 
     def __str__(self) -> str:
         return f"custody visit for {self.person_id} ({self.outcome})"
+
+
+class Amendment(models.Model):
+    """A correction of a case record: which record and field, the old and new values,
+    why, who and when. Append-only: a correction of a correction is another row. The
+    record's own row holds the value now; these rows are its history (the referral
+    page, the custody visit and the subject access request show them). Each goes with
+    its record when retention removes it."""
+
+    class Kind(models.TextChoices):
+        CONTACT = "contact"
+        ENGAGEMENT = "engagement", "engagement dates"
+        CUSTODY_VISIT = "custody_visit", "custody visit"
+
+    # What was corrected. The person is the referral's or the visit's: a merge or a split
+    # of people moves the corrections with the records they correct.
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="amendments",
+    )  # fmt: skip
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="amendments"
+    )
+    custody_visit = models.ForeignKey(
+        CustodyVisit, on_delete=models.CASCADE, null=True, blank=True, related_name="amendments"
+    )
+    field = models.CharField(max_length=40)  # the field's label, as the page names it
+    old = models.TextField(blank=True)
+    new = models.TextField(blank=True)
+    why = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    # Person data: queried in a request only through the door (people.scoping).
+    objects = PersonDataManager()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.field}: {self.old!r} -> {self.new!r}"

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from pathways.audit.log import operator_name, record_access
+from pathways.cases.models import Amendment, Contact, CustodyVisit, EngagementPlan
 from pathways.events.models import Event
 from pathways.governance.audit_queries import looks_at_person
 from pathways.people.models import AgencyRecord, Person
@@ -129,6 +131,43 @@ def gather(person_id: int) -> dict[str, Any]:
                 "withdrawn_reason",
             ),
         ),  # fmt: skip
+        # The services' own records of the work with the person, and every correction
+        # of them with the old and new values.
+        "engagement_plans": _rows(
+            EngagementPlan.objects.filter(referral__person=person).order_by("referral_id"),
+            ("referral_id", "focus_areas", "ratings", "recorded_at"),
+        ),
+        "contacts": _rows(
+            Contact.objects.filter(referral__person=person).order_by("referral_id", "on", "id"),
+            ("referral_id", "on", "attendance", "reason", "notes", "concerns", "recorded_at"),
+        ),
+        "custody_visits": _rows(
+            CustodyVisit.objects.filter(person=person).order_by("created_at", "id"),
+            (
+                "event__event_ref",
+                "outcome",
+                "seen_on",
+                "conversation",
+                "signposted_to",
+                "recorded_at",
+            ),
+        ),  # fmt: skip
+        "corrections": _rows(
+            Amendment.objects.filter(
+                Q(referral__person=person) | Q(custody_visit__person=person)
+            ).order_by("at", "id"),
+            (
+                "kind",
+                "referral_id",
+                "contact__on",
+                "custody_visit_id",
+                "field",
+                "old",
+                "new",
+                "why",
+                "at",
+            ),
+        ),  # fmt: skip
         "access_log": _rows(
             looks_at_person(person_id).order_by("seq"),
             (
@@ -168,7 +207,16 @@ def write_subject_access(
     HTML(string=html).write_pdf(pdf_path)
     counts = {
         name: len(bundle[name])
-        for name in ("agency_records", "events", "referrals", "consents", "access_log")
+        for name in (
+            "agency_records",
+            "events",
+            "referrals",
+            "consents",
+            "contacts",
+            "custody_visits",
+            "corrections",
+            "access_log",
+        )
     }
     from django.contrib.auth.models import AnonymousUser
 

@@ -10,13 +10,15 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from pathways.access.referrals import plan_to_rate, referral_to_act_on
 from pathways.cases import engagement
+from pathways.cases.amendments import CONTACT_LABELS, amend_contact, amend_engagement_dates
 from pathways.partners.capabilities import RECORD_CONTACT
 from pathways.referrals.models import Referral
 from pathways.referrals.transitions import DateOutOfOrder, StaleReferral, TransitionRefused
+from pathways.web.forms.corrections import CorrectContactForm, CorrectEngagementDatesForm
 from pathways.web.forms.engagement import ContactForm, EndEngagementForm, StartEngagementForm
 from pathways.web.forms.refusals import add_refusal
 from pathways.web.permissions import capability_required, signed_in
@@ -125,3 +127,65 @@ def end(request: HttpRequest, referral_id: int) -> HttpResponse:
                 closing_reason=data["closing_reason"], note=data["note"],
             ), "The engagement has ended.", form, END)  # fmt: skip
     return _form_page(request, referral, form, *END)
+
+
+# The correction forms' page: its title and its button.
+CORRECT_CONTACT = ("Correct a contact", "Correct the contact")
+CORRECT_DATES = ("Correct the engagement's dates", "Correct the dates")
+
+
+def _corrected(request: HttpRequest, referral: Referral, made: Any) -> HttpResponse:
+    messages.success(request, f"Corrected: {', '.join(a.field for a in made)}.")
+    return redirect("referral", referral_id=referral.pk)  # type: ignore[return-value]
+
+
+@capability_required(RECORD_CONTACT)
+def correct_contact(request: HttpRequest, referral_id: int, contact_id: int) -> HttpResponse:
+    """Correct a contact: the form filled with what it holds; each field changed is kept
+    with its old value and the reason."""
+    user = signed_in(request)
+    with referral_to_act_on(user, referral_id, action="correct_contact") as referral:
+        if not engagement.may_record_contacts(user, referral):
+            messages.error(request, f"Only the {referral.service.name} team corrects its contacts.")
+            return redirect("referral", referral_id=referral.pk)
+        contact = get_object_or_404(referral.contacts, pk=contact_id)
+        current = {name: getattr(contact, name) for name in CONTACT_LABELS}
+        form = CorrectContactForm(request.POST or None, initial=current)
+        if request.method == "POST" and form.is_valid():
+            values = {name: form.cleaned_data[name] for name in CONTACT_LABELS}
+            try:
+                made = amend_contact(user, contact, why=form.cleaned_data["why"], **values)
+            except DateOutOfOrder as error:
+                add_refusal(form, error, date_field="on")
+            except TransitionRefused as error:
+                add_refusal(form, error)
+            else:
+                return _corrected(request, referral, made)
+    return _form_page(request, referral, form, *CORRECT_CONTACT)
+
+
+@capability_required(RECORD_CONTACT)
+def correct_dates(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """Correct the date the engagement started, or ended."""
+    user = signed_in(request)
+    with referral_to_act_on(user, referral_id, action="correct_engagement") as referral:
+        if not engagement.may_record_contacts(user, referral) or referral.started_on is None:
+            messages.error(request, "Only the service's team corrects a started engagement.")
+            return redirect("referral", referral_id=referral.pk)
+        ended = referral.ended_on is not None
+        form = CorrectEngagementDatesForm(
+            request.POST or None, ended=ended,
+            initial={"started_on": referral.started_on, "ended_on": referral.ended_on},
+        )  # fmt: skip
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                made = amend_engagement_dates(
+                    user, referral, why=data["why"], started_on=data["started_on"],
+                    ended_on=data.get("ended_on"),
+                )  # fmt: skip
+            except (DateOutOfOrder, TransitionRefused) as error:
+                add_refusal(form, error)
+            else:
+                return _corrected(request, referral, made)
+    return _form_page(request, referral, form, *CORRECT_DATES)

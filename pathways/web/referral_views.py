@@ -70,6 +70,7 @@ def _page(
             "engagement_visible": engagement is not None,
             "plan": engagement.plan if engagement else None,
             "contacts": engagement.contacts if engagement else [],
+            "amendments": engagement.amendments if engagement else [],
             "forms": forms,
         },
         status=status,

@@ -39,6 +39,7 @@ urlpatterns: list[URLPattern] = [
     path("people/<int:person_id>/events.csv", views.person_events_csv, name="person-events-csv"),
     path("custody/", custody_views.visits, name="custody-visits"),
     path("custody/<int:visit_id>/", custody_views.visit, name="custody-visit"),
+    path("custody/<int:visit_id>/correct/", custody_views.correct, name="custody-correct"),
     path("outcomes/", outcome_views.dashboard, name="outcomes"),
     path("outcomes/figures.csv", outcome_views.download, {"fmt": "csv"}, name="outcomes-csv"),
     path("outcomes/figures.xlsx", outcome_views.download, {"fmt": "xlsx"}, name="outcomes-xlsx"),
@@ -56,6 +57,16 @@ urlpatterns: list[URLPattern] = [
         "referrals/<int:referral_id>/contacts/new/",
         engagement_views.contact,
         name="contact-new",
+    ),
+    path(
+        "referrals/<int:referral_id>/contacts/<int:contact_id>/correct/",
+        engagement_views.correct_contact,
+        name="contact-correct",
+    ),
+    path(
+        "referrals/<int:referral_id>/engagement/correct/",
+        engagement_views.correct_dates,
+        name="engagement-correct",
     ),
     path(
         "referrals/<int:referral_id>/engagement/end/", engagement_views.end, name="engagement-end"

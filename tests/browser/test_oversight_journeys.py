@@ -49,7 +49,7 @@ def test_a_custody_mentor_records_a_visit(page: Page, live_server, screenshot) -
     # A slip of the date, before the person was held: said on the field, nothing lost.
     page.get_by_label("Date", exact=True).fill((yesterday - dt.timedelta(days=1)).isoformat())
     page.get_by_role("button", name="Record the visit").click()
-    expect(page.locator("#id_seen_on-error")).to_contain_text(
+    expect(page.locator("#id_seen_on_error")).to_contain_text(
         "The visit cannot be dated before the person was held"
     )
     expect(page.get_by_role("link", name="Date: The visit cannot be dated")).to_be_visible()
@@ -61,6 +61,18 @@ def test_a_custody_mentor_records_a_visit(page: Page, live_server, screenshot) -
     page.get_by_role("button", name="Record the visit").click()
     expect(page.get_by_text("The visit to Cal Custody is recorded.")).to_be_visible()
     screenshot(page, "custody-recorded")
+
+    # A mistake noticed later: the visit is corrected, the old value kept with why.
+    page.get_by_role("link", name="Cal Custody").click()
+    page.get_by_role("link", name="Correct this visit").click()
+    expect(page).to_have_title("Correct a custody visit – Pathways")
+    page.get_by_label("The conversation").fill("Talked about housing; keen to see The 218.")
+    page.get_by_label("Why the correction").fill("Wrote the wrong service")
+    page.get_by_role("button", name="Correct the visit").click()
+    expect(page.get_by_role("status")).to_contain_text("Corrected: the conversation.")
+    corrections = page.locator("table", has_text="Wrote the wrong service")
+    expect(corrections).to_contain_text("Talked about housing; keen to see POP.")
+    screenshot(page, "custody-visit-corrected")
 
 
 def test_a_data_quality_officer_reads_an_imports_rejected_rows(

@@ -109,3 +109,31 @@ def test_a_visit_cannot_be_dated_before_the_person_was_held(world, client: Clien
     done = client.post(f"/custody/{visit.pk}/", {"outcome": "seen", "seen_on": held_on.isoformat(),
                                                 "version": 1}, follow=True)  # fmt: skip
     assert "The visit to Cal Custody is recorded." in done.content.decode()
+
+
+def test_a_recorded_visit_is_corrected_from_its_page(world, client: Client) -> None:
+    visit = CustodyVisit.objects.get()
+    client.force_login(world["mentor"])
+    held_on = TODAY - dt.timedelta(days=1)
+    client.post(f"/custody/{visit.pk}/", {"outcome": "declined", "seen_on": held_on.isoformat(),
+                                         "version": 1})  # fmt: skip
+    page = client.get(f"/custody/{visit.pk}/").content.decode()
+    assert f'href="/custody/{visit.pk}/correct/"' in page
+    stale = client.post(f"/custody/{visit.pk}/correct/", {
+        "outcome": "seen", "seen_on": held_on.isoformat(), "conversation": "Talked after all.",
+        "signposted_to": ["BRIDGING"], "why": "He came back to talk", "version": 1,
+    })  # fmt: skip
+    # The page shown was of the visit before it was recorded: refused, nothing changed.
+    assert stale.status_code == 400 and "visit changed since you opened it" in (
+        stale.content.decode()
+    )
+    done = client.post(f"/custody/{visit.pk}/correct/", {
+        "outcome": "seen", "seen_on": held_on.isoformat(), "conversation": "Talked after all.",
+        "signposted_to": ["BRIDGING"], "why": "He came back to talk", "version": 2,
+    }, follow=True)  # fmt: skip
+    html = done.content.decode()
+    assert "Corrected: what happened, the conversation, signposted to." in html
+    assert "<td>Did not want to talk</td>" in html and "<td>Seen</td>" in html
+    assert "Signposted to The Bridging Service." in html
+    visit.refresh_from_db()
+    assert (visit.outcome, visit.signposted_to, visit.version) == ("seen", ["BRIDGING"], 3)

@@ -89,3 +89,23 @@ def test_the_request_itself_is_audited(person, tmp_path: Path) -> None:
 def test_an_unknown_person_is_a_clear_error(config_loaded, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="no person has id 424242"):
         call_command("sar", 424242, out=tmp_path)
+
+
+def test_the_services_records_and_their_corrections_are_in_it(person, tmp_path: Path) -> None:
+    """The engagement's contacts, the custody mentors' visit and every correction of
+    them, with the old and new values, reach the person."""
+    from pathways.cases.amendments import amend_contact
+    from pathways.referrals.models import Referral
+
+    referral = Referral.objects.get(person=person)
+    contact = referral.contacts.create(on=dt.date(2024, 5, 3), attendance="attended",
+                                       notes="Met at hom.")  # fmt: skip
+    mentor = make_user("adapt", "INCLUDEM_ADAPT", "partner_worker")
+    amend_contact(mentor, contact, why="Typo", notes="Met at home.")
+    call_command("sar", person.pk, out=tmp_path)
+    bundle = json.loads((tmp_path / f"person-{person.pk}-subject-access.json").read_text())
+    assert [(c["on"], c["notes"]) for c in bundle["contacts"]] == [("2024-05-03", "Met at home.")]
+    assert [(a["kind"], a["field"], a["old"], a["new"], a["why"])
+            for a in bundle["corrections"]] == [
+        ("contact", "engagement and progress", "Met at hom.", "Met at home.", "Typo")
+    ]  # fmt: skip
