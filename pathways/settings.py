@@ -171,6 +171,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # Uploaded files (scans of signed consent forms) are person data: kept under VAR_DIR (or
 # MEDIA_ROOT), never in the working directory, and never served as static files.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "uploads"))
+# The files the data protection officer's jobs write (subject access, research extracts):
+# person data too, kept the same way and downloaded only through the job's page.
+PATHWAYS_JOBS_DIR = Path(os.environ.get("PATHWAYS_JOBS_DIR", VAR_DIR / "jobs"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

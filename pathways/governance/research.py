@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from pathways.audit.log import record_access
 from pathways.events.models import Event
+from pathways.governance.progress import Progress, silent
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Referral
 
@@ -117,21 +118,29 @@ def write_research_extract(
     requested_for: AbstractBaseUser,
     key: bytes | None = None,
     as_of: dt.date | None = None,
+    made_by: AbstractBaseUser | None = None,
+    channel: str = "cli",
+    progress: Progress | None = None,
 ) -> ExtractSummary:
     """Write people.csv, events.csv, referrals.csv and README.txt into `out_dir`, audited
-    against the researcher it is for. Without `key`, a fresh random one is used."""
+    against the researcher it is for (and, from the pages, naming `made_by`, who ran it).
+    Without `key`, a fresh random one is used. `progress` is told each file."""
+    tell = progress or silent
     key = key or secrets.token_bytes(32)
     today = timezone.localdate()
     as_of = as_of or today
     fingerprint = hashlib.sha256(key).hexdigest()[:12]
     out_dir.mkdir(parents=True, exist_ok=True)
+    tell(0, 3, "writing people.csv")
     people = _write(out_dir / "people.csv", ["pid", "sex", "age_band", "area"],
                     _people_rows(key, as_of))  # fmt: skip
+    tell(1, 3, "writing events.csv")
     events = _write(
         out_dir / "events.csv",
         ["pid", "kind", "occurred_on", "crime_group", "flags", "disposal", "area"],
         _event_rows(key),
     )
+    tell(2, 3, "writing referrals.csv")
     referrals = _write(
         out_dir / "referrals.csv",
         ["pid", "service", "referred_on", "state", "decision", "consent_on", "started_on",
@@ -149,7 +158,9 @@ def write_research_extract(
         categories={"offending", "custody", "health", "risk", "referral", "outcomes"},
         purpose="research, pseudonymised",
         basis="role rule: research_extract capability (pseudonymised data only)",
-        detail=f"{people} people, {events} events, {referrals} referrals; key {fingerprint}",
-        channel="cli",
+        detail=f"{people} people, {events} events, {referrals} referrals; key {fingerprint}"
+        + (f"; made by {made_by.get_username()}" if made_by is not None else ""),
+        channel=channel,
     )
+    tell(3, 3, "done")
     return ExtractSummary(people, events, referrals, fingerprint)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from pathways.audit.log import record_access
 from pathways.events.models import Event
 from pathways.feeds.models import RejectedRow, SupersededRow
+from pathways.governance.progress import Progress, silent
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Consent, Referral, ReferralState
 from pathways.referrals.transitions import ALLOWED
@@ -103,8 +104,18 @@ def _deleting_referrals(referrals: QuerySet[Referral]) -> Callable[[], int]:
     return delete
 
 
-def run_retention(*, apply: bool, as_of: dt.date | None = None) -> list[RetentionStep]:
-    """Every retention step with what it removes (apply) or would remove (dry run)."""
+def run_retention(
+    *,
+    apply: bool,
+    as_of: dt.date | None = None,
+    by: Any = None,
+    channel: str = "cli",
+    progress: Progress | None = None,
+) -> list[RetentionStep]:
+    """Every retention step with what it removes (apply) or would remove (dry run); an
+    applied run is audited as done by `by` (the operator on the command line) through
+    `channel`. `progress` is told each step."""
+    tell = progress or silent
     today = as_of or timezone.localdate()
     now = (
         timezone.now()
@@ -139,8 +150,11 @@ def run_retention(*, apply: bool, as_of: dt.date | None = None) -> list[Retentio
                       _deleting(superseded)))  # fmt: skip
     done: list[RetentionStep] = []
     with transaction.atomic():
-        for code, what, count, act in steps:
+        total = len(steps) + ("identity" in periods)
+        for n, (code, what, count, act) in enumerate(steps):
+            tell(n, total, what)
             done.append(RetentionStep(code, periods[code], what, act() if apply else count()))
+        tell(len(steps), total, "people with nothing left")
         # Last, so people emptied by the steps above are anonymised in the same run.
         if "identity" in periods:
             people = _people_with_nothing_left(cutoff("identity"))
@@ -149,13 +163,14 @@ def run_retention(*, apply: bool, as_of: dt.date | None = None) -> list[Retentio
                                       "people with nothing left anonymised", n))  # fmt: skip
         if apply:
             record_access(
-                AnonymousUser(),
+                by or AnonymousUser(),
                 action="retention",
                 allowed=True,
                 categories={s.code for s in done if s.code in kinds},
                 purpose="keeping data no longer than the retention periods allow",
                 basis="retention.toml",
                 detail="; ".join(f"{s.code}: {s.count} {s.what}" for s in done)[:500],
-                channel="cli",
+                channel=channel,
             )
+    tell(total, total, "done")
     return done

@@ -21,6 +21,7 @@ from pathways.audit.log import operator_name, record_access
 from pathways.cases.models import Amendment, Contact, CustodyVisit, EngagementPlan
 from pathways.events.models import Event
 from pathways.governance.audit_queries import looks_at_person
+from pathways.governance.progress import Progress, silent
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Consent, Referral, Transition
 from pathways.sharing.grants import User
@@ -185,6 +186,13 @@ def gather(person_id: int) -> dict[str, Any]:
     }
 
 
+def _who(user: User | None, channel: str) -> str:
+    """Who asked: the signed-in user on the pages, the operator on the command line."""
+    if channel != "cli" and user is not None:
+        return user.get_username()
+    return operator_name()
+
+
 @dataclass(frozen=True)
 class SubjectAccessFiles:
     json_path: Path
@@ -193,18 +201,28 @@ class SubjectAccessFiles:
 
 
 def write_subject_access(
-    person_id: int, out_dir: Path, *, requested_by: User | None = None
+    person_id: int,
+    out_dir: Path,
+    *,
+    requested_by: User | None = None,
+    channel: str = "cli",
+    progress: Progress | None = None,
 ) -> SubjectAccessFiles:
-    """Write person-ID-subject-access.json and .pdf into `out_dir`, audited."""
+    """Write person-ID-subject-access.json and .pdf into `out_dir`, audited as asked
+    through `channel` by `requested_by`; `progress(done, of, what)` is told each step."""
     from weasyprint import HTML  # imported here: loading pango takes a moment
 
+    tell = progress or silent
+    tell(0, 3, "gathering what every agency holds")
     bundle = gather(person_id)
+    tell(1, 3, "writing the JSON and the PDF")
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = out_dir / f"person-{person_id}-subject-access"
     json_path, pdf_path = stem.with_suffix(".json"), stem.with_suffix(".pdf")
     json_path.write_text(json.dumps(bundle, indent=2, ensure_ascii=False), encoding="utf-8")
     html = render_to_string("sar/report.html", {"b": bundle})
     HTML(string=html).write_pdf(pdf_path)
+    tell(2, 3, "recording the request in the access audit")
     counts = {
         name: len(bundle[name])
         for name in (
@@ -228,7 +246,8 @@ def write_subject_access(
         categories={"identity", "offending", "custody", "health", "referral", "risk"},
         purpose="answering the person's subject access request",
         basis=BASIS,
-        detail=f"written to {out_dir} by {operator_name()}",
-        channel="cli",
+        detail=f"written to {out_dir} by {_who(requested_by, channel)}",
+        channel=channel,
     )
+    tell(3, 3, "done")
     return SubjectAccessFiles(json_path, pdf_path, counts)

@@ -102,9 +102,12 @@ def test_crisis_outreach_opens_their_teams_referral(page: Page, live_server, scr
 
 
 def test_the_dpo_reaches_the_audit_and_the_agreements_from_the_menu(
-    page: Page, live_server, screenshot
+    page: Page, live_server, screenshot, settings, tmp_path
 ) -> None:
+    """…and answers a subject access request from the page, downloading the bundle."""
+    settings.PATHWAYS_JOBS_DIR = tmp_path / "jobs"
     make_user("dpo", "CJ_GLASGOW", "dpo", "Dee Protection")
+    asked = make_person("Sasha", "Asking", dt.date(1988, 8, 8), records=(("POLICE", "SA1"),))
     sign_in(page, live_server.url, "dpo")
     screenshot(page, "home-dpo")
     page.get_by_role("navigation").get_by_role("link", name="Access audit").click()
@@ -113,3 +116,15 @@ def test_the_dpo_reaches_the_audit_and_the_agreements_from_the_menu(
     page.get_by_role("navigation").get_by_role("link", name="Agreements").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("agreements")
     screenshot(page, "agreements-dpo")
+
+    page.get_by_role("navigation").get_by_role("link", name="Subject access and retention").click()
+    page.get_by_role("button", name="Gather everything held about the person").click()
+    expect(page).to_have_title("Error: Subject access, extracts and retention – Pathways")
+    screenshot(page, "governance-jobs-error")
+    page.get_by_label("The person's Pathways id").fill(str(asked.pk))
+    page.get_by_role("button", name="Gather everything held about the person").click()
+    expect(page.locator("#job-status")).to_contain_text("Done")
+    screenshot(page, "governance-job-done")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=f"person-{asked.pk}-subject-access.pdf").click()
+    assert download.value.suggested_filename == f"person-{asked.pk}-subject-access.pdf"

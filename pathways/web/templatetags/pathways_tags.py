@@ -15,6 +15,7 @@ from pathways.identification.queue import queue_services
 from pathways.partners.capabilities import (
     MANAGE_IMPORTS,
     READ_AUDIT,
+    RESEARCH_EXTRACT,
     VIEW,
     has_capability,
     is_custody_mentor,
@@ -86,6 +87,7 @@ def navigation_for(user: User) -> dict[str, bool | int]:
         "is_custody_mentor": is_custody_mentor(user),
         "has_caseload": can_view and bool(services_acted_for(user)),
         "can_read_audit": has_capability(user, READ_AUDIT),
+        "can_extract": has_capability(user, RESEARCH_EXTRACT),
         "unread_alerts": unread_count(user) if can_view else 0,
     }
 
