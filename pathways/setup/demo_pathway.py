@@ -1,7 +1,8 @@
 """The demo's pathway: referrals in every state, taken by the demo users through the same
 service functions as the pages, so every page of the pathway has something to show —
 candidates to decide, referrals to approve, send, accept (one overdue), consent, an
-engagement with contacts, a completed one, alerts, and a custody visit."""
+engagement with contacts (one corrected), a completed one, alerts, a custody visit, and
+crisis outreach's day: non-fatal overdoses told to the team, one referred and engaged."""
 
 from __future__ import annotations
 
@@ -12,12 +13,20 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from pathways.cases import engagement
+from pathways.cases.amendments import amend_contact
 from pathways.events.models import Event
 from pathways.feeds.after_import import scan_new_events
 from pathways.identification.decisions import dismiss, refer
 from pathways.identification.models import Candidate
+from pathways.partners.models import Service
 from pathways.people.models import Person
-from pathways.referrals.actions import do_accept, do_approve, do_record_consent, do_send
+from pathways.referrals.actions import (
+    do_accept,
+    do_approve,
+    do_propose,
+    do_record_consent,
+    do_send,
+)
 from pathways.referrals.models import Referral
 
 # How far along the pathway each demo referral goes, in order.
@@ -46,10 +55,10 @@ def seed_pathway(today: dt.date | None = None) -> dict[str, int]:
     users = {
         u.username: u
         for u in get_user_model().objects.filter(
-            username__in=["police", "socialworker", "adapt", "mentor"]
+            username__in=["police", "socialworker", "adapt", "mentor", "outreach"]
         )
     }
-    if len(users) < 4 or Referral.objects.filter(transitions__to_state="proposed").exists():
+    if len(users) < 5 or Referral.objects.filter(transitions__to_state="proposed").exists():
         return {}
     police, social, adapt = users["police"], users["socialworker"], users["adapt"]
     scan_new_events()  # what the import brought is history, not news
@@ -78,8 +87,67 @@ def seed_pathway(today: dt.date | None = None) -> dict[str, int]:
             note="Working with CAMHS already.",
             on=today,
         )
+    _correction(adapt)
+    done["outreach"] = _outreach(today, police, users["outreach"])
     _news(today)
     return done
+
+
+def _correction(adapt: Any) -> None:
+    """A contact corrected after it was recorded: the Corrections list has a row."""
+    engaged = Referral.objects.filter(
+        state="engaged", service_id="ADAPT", transitions__to_state="proposed"
+    ).first()
+    contact = engaged.contacts.order_by("on").last() if engaged else None
+    if contact is not None:
+        amend_contact(
+            adapt, contact, why="Wrote it up from memory: she said college, not school.",
+            notes="Talked about going back to college, and which course.",
+        )  # fmt: skip
+
+
+def _outreach(today: dt.date, police: Any, outreach: Any) -> int:
+    """Two non-fatal overdoses the police attended: both told to crisis outreach (an
+    alert each), the first also referred by the police, accepted by the outreach worker,
+    consented and engaged with a first contact. How many referrals it made."""
+    adults = (
+        Person.objects.filter(
+            records__agency_id="POLICE", date_of_birth__lte=today - dt.timedelta(days=365 * 25)
+        )
+        .exclude(referrals__isnull=False)
+        .order_by("pk")
+        .distinct()[:2]
+    )
+    moment = timezone.now() - dt.timedelta(days=2)
+    made = 0
+    for n, person in enumerate(adults):
+        record = person.records.filter(agency_id="POLICE").first()
+        Event.objects.create(
+            agency_id="POLICE", event_ref=f"DEMO-OVERDOSE-{n}", record=record,
+            person_id=person.pk, kind="overdose", occurred_at=moment - dt.timedelta(days=n),
+            occurred_on=(moment - dt.timedelta(days=n)).date(),
+            category="Non-fatal overdose attended", flags="substance", content_hash="demo",
+        )  # fmt: skip
+        if n == 0 and record is not None:
+            start = today - dt.timedelta(days=2)
+            referral = do_propose(
+                person, Service.objects.get(code="COS"), record, on=start, by=police,
+                reason="Attended a non-fatal overdose; agreed to a call from outreach.",
+                route=Referral.Route.OTHER,
+            )  # fmt: skip
+            do_send(police, referral, on=start)
+            do_accept(outreach, referral, on=start)
+            do_record_consent(outreach, referral, given=True, on=today - dt.timedelta(days=1),
+                              method="verbal", witness="A nurse at the hospital")  # fmt: skip
+            engagement.do_start_engagement(
+                outreach, referral, on=today - dt.timedelta(days=1),
+                focus_areas=["addiction", "mental_health"],
+                contact={"attendance": "attended",
+                         "notes": "Met at the hospital; naloxone kit given; wants a referral "
+                                  "to the recovery hub."},
+            )  # fmt: skip
+            made += 1
+    return made
 
 
 def _advance(
