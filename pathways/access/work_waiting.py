@@ -49,11 +49,16 @@ def _waiting(key: str, count: int, one: str, many: str, *, urgent: bool = False)
 def _referrals(user: User, today: dt.date) -> list[Waiting]:
     with door_open():
         inbox = sort_inbox(user, visible_referral_list(user), today)
+    deciding = len(inbox.to_decide)
+    late = sum(bool(getattr(r, "overdue", False)) for r in inbox.to_decide)
+    chase = len(inbox.overdue_elsewhere)
     return [
-        _waiting("to_decide", len(inbox.to_decide), "referral to accept or decline",
-                 "referrals to accept or decline"),
-        _waiting("overdue", len(inbox.overdue), "referral not decided in time",
-                 "referrals not decided in time", urgent=True),
+        _waiting("to_decide", deciding,
+                 "referral to accept or decline" + (" (overdue)" if late else ""),
+                 "referrals to accept or decline" + (f" ({late} overdue)" if late else ""),
+                 urgent=bool(late)),
+        _waiting("overdue", chase, "referral sent and not decided in time, to chase",
+                 "referrals sent and not decided in time, to chase", urgent=True),
         _waiting("to_approve", len(inbox.to_approve), "referral to approve",
                  "referrals to approve"),
         _waiting("to_send", len(inbox.to_send), "approved referral to send",

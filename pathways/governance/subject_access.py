@@ -122,6 +122,7 @@ def gather(person_id: int) -> dict[str, Any]:
             Consent.objects.filter(person=person).order_by("on", "id"),
             (
                 "service_id",
+                "service__name",
                 "answer",
                 "on",
                 "method",

@@ -15,6 +15,7 @@ from pathways.access.work_waiting import Waiting, work_waiting
 from pathways.partners.capabilities import (
     MANAGE_IMPORTS,
     READ_AUDIT,
+    RESEARCH_EXTRACT,
     VIEW,
     has_capability,
     services_acted_for,
@@ -67,6 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_view": can_view,
             "can_manage_imports": has_capability(user, MANAGE_IMPORTS),
             "can_read_audit": has_capability(user, READ_AUDIT),
+            "can_extract": has_capability(user, RESEARCH_EXTRACT),
             "can_configure": user.is_staff,
             "search_form": PersonSearchForm(),
         },

@@ -81,8 +81,10 @@ def test_the_home_page_says_what_waits_and_lists_my_cases(client: Client, world:
     client.force_login(world.adapt)
     html = client.get("/").content.decode()
     assert "What needs doing" in html
+    # Sent in 2024 and never decided: to decide, and overdue (said once, not twice).
     assert re.search(r'<a href="/referrals/#to-decide"><strong[^>]*>1</strong> referral to '
-                     r"accept or decline</a>", html)  # fmt: skip
+                     r"accept or decline \(overdue\)</a>", html)  # fmt: skip
+    assert "to chase" not in html
     assert f'href="/referrals/{referral.pk}/">Jamie Referred</a>' in html
     assert f'href="/referrals/{sent.pk}/"' not in html  # waiting to be decided: the inbox's
     assert 'href="/caseload/"' in html

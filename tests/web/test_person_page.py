@@ -272,3 +272,12 @@ def test_a_membership_ended_between_requests_takes_effect_on_the_next(
     assert client.get(f"/people/{busy.pk}/").status_code == 200
     world.police.memberships.all().delete()
     assert client.get(f"/people/{busy.pk}/").status_code == 404
+
+
+def test_an_agencys_category_code_reads_as_words(client: Client, world: World) -> None:
+    add_event(world.referred, "POLICE", at(2024, 7, 1), crime_group="violence",
+              category="common_assault")  # fmt: skip
+    client.force_login(world.police)
+    html = client.get(f"/people/{world.referred.pk}/").content.decode()
+    assert "<td>Common assault</td>" in html and "common_assault" not in html
+    assert "<td>Assault</td>" in html  # a label, as the agency wrote it

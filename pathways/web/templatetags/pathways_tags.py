@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import PurePath
 
 from django import forms, template
@@ -154,3 +155,13 @@ def control(field: BoundField, css: str) -> str:
     if field.errors and css in ("ds_input", "ds_select"):
         classes.append("ds_input--error")
     return field.as_widget(attrs={"class": " ".join(dict.fromkeys(classes))})
+
+
+@register.filter
+def code_words(value: str | None) -> str:
+    """An agency's code as words, its own label as it is: `common_assault` → "Common
+    assault", "Held for court" unchanged (INTERCHANGE.md: a finer code or label)."""
+    text = (value or "").strip()
+    if text and re.fullmatch(r"[a-z0-9_]+", text):
+        return text.replace("_", " ").capitalize()
+    return text
