@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
@@ -23,7 +23,7 @@ from pathways.access.looks import looks
 from pathways.people.models import AgencyRecord, Person
 from pathways.people.names import name_key
 from pathways.people.scoping import door_open
-from pathways.sharing.policy import User, visible_people
+from pathways.sharing.policy import User, visible_people, visible_record_list
 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 MAX_WORDS = 6
@@ -155,24 +155,43 @@ def search_people(user: User, query: str, limit: int = 25) -> list[Person]:
 
 @dataclass(frozen=True)
 class Found:
-    """A search's people, in order, and whether more matched than were shown."""
+    """A page of a search's people, in order; whether more matched; and, for each
+    person shown, the latest agency record the user may see (postcode and reference,
+    to tell people of one name apart), where there is one."""
 
     people: list[Person]
     more: bool
+    latest: dict[int, AgencyRecord] = field(default_factory=dict)
+    page: int = 1
 
 
-def find_people(user: User, query: str, *, limit: int = 25) -> Found:
-    """The people `search_people` finds for `user`, at most `limit` of them; audited: the
-    query as typed (the audit must show what was looked for) and the people shown."""
+def _latest_records(user: User, people: list[Person]) -> dict[int, AgencyRecord]:
+    """Each person's most recently updated record that the user may see: one query."""
+    latest: dict[int, AgencyRecord] = {}
+    records = visible_record_list(user, [p.pk for p in people]).select_related("agency")
+    for record in records.order_by("person_id", "-updated_at", "-pk"):
+        latest.setdefault(record.person_id, record)
+    return latest
+
+
+def find_people(user: User, query: str, *, limit: int = 25, page: int = 1) -> Found:
+    """Page `page` of the people `search_people` finds for `user`, `limit` to a page;
+    audited: the query as typed (the audit must show what was looked for), the page and
+    the people shown (with the records that tell them apart, identity)."""
+    page = max(1, page)
     with door_open():
-        found = search_people(user, query, limit=limit + 1)
-    people, more = found[:limit], len(found) > limit
+        found = search_people(user, query, limit=page * limit + 1)
+        people = found[(page - 1) * limit : page * limit]
+        latest = _latest_records(user, people)
+    more = len(found) > page * limit
     looks(
         user,
         [p.pk for p in people],
         action="search",
         categories={"identity"},
         purpose="finding a person",
-        detail=f"{len(people)}{'+' if more else ''} result(s) for: {query}",
+        detail=f"{len(people)}{'+' if more else ''} result(s)"
+        + (f", page {page}" if page > 1 else "")
+        + f" for: {query}",
     )
-    return Found(people, more)
+    return Found(people, more, latest, page)

@@ -122,13 +122,15 @@ def _outreach(today: dt.date, police: Any, outreach: Any) -> int:
     made = 0
     for n, person in enumerate(adults):
         record = person.records.filter(agency_id="POLICE").first()
+        if record is None:
+            continue
         Event.objects.create(
             agency_id="POLICE", event_ref=f"DEMO-OVERDOSE-{n}", record=record,
             person_id=person.pk, kind="overdose", occurred_at=moment - dt.timedelta(days=n),
             occurred_on=(moment - dt.timedelta(days=n)).date(),
             category="Non-fatal overdose attended", flags="substance", content_hash="demo",
         )  # fmt: skip
-        if n == 0 and record is not None:
+        if n == 0:
             start = today - dt.timedelta(days=2)
             referral = do_propose(
                 person, Service.objects.get(code="COS"), record, on=start, by=police,

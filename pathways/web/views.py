@@ -40,12 +40,17 @@ def people_search(request: HttpRequest) -> HttpResponse:
     """Search the people the user may see; htmx asks for the results region only."""
     form = PersonSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    found = find_people(request.user, query, limit=RESULTS_SHOWN) if query else None
+    page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    found = find_people(request.user, query, limit=RESULTS_SHOWN, page=page) if query else None
     context = {
         "form": form,
         "query": query,
         "people": found.people if found else [],
+        "latest": found.latest if found else {},
         "more": found.more if found else False,
+        "page": found.page if found else 1,
+        "first": (found.page - 1) * RESULTS_SHOWN + 1 if found else 1,
+        "last": (found.page - 1) * RESULTS_SHOWN + len(found.people) if found else 0,
         "shown": RESULTS_SHOWN,
     }
     partial = request.headers.get("HX-Request") and not request.headers.get(

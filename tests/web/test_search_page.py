@@ -3,11 +3,13 @@ a whole page without JavaScript, the results region alone for htmx; every search
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.test import Client
 
 from pathways.audit.models import AccessEvent
+from pathways.people.models import AgencyRecord
 from tests.world import World, make_person
 
 
@@ -127,6 +129,32 @@ def test_many_matches_are_capped_and_said_so(client: Client, world: World) -> No
     assert len(names_in(html)) == 25
     assert "More than 25" in html
     assert AccessEvent.objects.get().detail == "25+ result(s) for: Many"
+    # The next page: the other five, in the same order, audited as page 2.
+    assert 'href="?q=Many&amp;page=2"' in html
+    second = client.get("/people/", {"q": "Many", "page": "2"}).content.decode()
+    assert names_in(second) == [f"Alex{n:02d} Many" for n in range(25, 30)]
+    assert "People 26 to 30 of those matching" in second and "page=3" not in second
+    assert AccessEvent.objects.filter(detail="5 result(s), page 2 for: Many").count() == 1
+
+
+def test_people_of_one_name_are_told_apart(client: Client, world: World) -> None:
+    """Age, and the latest record the user may see (agency, reference, postcode); a
+    record the user may not see is not shown."""
+    older = make_person("Aidan", "Twin", dt.date(1990, 1, 1), records=(("POLICE", "T1"),))
+    AgencyRecord.objects.filter(person=older).update(postcode="G31 2AB")
+    make_person("Aidan", "Twin", dt.date(2001, 6, 6), records=(("HSCP_CJSW", "C2"),))
+    client.force_login(world.police)
+    html = client.get("/people/", {"q": "Aidan Twin"}).content.decode()
+    assert "Police Scotland, Greater Glasgow Division T1, G31 2AB" in html
+    assert "(age " in html
+    assert "C2" not in html  # justice social work's record: not the police's to see
+
+
+def test_a_date_that_is_not_a_date_is_said_so(client: Client, world: World) -> None:
+    client.force_login(world.police)
+    html = client.get("/people/", {"q": "Referred 31/02/2004"}).content.decode()
+    assert "“31/02/2004” is not a date: write it as day/month/year" in html
+    assert AccessEvent.objects.count() == 0  # nothing was searched
 
 
 def test_roles_without_view_cannot_search(client: Client, world: World) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.utils.text import capfirst
 
+from pathways.access.search import parse_search_date
 from pathways.events.models import EventKind
+
+LOOKS_LIKE_A_DATE = re.compile(r"^(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2})$")
 
 
 class PersonSearchForm(forms.Form):
@@ -18,6 +22,17 @@ class PersonSearchForm(forms.Form):
         required=False,
         strip=True,
     )
+
+    def clean_q(self) -> str:
+        """A word written as a date must be a date: 31/02/2004 is said to be wrong, not
+        searched for as a name that nobody has."""
+        query = str(self.cleaned_data.get("q") or "")
+        for word in query.split():
+            if LOOKS_LIKE_A_DATE.match(word) and parse_search_date(word) is None:
+                raise forms.ValidationError(
+                    f"“{word}” is not a date: write it as day/month/year, for example 12/03/2004."
+                )
+        return query
 
 
 class ChronologyFilterForm(forms.Form):

@@ -165,3 +165,9 @@ def code_words(value: str | None) -> str:
     if text and re.fullmatch(r"[a-z0-9_]+", text):
         return text.replace("_", " ").capitalize()
     return text
+
+
+@register.filter
+def get_item(mapping: dict | None, key: object) -> object:
+    """`mapping[key]`, or None: a dictionary read by a template."""
+    return (mapping or {}).get(key)
