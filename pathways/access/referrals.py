@@ -19,7 +19,7 @@ from pathways.cases.models import Amendment, Contact, EngagementPlan
 from pathways.partners.capabilities import records_contacts_for, services_acted_for
 from pathways.partners.memberships import User
 from pathways.people.scoping import door_open
-from pathways.referrals.actions import steps_for
+from pathways.referrals.actions import RENEW_WITHIN_DAYS, consent_lapses_on, steps_for
 from pathways.referrals.awaiting import awaiting, decision_due
 from pathways.referrals.inbox import Inbox, sort_inbox
 from pathways.referrals.models import Approval, Referral, Transition
@@ -51,6 +51,8 @@ class ReferralShown:
     acts_for_service: bool  # the user's team delivers its service (consent is theirs)
     records_contacts: bool  # ... and records its contacts
     engagement: Engagement | None  # None: the user may not see the provider's engagement
+    consent_lapses: dt.date | None  # the last day the consent in force lasts, for its team
+    may_renew: bool  # ... and it may be asked again now
 
 
 def _visible(user: User, referral_id: int, *, action: str) -> Referral:
@@ -88,6 +90,9 @@ def _engagement(user: User, referral: Referral) -> Engagement | None:
 
 def _shown(user: User, referral: Referral, today: dt.date) -> ReferralShown:
     engagement = _engagement(user, referral)
+    acts = referral.service_id in services_acted_for(user)
+    lapses = consent_lapses_on(referral) if acts else None
+    renew = lapses is not None and (lapses - today).days <= RENEW_WITHIN_DAYS
     return ReferralShown(
         referral=referral,
         transitions=list(referral.transitions.select_related("by").order_by("on", "id")),
@@ -95,9 +100,11 @@ def _shown(user: User, referral: Referral, today: dt.date) -> ReferralShown:
         awaiting=awaiting(referral, today),
         decision_due=decision_due(referral),
         steps=steps_for(user, referral),
-        acts_for_service=referral.service_id in services_acted_for(user),
+        acts_for_service=acts,
         records_contacts=records_contacts_for(user, referral.service_id),
         engagement=engagement,
+        consent_lapses=lapses,
+        may_renew=renew,
     )
 
 

@@ -25,7 +25,7 @@ from pathways.alerts.email import email_new_alerts
 from pathways.alerts.models import Alert, AlertScan
 from pathways.events.models import Event
 from pathways.partners.capabilities import VIEW
-from pathways.partners.models import Membership
+from pathways.partners.models import Membership, Service
 from pathways.referrals import states
 from pathways.referrals.models import Referral
 from pathways.sharing.grants import category_of, event_kinds_by_category
@@ -33,7 +33,6 @@ from pathways.sharing.policy import decide
 
 ALERTED_KINDS = {"offence": Alert.Kind.OFFENCE, "custody": Alert.Kind.CUSTODY,
                  "overdose": Alert.Kind.OVERDOSE}  # fmt: skip
-OUTREACH_SERVICE = "COS"
 BATCH = 2_000
 SCAN_LOCK = 7_411_930_223  # any constant: scans take turns
 
@@ -76,9 +75,22 @@ def scan_new_events(*, also: Iterable[Callable[[int, int], object]]) -> AlertSca
     return scan
 
 
+def _told_of() -> dict[str, tuple[str, set[str]]]:
+    """The services whose team is told of some kinds of event for anyone they may see
+    (services.toml `told_of`): code -> (name, kinds)."""
+    return {
+        code: (name, set(kinds))
+        for code, name, kinds in Service.objects.exclude(told_of=[]).values_list(
+            "code", "name", "told_of"
+        )
+        if kinds
+    }
+
+
 def _alert(after: int, up_to: int) -> int:
     users = get_user_model().objects.in_bulk
     categories = event_kinds_by_category()
+    told_of = _told_of()
     created = 0
     start = after
     while start < up_to:
@@ -99,7 +111,7 @@ def _alert(after: int, up_to: int) -> int:
             person_id__in=people, state__in=states.ACTIVE
         ).select_related("service"):
             open_referrals[referral.person_id].append(referral)
-        services = {r.service_id for rs in open_referrals.values() for r in rs} | {OUTREACH_SERVICE}
+        services = {r.service_id for rs in open_referrals.values() for r in rs} | set(told_of)
         members = _team_members(services)
         wanted: dict[tuple[int, int], tuple[Event, Referral | None, str]] = {}
         for event in events:
@@ -114,11 +126,13 @@ def _alert(after: int, up_to: int) -> int:
                         else f"your team delivers {referral.service.name} to this person"
                     )
                     wanted.setdefault((user_id, event.id), (event, referral, why))
-            if event.kind == "overdose":
-                for user_id in members.get(OUTREACH_SERVICE, set()):
+            for service, (name, kinds) in told_of.items():
+                if event.kind not in kinds:
+                    continue
+                for user_id in members.get(service, set()):
                     wanted.setdefault(
                         (user_id, event.id),
-                        (event, None, "crisis outreach is told of every non-fatal overdose"),
+                        (event, None, f"{name} is told of every {event.get_kind_display()}"),
                     )
         found = users({user_id for user_id, _ in wanted})
         alerts = []

@@ -20,7 +20,9 @@ from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from pathways.cases.models import Contact
 from pathways.partners.capabilities import services_acted_for
 from pathways.referrals import states
-from pathways.referrals.models import Referral, ReferralState
+from pathways.referrals.actions import RENEW_WITHIN_DAYS
+from pathways.referrals.dates import as_day
+from pathways.referrals.models import Consent, Referral, ReferralState
 
 S = ReferralState
 # Accepted and not yet ended: the team is working with the person.
@@ -70,8 +72,15 @@ def _days(since: dt.date, today: dt.date) -> str:
 
 def why_listed(referral: Referral, last: dt.date | None, today: dt.date) -> tuple[str, bool]:
     """Why a case is on the caseload, in a sentence, and whether it needs attention now
-    (no contact for `NO_CONTACT_DAYS`, or accepted and stalled for `STALLED_DAYS`)."""
+    (no contact for `NO_CONTACT_DAYS`, accepted and stalled for `STALLED_DAYS`, or consent
+    lapsing within `RENEW_WITHIN_DAYS` or lapsed)."""
     state = referral.state
+    lapses = getattr(referral, "consent_expires", None)
+    if state in states.CONSENTED and lapses is not None:
+        if lapses < today:
+            return f"Consent lapsed on {as_day(lapses)}: ask again before more work", True
+        if (lapses - today).days <= RENEW_WITHIN_DAYS:
+            return f"Consent lapses on {as_day(lapses)}: ask the person again", True
     if state in states.ENDINGS:
         ended = _days(referral.ended_on or today, today)
         return f"{referral.get_state_display().capitalize()} {ended}; read-only", False
@@ -103,10 +112,17 @@ def sort_caseload(user: Any, referrals: QuerySet[Referral], today: dt.date) -> C
         .annotate(on=Max("on"))
         .values("on")
     )
+    consent = (
+        Consent.objects.filter(
+            referral=OuterRef("pk"), answer=Consent.Answer.GIVEN, withdrawn_on__isnull=True
+        )
+        .order_by("-on", "-pk")
+        .values("expires_on")[:1]
+    )
     rows = (
         referrals.filter(service_id__in=sorted(services))
         .filter(Q(state__in=WORKING) | Q(state__in=states.WORKED, ended_on__gte=since))
-        .annotate(last_contact=Subquery(last))
+        .annotate(last_contact=Subquery(last), consent_expires=Subquery(consent))
         .select_related("person", "service", "worker")
         .order_by("referred_on", "pk")
     )

@@ -38,8 +38,6 @@ CAPABILITIES = frozenset(
 APPROVING_SECTORS = ("police", "social_work")
 # The capabilities that act for the service a team delivers: its consent is theirs to record.
 ACTING_FOR_SERVICE = frozenset({ACCEPT, RECORD_CONTACT})
-# The custody route's service (services.toml): its mentors see people held in custody.
-CUSTODY_SERVICE = "POP_CUSTODY"
 
 
 def _active(user: Any) -> bool:
@@ -132,5 +130,9 @@ def records_contacts_for(user: User, service: str) -> bool:
 
 
 def is_custody_mentor(user: User) -> bool:
-    """The user records contacts in a team delivering the custody service."""
-    return records_contacts_for(user, CUSTODY_SERVICE)
+    """The user records contacts in a team whose service visits people held in police
+    custody (`custody_visits` in services.toml)."""
+    return any(
+        m.team.service is not None and m.team.service.custody_visits
+        for m in memberships_with(user, RECORD_CONTACT)
+    )

@@ -66,9 +66,10 @@ def check_services(
     areas: dict[str, Any],
     crime_groups: set[str],
     flags: set[str],
+    event_kinds: set[str],
 ) -> dict[str, dict[str, Any]]:
-    """services.toml: each service, its provider and its eligibility (`crime_groups` and
-    `flags`: the event spine's vocabulary)."""
+    """services.toml: each service, its provider, its eligibility and its behaviours
+    (`crime_groups`, `flags` and `event_kinds`: the event spine's vocabulary)."""
     found: dict[str, dict[str, Any]] = {}
     kinds = {k.value for k in Service.Kind}
     for code, entry in entries.items():
@@ -85,6 +86,9 @@ def check_services(
                 "requires_consent",
                 "joint_approval",
                 "decide_within_days",
+                "consent_valid_days",
+                "told_of",
+                "custody_visits",
                 "eligibility",
             },
         )
@@ -127,6 +131,9 @@ def check_services(
             "requires_consent": check.boolean(entry, key, "requires_consent", True),
             "joint_approval": check.boolean(entry, key, "joint_approval", False),
             "decide_within_days": check.number(entry, key, "decide_within_days", 1, 60) or 5,
+            "consent_valid_days": check.number(entry, key, "consent_valid_days", 1, 3650),
+            "told_of": check.code_list(entry, key, "told_of", event_kinds, "event kind"),
+            "custody_visits": check.boolean(entry, key, "custody_visits", False),
             "min_age": min_age,
             "max_age": max_age,
             "sexes": check.code_list(eligibility, ekey, "sexes", SEXES, "sex"),

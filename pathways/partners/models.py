@@ -53,6 +53,13 @@ class Service(models.Model):
     decide_within_days = models.PositiveSmallIntegerField(
         default=5, help_text="Working days the service has to accept or decline a referral."
     )
+    # How long consent given to the service lasts (days); None: until withdrawn.
+    consent_valid_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Behaviours, as configuration. The kinds of event the service's team is told of for
+    # anyone it may see, referred or not (crisis outreach: every non-fatal overdose).
+    told_of = models.JSONField(default=list, blank=True)
+    # The service's team visits people held in police custody (the custody route).
+    custody_visits = models.BooleanField(default=False)
     # Eligibility, as data. Empty lists mean "any".
     min_age = models.PositiveSmallIntegerField(null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -31,8 +31,9 @@ from pathways.partners.capabilities import (
 from pathways.partners.models import Service
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals import states
+from pathways.referrals.dates import as_day
 from pathways.referrals.models import Approval, Consent, Referral, ReferralState, Transition
-from pathways.referrals.transitions import StaleReferral, TransitionRefused, move
+from pathways.referrals.transitions import DateOutOfOrder, StaleReferral, TransitionRefused, move
 
 S = ReferralState
 
@@ -43,6 +44,15 @@ class DeclineReason(TextChoices):
     CAPACITY = "capacity", "no capacity"
     MET_ELSEWHERE = "met_elsewhere", "needs met elsewhere"
     NOT_CONTACTABLE = "not_contactable", "person not contactable"
+    OTHER = "other"
+
+
+class ConsentWithdrawalReason(TextChoices):
+    NO_LONGER_WANTS = "no_longer_wants", "no longer wants the service"
+    UNHAPPY = "unhappy", "unhappy with the service"
+    MET_ELSEWHERE = "met_elsewhere", "needs met elsewhere"
+    MOVED_AWAY = "moved_away", "moved away"
+    CUSTODY = "custody", "in custody"
     OTHER = "other"
 
 
@@ -301,10 +311,16 @@ def do_record_consent(
     witness: str = "",
     scan: UploadedFile | None = None,
 ) -> Consent:
-    """Record the person's answer to an accepted referral: consented or refused."""
+    """Record the person's answer to an accepted referral: consented or refused. Asked
+    again on a consented or engaged referral whose consent lapses within
+    `RENEW_WITHIN_DAYS` (or has lapsed), consent given is a new row, the referral's state
+    unchanged (an answer of no is recorded as a withdrawal)."""
     if not may_record_consent(user, referral):
         raise ConsentError("only the team delivering the service can record consent")
-    if referral.state != S.ACCEPTED:
+    renewing = referral.state in states.CONSENTED
+    if renewing:
+        _may_renew(referral, given=given, on=on)
+    elif referral.state != S.ACCEPTED:
         raise ConsentError(
             f"consent is asked once the referral is accepted; it is {referral.state}"
         )
@@ -323,6 +339,7 @@ def do_record_consent(
             referral=referral,
             answer=Consent.Answer.GIVEN if given else Consent.Answer.REFUSED,
             on=on,
+            expires_on=consent_expiry(referral.service, on) if given else None,
             method=method,
             witness=witness.strip(),
             recorded_by=user,
@@ -330,6 +347,8 @@ def do_record_consent(
         if scan is not None:
             consent.scan = scan
         consent.save()
+        if renewing:
+            return consent
         move(
             referral,
             S.CONSENTED if given else S.CONSENT_REFUSED,
@@ -338,6 +357,43 @@ def do_record_consent(
             reason="" if given else "the person refused consent",
         )
     return consent
+
+
+# Consent that lapses is asked again from this many days before (the team's reminder).
+RENEW_WITHIN_DAYS = 30
+
+
+def consent_expiry(service: Service, on: dt.date) -> dt.date | None:
+    """The last day consent given on `on` lasts, for the service (None: until withdrawn)."""
+    if not service.consent_valid_days:
+        return None
+    return on + dt.timedelta(days=service.consent_valid_days)
+
+
+def consent_lapses_on(referral: Referral) -> dt.date | None:
+    """The last day the consent in force lasts (None: none in force, or no end)."""
+    current = current_consent(referral)
+    return current.expires_on if current is not None else None
+
+
+def _may_renew(referral: Referral, *, given: bool, on: dt.date) -> None:
+    if not given:
+        raise ConsentError(
+            "the person already consented: if they now say no, record a withdrawal of consent"
+        )
+    lapses = consent_lapses_on(referral)
+    today = timezone.localdate()
+    if lapses is None or lapses - today > dt.timedelta(days=RENEW_WITHIN_DAYS):
+        until = f" until {as_day(lapses)}" if lapses else ""
+        raise ConsentError(
+            f"consent is in force{until}; it is asked again from {RENEW_WITHIN_DAYS} days "
+            "before it lapses"
+        )
+    current = current_consent(referral)
+    if current is not None and on < current.on:
+        raise DateOutOfOrder(
+            f"the date cannot be before the consent in force was given ({as_day(current.on)})"
+        )
 
 
 def _migrated_consent(user: Any, referral: Referral) -> Consent | None:
@@ -356,12 +412,17 @@ def _migrated_consent(user: Any, referral: Referral) -> Consent | None:
     )
 
 
-def do_withdraw_consent(user: Any, referral: Referral, *, on: dt.date, reason: str) -> Consent:
-    """Record that the person withdrew consent: the engagement ends as opted out."""
+def do_withdraw_consent(
+    user: Any, referral: Referral, *, on: dt.date, reason: str, note: str = ""
+) -> Consent:
+    """Record that the person withdrew consent, with a coded reason
+    (`ConsentWithdrawalReason`) and the person's words beside it (needed for `other`):
+    the engagement ends as opted out."""
     if not may_record_consent(user, referral):
         raise ConsentError("only the team delivering the service can record a withdrawal")
     if not reason.strip():
-        raise ConsentError("say why consent was withdrawn, in the person's words if possible")
+        raise ConsentError("say why consent was withdrawn")
+    reason = _coded(ConsentWithdrawalReason, reason, note)
     consent = current_consent(referral) or _migrated_consent(user, referral)
     if consent is None:
         raise ConsentError("there is no consent in force to withdraw")

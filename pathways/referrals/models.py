@@ -154,6 +154,9 @@ class Consent(models.Model):
     )
     answer = models.CharField(max_length=8, choices=Answer.choices)
     on = models.DateField(help_text="The date the person answered.")
+    # The last day consent given lasts (the service's consent_valid_days); None: until
+    # withdrawn. Asked again on the same referral, a new row carries the new date.
+    expires_on = models.DateField(null=True, blank=True)
     method = models.CharField(max_length=16, choices=Method.choices)
     witness = models.CharField(max_length=200, blank=True)
     scan = models.FileField(upload_to="consent-forms/%Y/%m/", blank=True)

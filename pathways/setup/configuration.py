@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
+from pathways.alerts.models import Alert
 from pathways.events.models import EVENT_FLAGS, CrimeGroup
 from pathways.identification.config import apply_rules, check_rules
 from pathways.partners.config import (
@@ -87,6 +88,7 @@ def load_config(directory: Path) -> PartnershipConfig:
         agencies=config.agencies,
         areas=config.areas,
         crime_groups={c.value for c in CrimeGroup},
+        event_kinds=set(Alert.Kind.values),  # what a team can be told of
         flags=set(EVENT_FLAGS),
     )
     config.teams = check_teams(

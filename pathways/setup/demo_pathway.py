@@ -64,9 +64,11 @@ def seed_pathway(today: dt.date | None = None) -> dict[str, int]:
     scan_new_events()  # what the import brought is history, not news
     candidates = list(
         Candidate.objects.filter(status="open", service_id="ADAPT").order_by("-score")[
-            : len(STAGES) + 1
+            : len(STAGES) + 2
         ]
     )
+    # One engaged for almost a year: its consent lapses within the month (the reminder).
+    lapsing = candidates.pop() if len(candidates) > len(STAGES) + 1 else None
     done: dict[str, int] = {}
     for stage, candidate in zip(STAGES, candidates, strict=False):
         start = today - dt.timedelta(days=30 if stage in ("engaged", "completed") else 12)
@@ -87,6 +89,12 @@ def seed_pathway(today: dt.date | None = None) -> dict[str, int]:
             note="Working with CAMHS already.",
             on=today,
         )
+    if lapsing is not None:
+        start = today - dt.timedelta(days=355)
+        referral = refer(lapsing, by=police, agency="POLICE", on=start,
+                         note="Identified by the ADAPT rule.")  # fmt: skip
+        _advance(referral, "engaged", start, police, social, adapt)
+        done["consent lapsing"] = 1
     _correction(adapt)
     done["outreach"] = _outreach(today, police, users["outreach"])
     _news(today)

@@ -30,7 +30,7 @@ from pathways.partners.memberships import User, memberships_of
 from pathways.partners.models import Service, Team
 from pathways.people.models import AgencyRecord
 from pathways.referrals import states
-from pathways.referrals.models import Referral
+from pathways.referrals.models import Consent, Referral
 from pathways.sharing.models import Agreement, Condition, DataCategory
 
 STATES_FOR = {
@@ -94,11 +94,26 @@ class Grant:
             referrals = referrals.filter(service_id__in=self.services)
         if self.condition == Condition.STATUTORY_CASE:
             referrals = referrals.filter(service__kind=Service.Kind.STATUTORY)
+        if self.condition == Condition.CONSENTED_REFERRAL:
+            referrals = referrals.filter(consent_in_force_q(timezone.localdate()))
         return Q(Exists(referrals))
 
     def holds_data_q(self, kinds_of: dict[str, tuple[str, ...]]) -> Q | None:
         """SQL on Person: the source agency holds data of these categories about them."""
         return holds_data_q((self.source,), self.categories, self.referral_services, kinds_of)
+
+
+def consent_in_force_q(today: dt.date) -> Q:
+    """SQL on Referral: its consent has not lapsed (a service's `consent_valid_days`):
+    no consent given and not withdrawn whose last day is past, or a newer one asked
+    again that is still in force. Referrals whose consent came from an earlier system
+    (no row, or no last day) are in force until withdrawn."""
+    given = Consent.objects.filter(
+        referral=OuterRef("pk"), answer=Consent.Answer.GIVEN, withdrawn_on__isnull=True
+    )
+    lapsed = given.filter(expires_on__lt=today)
+    in_force = given.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    return ~Q(Exists(lapsed)) | Q(Exists(in_force))
 
 
 def holds_data_q(

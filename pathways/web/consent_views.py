@@ -81,6 +81,7 @@ def consent_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
                     referral,
                     on=form.cleaned_data["on"],
                     reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
                 )
             except TransitionRefused as error:  # ConsentError too
                 add_refusal(form, error, date_field="on")

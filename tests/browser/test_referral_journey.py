@@ -188,7 +188,8 @@ def test_from_imported_offences_to_a_consented_referral(
     # Riley opts out: the worker records the withdrawal and can no longer open him.
     page.goto(f"{live_server.url}/referrals/{referral.pk}/")
     page.get_by_role("link", name="Record a withdrawal of consent").click()
-    page.get_by_label("Why the person withdrew").fill("Riley no longer wants to take part.")
+    page.get_by_text("No longer wants the service", exact=True).click()
+    page.get_by_label("In the person's own words").fill("Riley no longer wants to take part.")
     page.get_by_role("button", name="Record the withdrawal").click()
     expect(page.get_by_role("status")).to_contain_text("Consent is withdrawn")
     response = page.goto(f"{live_server.url}/people/{riley.pk}/")

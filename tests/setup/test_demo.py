@@ -4,15 +4,17 @@ and crisis outreach's overdoses (alerts) with one referral engaged."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from pathways.alerts.models import Alert
 from pathways.cases.models import Amendment, CustodyVisit
 from pathways.identification.models import Candidate
-from pathways.referrals.models import Referral
+from pathways.referrals.models import Consent, Referral
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,8 +27,15 @@ def test_the_demo_has_a_referral_in_every_state(config_loaded) -> None:
     states = sorted(made.values_list("service_id", "state"))
     assert states == sorted([("ADAPT", s) for s in (
         "proposed", "proposed", "approved", "sent", "sent", "accepted", "consented", "engaged",
-        "completed")] + [("COS", "engaged")])  # fmt: skip
+        "engaged", "completed")] + [("COS", "engaged")])  # fmt: skip
     assert made.get(service_id="COS").worker.username == "outreach"
+    # One engaged for almost a year: its consent lapses within the month.
+    lapsing = (
+        Consent.objects.filter(referral__in=made, expires_on__isnull=False)
+        .order_by("expires_on")
+        .first()
+    )
+    assert lapsing is not None and lapsing.expires_on <= timezone.localdate() + dt.timedelta(30)
     assert Candidate.objects.filter(status="open").exists()
     assert Candidate.objects.filter(status="dismissed").count() == 1
     assert sorted(Alert.objects.values_list("user__username", "kind")) == [

@@ -158,7 +158,11 @@ def test_withdrawal_ends_the_engagement_and_closes_every_door_on_the_next_reques
     assert doors() == (200, 200, 200, True)
     response = client.post(
         f"/referrals/{referral.pk}/consent/withdraw/",
-        {"on": TODAY.strftime("%d/%m/%Y"), "reason": "Does not want to take part any more"},
+        {
+            "on": TODAY.strftime("%d/%m/%Y"),
+            "reason": "no_longer_wants",
+            "note": "Does not want to take part any more",
+        },
     )
     assert response.status_code == 302 and response["Location"] == "/"
     assert doors() == (404, 404, 404, False)
@@ -176,7 +180,11 @@ def test_withdrawal_ends_the_engagement_and_closes_every_door_on_the_next_reques
         referral.consent_on,
     )
     assert (consent.withdrawn_on, consent.withdrawn_by) == (TODAY, world.adapt)
-    assert referral.transitions.get(to_state="opted_out").reason.startswith("Does not want")
+    # The coded reason, with the person's words beside it.
+    assert referral.transitions.get(to_state="opted_out").reason == (
+        "no longer wants the service: Does not want to take part any more"
+    )
+    assert consent.withdrawn_reason.startswith("no longer wants the service: ")
     # The partnership team still sees the referral (its own police record).
     client.force_login(world.police)
     assert "Opted out" in client.get(f"/people/{person.pk}/").content.decode()
@@ -192,6 +200,13 @@ def test_a_withdrawal_needs_a_reason(client: Client, world: World) -> None:
     assert response.status_code == 200
     assert 'href="#id_reason">Why the person withdrew: This field is required.' in (
         response.content.decode()
+    )
+    other = client.post(
+        f"/referrals/{referral.pk}/consent/withdraw/",
+        {"on": TODAY.strftime("%d/%m/%Y"), "reason": "other"},
+    )
+    assert "In the person&#x27;s own words: Say why, in the person&#x27;s words" in (
+        other.content.decode()
     )
     referral.refresh_from_db()
     assert referral.state == "engaged"

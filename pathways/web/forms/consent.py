@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 
+from pathways.referrals.actions import ConsentWithdrawalReason
 from pathways.web.forms.dates import past_date_field
 
 
@@ -44,9 +46,21 @@ class ConsentForm(forms.Form):
 
 class WithdrawalForm(forms.Form):
     on = past_date_field("Date consent was withdrawn")
-    reason = forms.CharField(
+    reason = forms.ChoiceField(
         label="Why the person withdrew",
-        help_text="In the person's own words if possible.",
-        max_length=500,
+        widget=forms.RadioSelect,
+        choices=[(v, capfirst(label)) for v, label in ConsentWithdrawalReason.choices],
+    )
+    note = forms.CharField(
+        label="In the person's own words",
+        help_text="Needed when the reason is other.",
+        max_length=400,
+        required=False,
         widget=forms.Textarea(attrs={"class": "ds_input", "rows": 3}),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("reason") == "other" and not data.get("note", "").strip():
+            self.add_error("note", "Say why, in the person's words, when the reason is other.")
+        return data

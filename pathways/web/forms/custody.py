@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 
 from pathways.cases.limits import CUSTODY_CONVERSATION
-from pathways.partners.capabilities import CUSTODY_SERVICE
 from pathways.partners.models import Service
 from pathways.web.forms.dates import past_date_field
 
@@ -36,7 +35,7 @@ class CustodyVisitForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["signposted_to"].choices = list(  # type: ignore[attr-defined]
-            Service.objects.exclude(code=CUSTODY_SERVICE)
+            Service.objects.exclude(custody_visits=True)
             .order_by("name")
             .values_list("code", "name")
         )
