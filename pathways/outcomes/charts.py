@@ -114,12 +114,17 @@ def length_chart(bins: Sequence[dict[str, Any]]) -> alt.Chart | None:
 
 
 def caseload_chart(table: dict[str, Any]) -> alt.Chart | None:
-    rows = [
+    """People by age band, stacked by sex; when small numbers are suppressed among the
+    sexes, by age band alone (each band's total), so that the bars do not add up to less
+    than the caseload without saying so."""
+    cells = [
         {"band": row["age_band"], "sex": SEX_LABELS[s], "count": row[s]}
         for row in table["rows"]
         for s in SEXES
     ]
-    rows = [r for r in _numbers(rows, "count") if r["count"]]
+    if any(not isinstance(c["count"], int | float) for c in cells):
+        return _caseload_by_age(table)
+    rows = [r for r in _numbers(cells, "count") if r["count"]]
     if not rows:
         return None
     bars = (
@@ -137,6 +142,30 @@ def caseload_chart(table: dict[str, Any]) -> alt.Chart | None:
         )
     )
     return _configured(bars.properties(width=360, height=180), "Caseload by age and sex")
+
+
+def _caseload_by_age(table: dict[str, Any]) -> alt.Chart | None:
+    rows = [
+        {"band": row["age_band"], "count": row["total"]}
+        for row in table["rows"]
+        if isinstance(row.get("total"), int | float) and row["total"]
+    ]
+    if not rows:
+        return None
+    hidden = any(not isinstance(row.get("total"), int | float) for row in table["rows"])
+    bars = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar(color=BLUE)
+        .encode(
+            x=alt.X("band:N", sort=list(AGE_BANDS), title="Age band"),
+            y=alt.Y("count:Q", title="People"),
+        )
+    )
+    labels = bars.mark_text(baseline="bottom", dy=-2, color=DARK).encode(text="count:Q")
+    title = "Caseload by age (by sex in the table: small numbers hidden)"
+    if hidden:
+        title = "Caseload by age (age bands with small numbers not drawn: see the table)"
+    return _configured((bars + labels).properties(width=360, height=180), title)
 
 
 def trend_chart(quarters: Sequence[dict[str, Any]]) -> alt.Chart | None:
