@@ -15,8 +15,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from pathways.cases.custody import held_on
+from pathways.cases.custody import held_on, signposts_for
 from pathways.cases.engagement import HAPPENED, may_record_contacts
 from pathways.cases.limits import (
     CONTACT_CONCERNS,
@@ -258,6 +259,13 @@ def amend_custody_visit(
             )
             if set(new["signposted_to"]) - known:
                 raise TransitionRefused("unknown services among those signposted")
+            seen_on = new.get("seen_on", visit.seen_on) or timezone.localdate()
+            offered = {s.code for s in signposts_for(visit.person, seen_on)}
+            if set(new["signposted_to"]) - offered:
+                raise TransitionRefused(
+                    "not a service this person can be signposted to: "
+                    + ", ".join(sorted(set(new["signposted_to"]) - offered))
+                )
         if new.get("signposted_to", visit.signposted_to) and outcome != CustodyVisit.Outcome.SEEN:
             raise TransitionRefused("only a person who was seen can be signposted")
         held = held_on(visit)

@@ -33,6 +33,30 @@ def open_visits(after_event: int, up_to_event: int) -> int:
     return len(visits)
 
 
+def signposts_for(person: Any, on: dt.date) -> list[Service]:
+    """The services a person seen in custody may be signposted to: those they could use
+    (not a statutory service, which only a court or a social worker opens; not the
+    custody route itself; the service's sexes and ages, where it has them)."""
+    born = getattr(person, "date_of_birth", None)
+    age = None
+    if born is not None:
+        age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    found = []
+    for service in (
+        Service.objects.exclude(kind=Service.Kind.STATUTORY)
+        .exclude(custody_visits=True)
+        .order_by("name")
+    ):
+        if service.sexes and getattr(person, "sex", "") not in service.sexes:
+            continue
+        if age is not None and service.min_age is not None and age < service.min_age:
+            continue
+        if age is not None and service.max_age is not None and age > service.max_age:
+            continue
+        found.append(service)
+    return found
+
+
 def held_on(visit: CustodyVisit) -> dt.date | None:
     """The day the person was held: the custody event's date (None if it is gone)."""
     return Event.objects.filter(pk=visit.event_id).values_list("occurred_on", flat=True).first()
@@ -57,6 +81,12 @@ def do_record_visit(
     )
     if unknown:
         raise TransitionRefused(f"unknown services: {', '.join(sorted(unknown))}")
+    offered = {s.code for s in signposts_for(visit.person, seen_on)}
+    if set(services) - offered:
+        raise TransitionRefused(
+            f"not a service this person can be signposted to: "
+            f"{', '.join(sorted(set(services) - offered))}"
+        )
     if services and outcome != CustodyVisit.Outcome.SEEN:
         raise TransitionRefused("only a person who was seen can be signposted")
     said = within(conversation, CUSTODY_CONVERSATION, "the conversation")

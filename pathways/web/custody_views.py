@@ -46,9 +46,9 @@ def visits(request: HttpRequest) -> HttpResponse:
 @capability_required(RECORD_CONTACT)
 def visit(request: HttpRequest, visit_id: int) -> HttpResponse:
     user = signed_in(request)
-    form = CustodyVisitForm(request.POST or None)
     version = version_shown(request) if request.method == "POST" else None
     with visit_to_act_on(user, visit_id, version=version) as found:
+        form = CustodyVisitForm(request.POST or None, person=found.person)
         if form.is_bound and form.is_valid() and found.outcome == CustodyVisit.Outcome.WAITING:
             data = form.cleaned_data
             try:
@@ -84,7 +84,7 @@ def correct(request: HttpRequest, visit_id: int) -> HttpResponse:
         if found.outcome == CustodyVisit.Outcome.WAITING:
             return redirect("custody-visit", visit_id=found.pk)
         current = {name: getattr(found, name) for name in VISIT_LABELS}
-        form = CorrectVisitForm(request.POST or None, initial=current)
+        form = CorrectVisitForm(request.POST or None, initial=current, person=found.person)
         if form.is_bound and form.is_valid():
             values = {name: form.cleaned_data[name] for name in VISIT_LABELS}
             try:

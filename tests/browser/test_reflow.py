@@ -39,9 +39,7 @@ def test_a_partner_mentors_pages_reflow_at_320_pixels(page: Page, live_server) -
         assert sideways(page) == [], path
 
 
-def test_the_data_protection_officers_pages_reflow_at_320_pixels(
-    page: Page, live_server
-) -> None:
+def test_the_data_protection_officers_pages_reflow_at_320_pixels(page: Page, live_server) -> None:
     make_user("dpo", "CJ_GLASGOW", "dpo", "Dee Protection")
     page.set_viewport_size({"width": 320, "height": 800})
     sign_in(page, live_server.url, "dpo")

@@ -142,12 +142,16 @@ def test_a_custody_visit_is_corrected_within_the_episode() -> None:
         amend_custody_visit(mentor, visit, why="Wrong outcome", outcome="declined")
     made = amend_custody_visit(
         mentor, visit, why="Signposted to the 218 as well",
-        signposted_to=["BRIDGING", "W218"], seen_on=dt.date(2026, 12, 1),
+        signposted_to=["BRIDGING", "COS"], seen_on=dt.date(2026, 12, 1),
     )  # fmt: skip
     assert [(a.field, a.old, a.new) for a in made] == [
         ("date", "2 December 2026", "1 December 2026"),
-        ("signposted to", "The Bridging Service", "The Bridging Service, The 218 Service"),
+        ("signposted to", "The Bridging Service", "The Bridging Service, Crisis outreach service"),
     ]
     outreach = make_user("outreach", "ADRS_COS", "health_outreach")
+    # The 218 Service is for women: not a signpost for Cal.
+    visit.refresh_from_db()
+    with pytest.raises(TransitionRefused, match="not a service this person can be signposted"):
+        amend_custody_visit(mentor, visit, why="Also", signposted_to=["BRIDGING", "W218"])
     with pytest.raises(TransitionRefused, match="only the custody mentors"):
         amend_custody_visit(outreach, visit, why="Not mine", conversation="Changed.")

@@ -137,3 +137,19 @@ def test_a_recorded_visit_is_corrected_from_its_page(world, client: Client) -> N
     assert "Signposted to The Bridging Service." in html
     visit.refresh_from_db()
     assert (visit.outcome, visit.signposted_to, visit.version) == ("seen", ["BRIDGING"], 3)
+
+
+def test_the_signposts_offered_are_those_the_person_can_use(world, client: Client) -> None:
+    """Cal is a man of 31: not the women's services, not a statutory requirement (a court
+    or a social worker opens those), not the custody route itself."""
+    visit = CustodyVisit.objects.get()
+    client.force_login(world["mentor"])
+    html = client.get(f"/custody/{visit.pk}/").content.decode()
+    assert "The Bridging Service" in html and "Crisis outreach service" in html
+    for not_offered in ("The 218 Service", "Sacro women", "STARS", "POP custody peer mentors"):
+        assert not_offered not in html, not_offered
+    refused = client.post(f"/custody/{visit.pk}/", {"outcome": "seen", "seen_on": TODAY.isoformat(),
+                                                   "signposted_to": ["W218"], "version": 1})  # fmt: skip
+    assert refused.status_code == 400  # not among the choices
+    visit.refresh_from_db()
+    assert visit.outcome == "waiting"

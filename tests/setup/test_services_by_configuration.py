@@ -176,6 +176,6 @@ def test_a_custody_route_by_configuration_from_the_episode_to_the_visit(configur
     # A custody service is not offered as a signpost (the page's choices).
     from pathways.web.forms.custody import CustodyVisitForm
 
-    offered = {code for code, _ in CustodyVisitForm().fields["signposted_to"].choices}
+    offered = {code for code, _ in CustodyVisitForm(person=person).fields["signposted_to"].choices}
     assert "NIGHT_CUSTODY" not in offered and "POP_CUSTODY" not in offered
     assert "HARBOUR_OUTREACH" in offered

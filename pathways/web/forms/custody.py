@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
+from pathways.cases.custody import signposts_for
 from pathways.cases.limits import CUSTODY_CONVERSATION
-from pathways.partners.models import Service
 from pathways.web.forms.dates import past_date_field
 
 
@@ -32,13 +33,13 @@ class CustodyVisitForm(forms.Form):
         label="Signposted to", required=False, widget=forms.CheckboxSelectMultiple, choices=()
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, person: Any = None, **kwargs: Any) -> None:
+        """`person`: the person seen, whose services are offered (`signposts_for`)."""
         super().__init__(*args, **kwargs)
-        self.fields["signposted_to"].choices = list(  # type: ignore[attr-defined]
-            Service.objects.exclude(custody_visits=True)
-            .order_by("name")
-            .values_list("code", "name")
-        )
+        offered = signposts_for(person, timezone.localdate())
+        self.fields["signposted_to"].choices = [  # type: ignore[attr-defined]
+            (service.code, service.name) for service in offered
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
