@@ -168,6 +168,30 @@ def do_propose(
     return referral
 
 
+def open_alongside(person: Person, service: Service) -> list[Referral]:
+    """The person's open referrals to other services of the same kind (another diversion
+    service, say): a second referral of that kind is made only knowingly, since two
+    services would then contact the person for the same purpose."""
+    return list(
+        Referral.objects.filter(person=person, state__in=states.OPEN, service__kind=service.kind)
+        .exclude(service=service)
+        .select_related("service")
+        .order_by("referred_on", "pk")
+    )
+
+
+def alongside_sentence(person: Person, service: Service, others: list[Referral]) -> str:
+    """What the form says when `others` are open: which, since when, and what to do."""
+    held = "; ".join(
+        f"{r.service.name} ({r.get_state_display()}, referred {as_day(r.referred_on)})"
+        for r in others
+    )
+    return (
+        f"{person} already has an open referral to {held}. Tick the box to refer to "
+        f"{service.name} as well, or leave it to that service."
+    )
+
+
 def referring_record(user: Any, person: Person) -> AgencyRecord | None:
     """The record a referral by this user is held under: their agency's record of the
     person (the first of their teams whose role may refer that has one)."""

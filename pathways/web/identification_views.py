@@ -21,6 +21,7 @@ from pathways.identification.models import Candidate, Run
 from pathways.identification.queue import queue_services, referring_agency
 from pathways.partners.capabilities import REFER
 from pathways.partners.models import Service
+from pathways.referrals.actions import alongside_sentence, open_alongside
 from pathways.referrals.transitions import TransitionRefused
 from pathways.web.forms.candidates import DismissForm, QueueFilterForm, ReferForm
 from pathways.web.pagination import page_links, page_of
@@ -125,7 +126,10 @@ def candidate_refer(request: HttpRequest, candidate_id: int) -> HttpResponse:
         action="refer_candidate",
         version=version_shown(request) if form.is_valid() else None,
     ) as found:
-        if form.is_valid():
+        others = open_alongside(found.person, found.service) if form.is_valid() else []
+        if others and not form.cleaned_data["also"]:
+            form.add_error("also", alongside_sentence(found.person, found.service, others))
+        elif form.is_valid():
             agency = referring_agency(user, found.service_id)
             try:
                 referral = refer(

@@ -20,8 +20,10 @@ from pathways.partners.models import Service
 from pathways.referrals.actions import (
     REASONS,
     STEPS,
+    alongside_sentence,
     do_propose,
     do_step,
+    open_alongside,
     referring_record,
 )
 from pathways.referrals.transitions import StaleReferral, TransitionRefused
@@ -134,16 +136,19 @@ def new_referral(request: HttpRequest, person_id: int) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             record = referring_record(user, person)
             data = form.cleaned_data
+            service = Service.objects.get(code=data["service"])
             if record is None:
                 form.add_error(
                     None,
                     "Your agency holds no record of this person, so a referral cannot be held "
                     "under it: ask an agency that knows them to refer.",
                 )
+            elif (others := open_alongside(person, service)) and not data["also"]:
+                form.add_error("also", alongside_sentence(person, service, others))
             else:
                 try:
                     made = do_propose(
-                        person, Service.objects.get(code=data["service"]), record,
+                        person, service, record,
                         on=timezone.localdate(), by=user, reason=data["reason"],
                         route=data["route"],
                     )  # fmt: skip

@@ -165,3 +165,20 @@ def test_the_runs_page_lists_each_run(client: Client, found: dict[str, Candidate
     html = client.get("/candidates/runs/").content.decode()
     run = Run.objects.get()
     assert f"Run {run.pk}" in html and "everyone" in html
+
+
+def test_a_candidate_already_referred_to_a_service_of_the_kind_is_referred_knowingly(
+    client: Client, found: dict[str, Candidate]
+) -> None:
+    from tests.world import refer
+
+    casey = found["ADAPT"].person
+    refer(casey, "POLICE", "SIDESTEP", timezone.localdate(), state="sent")
+    client.force_login(make_user("analyst", "ONE_GLASGOW", "police_analyst"))
+    url = f"/candidates/{found['ADAPT'].pk}/refer/"
+    asked = client.post(url, {"refer-note": "", "version": 1})
+    html = asked.content.decode()
+    assert "Casey Violent already has an open referral to SIDESTEP (Sent," in html
+    assert not Referral.objects.filter(service_id="ADAPT").exists()
+    done = client.post(url, {"refer-also": "on", "version": 1}, follow=True)
+    assert "Casey Violent is proposed for ADAPT" in done.content.decode()

@@ -261,3 +261,29 @@ def test_an_agency_without_a_record_cannot_hold_a_referral(client: Client, users
     )
     assert "Your agency holds no record of this person" in response.content.decode()
     assert Referral.objects.filter(person=person).count() == 1
+
+
+def test_a_second_diversion_referral_is_made_only_knowingly(client: Client, users) -> None:
+    """Proposed to SIDESTEP this morning, the same young person is not proposed to ADAPT
+    as well without the referrer saying so (two services would contact them)."""
+    person = make_person("Kim", "Twice", dt.date(2010, 3, 3), records=(("POLICE", "K2"),))
+    client.force_login(users["police"])
+    client.post(f"/people/{person.pk}/refer/", {"service": "SIDESTEP", "route": "partner",
+                                                "reason": "Exploitation concern."})  # fmt: skip
+    form = client.get(f"/people/{person.pk}/refer/").content.decode()
+    assert 'name="also"' not in form  # asked only when it matters
+    second = client.post(f"/people/{person.pk}/refer/", {"service": "ADAPT", "route": "partner",
+                                                         "reason": "Violence."})  # fmt: skip
+    assert second.status_code == 400
+    html = second.content.decode()
+    assert "Kim Twice already has an open referral to SIDESTEP (Proposed, referred " in html
+    assert 'name="also"' in html
+    assert Referral.objects.filter(person=person).count() == 1
+    done = client.post(f"/people/{person.pk}/refer/", {"service": "ADAPT", "route": "partner",
+                                                       "reason": "Violence.", "also": "on"},
+                       follow=True)  # fmt: skip
+    assert "Kim Twice is proposed for ADAPT." in done.content.decode()
+    # A service of another kind (support) is not held back by a diversion referral.
+    client.post(f"/people/{person.pk}/refer/", {"service": "BRIDGING", "route": "partner",
+                                                "reason": "Work."})  # fmt: skip
+    assert Referral.objects.filter(person=person).count() == 3

@@ -71,3 +71,7 @@ class ReferForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "class": "ds_input"}),
     )
+    also = forms.BooleanField(
+        label="Refer to this service as well as the one the person is already referred to",
+        required=False,
+    )

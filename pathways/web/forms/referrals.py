@@ -58,6 +58,10 @@ class NewReferralForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3, "class": "ds_input"}),
     )
+    also = forms.BooleanField(
+        label="Refer to this service as well as the one the person is already referred to",
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
