@@ -34,6 +34,29 @@ def decision_due(referral: Referral) -> dt.date | None:
     return add_working_days(sent, referral.service.decide_within_days)
 
 
+# From this age a young person's social work is justice social work (Scottish practice:
+# children and families social work before 16, or while a compulsory supervision order
+# lasts, which Pathways does not hold).
+JUSTICE_SOCIAL_WORK_FROM = 16
+
+
+def social_work_that_acts(referral: Referral, today: dt.date) -> str:
+    """Which social work approves for this person, in a sentence: both teams may see the
+    referral, and the page says who acts."""
+    born = referral.person.date_of_birth
+    if born is None:
+        return "Social work: the team that knows the person approves (date of birth not known)."
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if age < JUSTICE_SOCIAL_WORK_FROM:
+        return f"Social work: children and families social work acts (the person is {age})."
+    if age < 18:
+        return (
+            f"Social work: justice social work acts (the person is {age}), unless children "
+            "and families social work holds a compulsory supervision order for them."
+        )
+    return "Social work: justice social work acts."
+
+
 def awaiting(referral: Referral, today: dt.date) -> str:
     """What the referral waits for, and from whom, in a sentence ("" when it has ended)."""
     service = referral.service.name
@@ -42,7 +65,10 @@ def awaiting(referral: Referral, today: dt.date) -> str:
             return "Waiting to be sent to the service by the referrer."
         sides = {a.sector for a in referral.approvals.all()}
         missing = [str(Approval.Sector(s).label) for s in sorted(set(APPROVING_SECTORS) - sides)]
-        return f"Waiting for approval by {' and '.join(missing)}."
+        who = ""
+        if Approval.Sector.SOCIAL_WORK not in sides:
+            who = " " + social_work_that_acts(referral, today)
+        return f"Waiting for approval by {' and '.join(missing)}.{who}"
     if referral.state == S.APPROVED:
         return "Approved by police and social work; waiting to be sent to the service."
     if referral.state == S.SENT:

@@ -96,12 +96,15 @@ def test_from_imported_offences_to_a_consented_referral(
     # The police approve their side from the inbox.
     page.get_by_role("link", name="Referrals").first.click()
     page.locator("#to-approve").locator("..").get_by_role("link", name="Riley Journey").click()
+    # Riley is 16: justice social work acts, unless children and families hold an order.
     expect(page.locator("#awaiting")).to_have_text(
-        "Waiting for approval by police and social work."
+        "Waiting for approval by police and social work. Social work: justice social work acts "
+        "(the person is 16), unless children and families social work holds a compulsory "
+        "supervision order for them."
     )
     screenshot(page, "referral-proposed")
     page.locator("#step-approve").get_by_role("button", name="Approve").click()
-    expect(page.locator("#awaiting")).to_have_text("Waiting for approval by social work.")
+    expect(page.locator("#awaiting")).to_contain_text("Waiting for approval by social work.")
 
     # Social work approves the other side.
     sign_in_as(page, live_server.url, "social")

@@ -42,10 +42,15 @@ def proposed(service: str = "ADAPT") -> Referral:
 
 def test_joint_approval_needs_both_sides_by_two_people(people) -> None:
     referral = proposed()
-    assert awaiting.awaiting(referral, ON) == "Waiting for approval by police and social work."
+    # Jo is 18 on 20 November 2026: justice social work approves for social work.
+    assert awaiting.awaiting(referral, ON) == (
+        "Waiting for approval by police and social work. Social work: justice social work acts."
+    )
     actions.do_approve(people["police"], referral, on=ON)
     assert referral.state == "proposed"
-    assert awaiting.awaiting(referral, ON) == "Waiting for approval by social work."
+    assert awaiting.awaiting(referral, ON) == (
+        "Waiting for approval by social work. Social work: justice social work acts."
+    )
     with pytest.raises(TransitionRefused, match="approved already, or you have approved"):
         actions.do_approve(people["police2"], referral, on=ON)  # police have approved
     actions.do_approve(people["social"], referral, on=ON)
