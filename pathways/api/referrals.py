@@ -252,7 +252,7 @@ def end_engagement(request: HttpRequest, body: EndIn, referral_id: int = an_id()
 )
 def step(request: HttpRequest, body: StepIn, action: str, referral_id: int = an_id()) -> Any:
     """`version` is the referral's as read (a changed referral is 409). `decline` and
-    `withdraw` need a `reason` (DeclineReason / WithdrawReason codes; `other` with a
+    `withdraw` need a `reason` (codes of reasons.toml's `decline` / `withdraw` lists; `other` with a
     `note`). A step the caller may not take is 422 with the reason."""
     if action not in STEPS:
         raise HttpError(404, f"no step {action!r}: one of {', '.join(STEPS)}")

@@ -11,6 +11,7 @@ from django.db.models import F
 
 from pathways.identification.matching import triggering_events
 from pathways.identification.models import Candidate, Rule
+from pathways.partners.reasons import UnknownReason, coded
 from pathways.people.models import AgencyRecord
 from pathways.referrals.actions import do_propose
 from pathways.referrals.models import Referral
@@ -37,11 +38,12 @@ def _take(candidate: Candidate, **changes: object) -> None:
 
 def dismiss(candidate: Candidate, *, by: Any, reason: str, note: str, on: dt.date) -> None:
     """Dismiss a candidate: not identified again for the service for the rule's
-    `dismissed_days`. `reason` is a Candidate.DismissReason; `other` needs a note."""
-    if reason not in Candidate.DismissReason.values:
-        raise DecisionRefused(f"{reason!r} is not a reason for dismissing a candidate")
-    if reason == Candidate.DismissReason.OTHER and not note.strip():
-        raise DecisionRefused("say why, in the note, when the reason is other")
+    `dismissed_days`. `reason` is a code of reasons.toml's `dismiss` list; `other` needs a
+    note."""
+    try:
+        coded("dismiss", reason, note)
+    except UnknownReason as error:
+        raise DecisionRefused(str(error)) from None
     _take(
         candidate,
         status=Candidate.Status.DISMISSED,

@@ -86,13 +86,6 @@ class Candidate(models.Model):
         REFERRED = "referred"
         LAPSED = "lapsed", "no longer fits"
 
-    class DismissReason(models.TextChoices):
-        NOT_APPROPRIATE = "not_appropriate", "not appropriate for the service"
-        ALREADY_SUPPORTED = "already_supported", "already supported elsewhere"
-        RISK = "risk", "risk too high for a voluntary service"
-        DATA_ERROR = "data_error", "the events are wrong or not this person"
-        OTHER = "other"
-
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="candidacies"
     )
@@ -110,7 +103,8 @@ class Candidate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     decided_on = models.DateField(null=True, blank=True)
-    dismiss_reason = models.CharField(max_length=24, choices=DismissReason.choices, blank=True)
+    # A code of reasons.toml's `dismiss` list (configuration, not choices fixed in code).
+    dismiss_reason = models.CharField(max_length=24, blank=True)
     note = models.CharField(max_length=500, blank=True)
     referral = models.OneToOneField(
         "referrals.Referral", on_delete=models.SET_NULL, null=True, blank=True

@@ -7,11 +7,13 @@ writes what passed.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pathways.partners.capabilities import CAPABILITIES
 from pathways.partners.config_checks import Checker
-from pathways.partners.models import Agency, Area, Role, Service, Team
+from pathways.partners.models import Agency, Area, Reason, Role, Service, Team
+from pathways.partners.reasons import LISTS, OTHER
 
 SECTORS = {"police", "social_work", "health", "council", "third_sector", "partnership"}
 SEXES = {"M", "F", "X", "U"}
@@ -203,3 +205,39 @@ def apply_partners(
                 "partnership": values["partnership"],
             },
         )
+
+
+def check_reasons(check: Checker, entries: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """reasons.toml: each list Pathways asks for (partners.reasons.LISTS), code = label,
+    in the order the pages offer them; each with `other`."""
+    found: dict[str, dict[str, str]] = {}
+    for name in LISTS:
+        entry = entries.get(name)
+        if not isinstance(entry, dict) or not entry:
+            check.problem(f"reasons.{name}", f"is missing: the list of {LISTS[name]}")
+            continue
+        codes: dict[str, str] = {}
+        for code, label in entry.items():
+            if not re.fullmatch(r"[a-z][a-z0-9_]{0,23}", code):
+                check.problem(f"reasons.{name}.{code}", "a code is lower case, a-z, 0-9 and _")
+            elif not isinstance(label, str) or not 0 < len(label.strip()) <= 120:
+                check.problem(f"reasons.{name}.{code}", "needs a label of 1 to 120 characters")
+            else:
+                codes[code] = label.strip()
+        if OTHER not in codes:
+            check.problem(f"reasons.{name}", "needs `other` (with words beside it)")
+        found[name] = codes
+    for name in sorted(set(entries) - set(LISTS)):
+        check.problem(f"reasons.{name}", f"is not a list Pathways asks for ({', '.join(LISTS)})")
+    return found
+
+
+def apply_reasons(reasons: dict[str, dict[str, str]]) -> None:
+    """Write the lists: each code created or updated in its place; codes no longer in a
+    list are removed from it (the history keeps the label it was recorded with)."""
+    for name, codes in reasons.items():
+        for position, (code, label) in enumerate(codes.items()):
+            Reason.objects.update_or_create(
+                list=name, code=code, defaults={"label": label, "position": position}
+            )
+        Reason.objects.filter(list=name).exclude(code__in=list(codes)).delete()

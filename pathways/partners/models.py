@@ -121,3 +121,21 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team} as {self.role}"
+
+
+class Reason(models.Model):
+    """One coded reason of a list the pages offer (reasons.toml): why a referral was
+    declined or withdrawn, why consent was withdrawn, why a candidate was dismissed.
+    Each list has `other`, which needs words beside it."""
+
+    list = models.CharField(max_length=32)
+    code = models.CharField(max_length=24)
+    label = models.CharField(max_length=120)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["list", "position", "code"]
+        constraints = [models.UniqueConstraint(fields=["list", "code"], name="one_code_per_list")]
+
+    def __str__(self) -> str:
+        return f"{self.list}: {self.label}"

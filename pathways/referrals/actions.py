@@ -17,7 +17,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import TextChoices
 from django.utils import timezone
 
 from pathways.partners.capabilities import (
@@ -29,6 +28,7 @@ from pathways.partners.capabilities import (
     services_acted_for,
 )
 from pathways.partners.models import Service
+from pathways.partners.reasons import UnknownReason, coded
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals import states
 from pathways.referrals.dates import as_day
@@ -36,32 +36,6 @@ from pathways.referrals.models import Approval, Consent, Referral, ReferralState
 from pathways.referrals.transitions import DateOutOfOrder, StaleReferral, TransitionRefused, move
 
 S = ReferralState
-
-
-class DeclineReason(TextChoices):
-    NOT_ELIGIBLE = "not_eligible", "not eligible for the service"
-    DUPLICATE = "duplicate", "a duplicate of another referral"
-    CAPACITY = "capacity", "no capacity"
-    MET_ELSEWHERE = "met_elsewhere", "needs met elsewhere"
-    NOT_CONTACTABLE = "not_contactable", "person not contactable"
-    OTHER = "other"
-
-
-class ConsentWithdrawalReason(TextChoices):
-    NO_LONGER_WANTS = "no_longer_wants", "no longer wants the service"
-    UNHAPPY = "unhappy", "unhappy with the service"
-    MET_ELSEWHERE = "met_elsewhere", "needs met elsewhere"
-    MOVED_AWAY = "moved_away", "moved away"
-    CUSTODY = "custody", "in custody"
-    OTHER = "other"
-
-
-class WithdrawReason(TextChoices):
-    MOVED_AWAY = "moved_away", "moved away"
-    CUSTODY = "custody", "in custody"
-    MET_ELSEWHERE = "met_elsewhere", "needs met elsewhere"
-    DIED = "died"
-    OTHER = "other"
 
 
 class ConsentError(TransitionRefused):
@@ -261,9 +235,9 @@ def do_accept(user: Any, referral: Referral, *, on: dt.date, note: str = "") -> 
 def do_decline(
     user: Any, referral: Referral, *, on: dt.date, reason: str, note: str = ""
 ) -> Transition:
-    """The partner declines, with a coded reason (DeclineReason; `other` needs a note)."""
+    """The partner declines, with a coded reason (reasons.toml `decline`; `other` needs a note)."""
     _allowed(user, referral, "decline")
-    return move(referral, S.DECLINED, on=on, by=user, reason=_coded(DeclineReason, reason, note))
+    return move(referral, S.DECLINED, on=on, by=user, reason=_coded("decline", reason, note))
 
 
 def do_withdraw(
@@ -271,16 +245,15 @@ def do_withdraw(
 ) -> Transition:
     """The referrer withdraws the referral before engagement, with a coded reason."""
     _allowed(user, referral, "withdraw")
-    return move(referral, S.WITHDRAWN, on=on, by=user, reason=_coded(WithdrawReason, reason, note))
+    return move(referral, S.WITHDRAWN, on=on, by=user, reason=_coded("withdraw", reason, note))
 
 
-def _coded(choices: type[TextChoices], code: str, note: str) -> str:
-    if code not in choices.values:
-        raise TransitionRefused(f"{code!r} is not one of the reasons: {', '.join(choices.values)}")
-    if code == "other" and not note.strip():
-        raise TransitionRefused("say why, in the note, when the reason is other")
-    label = str(choices(code).label)
-    return f"{label}: {note.strip()}" if note.strip() else label
+def _coded(name: str, code: str, note: str) -> str:
+    """A coded reason of the list `name` (reasons.toml) as the history keeps it."""
+    try:
+        return coded(name, code, note)
+    except UnknownReason as error:
+        raise TransitionRefused(str(error)) from None
 
 
 Step = Callable[..., Any]
@@ -293,8 +266,8 @@ STEPS: dict[str, Step] = {
     "decline": do_decline,
     "withdraw": do_withdraw,
 }
-# The steps that need a coded reason, and the reasons each offers.
-REASONS: dict[str, type[TextChoices]] = {"decline": DeclineReason, "withdraw": WithdrawReason}
+# The steps that need a coded reason, and the list (reasons.toml) each offers.
+REASONS: dict[str, str] = {"decline": "decline", "withdraw": "withdraw"}
 
 
 def do_step(
@@ -440,13 +413,13 @@ def do_withdraw_consent(
     user: Any, referral: Referral, *, on: dt.date, reason: str, note: str = ""
 ) -> Consent:
     """Record that the person withdrew consent, with a coded reason
-    (`ConsentWithdrawalReason`) and the person's words beside it (needed for `other`):
+    (reasons.toml `consent_withdrawal`) and the person's words beside it (needed for `other`):
     the engagement ends as opted out."""
     if not may_record_consent(user, referral):
         raise ConsentError("only the team delivering the service can record a withdrawal")
     if not reason.strip():
         raise ConsentError("say why consent was withdrawn")
-    reason = _coded(ConsentWithdrawalReason, reason, note)
+    reason = _coded("consent_withdrawal", reason, note)
     consent = current_consent(referral) or _migrated_consent(user, referral)
     if consent is None:
         raise ConsentError("there is no consent in force to withdraw")

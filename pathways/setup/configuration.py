@@ -20,8 +20,10 @@ from pathways.events.models import EVENT_FLAGS, CrimeGroup
 from pathways.identification.config import apply_rules, check_rules
 from pathways.partners.config import (
     apply_partners,
+    apply_reasons,
     check_agencies,
     check_areas,
+    check_reasons,
     check_roles,
     check_services,
     check_teams,
@@ -48,6 +50,7 @@ FILES = (
     "teams",
     "agreements",
     "retention",
+    "reasons",
 )
 
 
@@ -62,6 +65,7 @@ class PartnershipConfig:
     agreements: dict[str, dict[str, Any]] = field(default_factory=dict)
     retention: dict[str, int] = field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reasons: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def load_config(directory: Path) -> PartnershipConfig:
@@ -109,6 +113,7 @@ def load_config(directory: Path) -> PartnershipConfig:
         categories=config.categories,
     )
     config.retention = check_retention(checker("retention"), tables["retention"])
+    config.reasons = check_reasons(checker("reasons"), tables["reasons"])
     if problems:
         raise ConfigError(problems)
     return config
@@ -124,4 +129,5 @@ def apply_config(config: PartnershipConfig) -> dict[str, int]:
     apply_partners(config.areas, config.agencies, config.roles, config.services, config.teams)
     apply_governance(config.categories, config.agreements, config.retention)
     apply_rules(config.rules)
+    apply_reasons(config.reasons)
     return {name: len(getattr(config, name)) for name in FILES}

@@ -17,6 +17,7 @@ from pathways.access.people import person_to_act_on
 from pathways.access.referrals import inbox_for, referral_page, referral_to_act_on
 from pathways.partners.capabilities import REFER, VIEW
 from pathways.partners.models import Service
+from pathways.partners.reasons import reason_choices
 from pathways.referrals.actions import (
     REASONS,
     STEPS,
@@ -46,7 +47,9 @@ def _forms(data: Any = None, only: str | None = None) -> dict[str, Any]:
     for step in STEPS:
         bound = data if step == only else None
         if step in REASONS:
-            forms[step] = ReferralReasonForm(bound, prefix=step, reasons=REASONS[step].choices)
+            forms[step] = ReferralReasonForm(
+                bound, prefix=step, reasons=reason_choices(REASONS[step])
+            )
         else:
             forms[step] = ReferralStepForm(bound, prefix=step)
     return forms

@@ -73,7 +73,8 @@ def test_dismissing_checks_the_reason_and_the_version(client: Client, queue) -> 
     bad = police.post(url, {"reason": "bored", "version": 1})
     assert (bad.status_code, bad.json()["message"]) == (
         422,
-        "'bored' is not a reason for dismissing a candidate",
+        "'bored' is not one of the reasons: not_appropriate, already_supported, risk, "
+        "data_error, other",
     )
     assert police.post(url, {"reason": "other", "version": 1}).status_code == 422
     stale = police.post(url, {"reason": "risk", "version": 7})

@@ -114,7 +114,7 @@ def test_other_needs_a_note_and_a_reason_must_be_known() -> None:
     candidate = Candidate.objects.get()
     with pytest.raises(DecisionRefused, match="say why"):
         dismiss(candidate, by=None, reason="other", note=" ", on=AS_OF)
-    with pytest.raises(DecisionRefused, match="not a reason"):
+    with pytest.raises(DecisionRefused, match="is not one of the reasons: not_appropriate"):
         dismiss(candidate, by=None, reason="bored", note="", on=AS_OF)
     assert Candidate.objects.get().status == "open"
 

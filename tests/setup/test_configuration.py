@@ -3,6 +3,7 @@ is idempotent; a broken configuration names every problem with file, key and rea
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -256,3 +257,56 @@ def test_the_init_command_exits_non_zero_naming_every_problem(broken: Path, tmp_
         "roles.toml: -: is not valid TOML",
     ):
         assert line in done.stderr
+
+
+# The reason lists (reasons.toml).
+
+
+@pytest.mark.django_db
+def test_glasgow_has_its_four_reason_lists_each_with_other() -> None:
+    from pathways.partners.reasons import reason_choices
+
+    for name, first in (("decline", "not_eligible"), ("withdraw", "moved_away"),
+                        ("consent_withdrawal", "no_longer_wants"),
+                        ("dismiss", "not_appropriate")):  # fmt: skip
+        codes = [code for code, _ in reason_choices(name)]
+        assert codes[0] == first and codes[-1] == "other", name
+
+
+def test_a_reason_list_without_other_or_unknown_is_named(config_copy: Path) -> None:
+    reasons = config_copy / "reasons.toml"
+    edit(reasons, 'died = "died"\nother = "other"', 'died = "died"')
+    with reasons.open("a", encoding="utf-8") as handle:
+        handle.write('\n[reasons.closing]\nother = "other"\n')
+    edit(reasons, 'capacity = "no capacity"', 'Capacity = "no capacity"')
+    with pytest.raises(ConfigError) as raised:
+        load_config(config_copy)
+    problems = {(p.file, p.key): p.reason for p in raised.value.problems}
+    assert problems == {
+        ("reasons.toml", "reasons.withdraw"): "needs `other` (with words beside it)",
+        ("reasons.toml", "reasons.closing"): (
+            "is not a list Pathways asks for (decline, withdraw, consent_withdrawal, dismiss)"
+        ),
+        ("reasons.toml", "reasons.decline.Capacity"): "a code is lower case, a-z, 0-9 and _",
+    }
+
+
+@pytest.mark.django_db
+def test_a_reason_is_offered_as_configured(config_copy: Path, client) -> None:
+    """A new withdrawal reason, by configuration alone, is offered and kept."""
+    from pathways.referrals.models import Referral
+    from tests.world import make_person, make_user, refer
+
+    edit(config_copy / "reasons.toml", 'no_longer_wants = "no longer wants the service"',
+         'no_longer_wants = "no longer wants the service"\n'
+         'school = "too much at school this year"')  # fmt: skip
+    call_command("init", config=config_copy, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    person = make_person("Ola", "Reason", None, records=(("POLICE", "R9"),))
+    referral = refer(person, "POLICE", "ADAPT", dt.date(2026, 11, 2))
+    client.force_login(make_user("adapt", "INCLUDEM_ADAPT", "partner_worker"))
+    form = client.get(f"/referrals/{referral.pk}/consent/withdraw/").content.decode()
+    assert "Too much at school this year" in form
+    client.post(f"/referrals/{referral.pk}/consent/withdraw/",
+                {"on": "03/11/2026", "reason": "school"})  # fmt: skip
+    step = Referral.objects.get(pk=referral.pk).transitions.get(to_state="opted_out")
+    assert step.reason == "too much at school this year"

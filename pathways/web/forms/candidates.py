@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.text import capfirst
 
-from pathways.identification.models import Candidate
+from pathways.partners.reasons import reason_choices
 
 
 class QueueFilterForm(forms.Form):
@@ -53,7 +53,7 @@ class DismissForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = [  # type: ignore[attr-defined]
-            (value, capfirst(label)) for value, label in Candidate.DismissReason.choices
+            (value, capfirst(label)) for value, label in reason_choices("dismiss")
         ]
 
     def clean(self) -> dict[str, Any]:

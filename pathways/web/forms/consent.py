@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.text import capfirst
 
-from pathways.referrals.actions import ConsentWithdrawalReason
+from pathways.partners.reasons import reason_choices
 from pathways.web.forms.dates import past_date_field
 
 
@@ -46,11 +46,7 @@ class ConsentForm(forms.Form):
 
 class WithdrawalForm(forms.Form):
     on = past_date_field("Date consent was withdrawn")
-    reason = forms.ChoiceField(
-        label="Why the person withdrew",
-        widget=forms.RadioSelect,
-        choices=[(v, capfirst(label)) for v, label in ConsentWithdrawalReason.choices],
-    )
+    reason = forms.ChoiceField(label="Why the person withdrew", widget=forms.RadioSelect)
     note = forms.CharField(
         label="In the person's own words",
         help_text="Needed when the reason is other.",
@@ -58,6 +54,12 @@ class WithdrawalForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"class": "ds_input", "rows": 3}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [  # type: ignore[attr-defined]
+            (code, capfirst(label)) for code, label in reason_choices("consent_withdrawal")
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
