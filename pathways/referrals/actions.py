@@ -182,9 +182,15 @@ def referring_record(user: Any, person: Person) -> AgencyRecord | None:
 # --- Approval, sending, the partner's decision, withdrawal ----------------------------
 
 
+# The reason the history gives a referral sent when its joint approval was complete.
+SENT_ON_APPROVAL = "sent to the service on joint approval by police and social work"
+
+
 def do_approve(user: Any, referral: Referral, *, on: dt.date, note: str = "") -> Approval:
     """One side's approval; when both police and social work have approved, the
-    referral becomes `approved`. The same person cannot approve for both sides.
+    referral is `approved` and sent to the service at once: the joint approval was the
+    gate, and a referral approved by both sides does not wait for another click
+    (docs/decisions/0013). The same person cannot approve for both sides.
 
     The referral's row is locked while approving, so two sides approving at once are
     taken in turn (the second sees the first and completes the approval)."""
@@ -211,6 +217,7 @@ def do_approve(user: Any, referral: Referral, *, on: dt.date, note: str = "") ->
         sides = set(locked.approvals.values_list("sector", flat=True))
         if sides >= set(APPROVING_SECTORS):
             move(locked, S.APPROVED, on=on, by=user, reason="approved by police and social work")
+            move(locked, S.SENT, on=on, by=user, reason=SENT_ON_APPROVAL)
     for name in ("state", "version"):
         setattr(referral, name, getattr(locked, name))
     return approval

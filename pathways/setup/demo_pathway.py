@@ -33,7 +33,6 @@ from pathways.referrals.models import Referral
 STAGES = (
     "proposed",
     "police_approved",
-    "approved",
     "sent",
     "overdue",
     "accepted",
@@ -166,14 +165,13 @@ def _advance(
     at = STAGES.index(stage)
     if at >= STAGES.index("police_approved"):
         do_approve(police, referral, on=start)
-    if at >= STAGES.index("approved"):
-        do_approve(social, referral, on=start + dt.timedelta(days=1), note="Agreed.")
-        referral.refresh_from_db()
     if at >= STAGES.index("sent"):
-        # Overdue: sent long ago and no answer; sent: a few days' wait; later stages were
-        # sent before they were accepted (the history reads in the order it happened).
+        # Social work's approval sends it. Overdue: sent long ago and no answer; sent: a
+        # few days' wait; later stages were sent before they were accepted (the history
+        # reads in the order it happened).
         sent = start + dt.timedelta(days={"overdue": 1, "sent": 8}.get(stage, 2))
-        do_send(police, referral, on=sent)
+        do_approve(social, referral, on=sent, note="Agreed.")
+        referral.refresh_from_db()
     if at >= STAGES.index("accepted"):
         do_accept(adapt, referral, on=start + dt.timedelta(days=3))
     if at >= STAGES.index("consented"):

@@ -115,7 +115,10 @@ def referral_step(request: HttpRequest, referral_id: int, action: str) -> HttpRe
         except TransitionRefused as error:
             messages.error(request, f"Not done: {error}.")
         else:
-            messages.success(request, DONE[action])
+            done = DONE[action]
+            if action == "approve" and found.state == "sent":
+                done += f" Both sides have approved: the referral is sent to {found.service.name}."
+            messages.success(request, done)
     return redirect("referral", referral_id=referral_id)
 
 

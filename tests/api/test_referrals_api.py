@@ -36,10 +36,10 @@ def test_the_pathway_through_the_api(client: Client, referral: Referral) -> None
         police.post(f"{url}/approve", {"version": 1}).json()["approvals"][0]["sector"] == "police"
     )
     assert [r["id"] for r in social.get("/api/v1/referrals").json()["to_approve"]] == [referral.pk]
-    approved = social.post(f"{url}/approve", {"version": 1, "note": "agree"}).json()
-    assert (approved["state"], approved["version"]) == ("approved", 2)
-    sent = police.post(f"{url}/send", {"version": 2}).json()
-    assert sent["state"] == "sent" and sent["decision_due"] is not None
+    # The second approval sends the referral: approved (version 2), then sent (3).
+    sent = social.post(f"{url}/approve", {"version": 1, "note": "agree"}).json()
+    assert (sent["state"], sent["version"]) == ("sent", 3)
+    assert sent["decision_due"] is not None
     inbox = adapt.get("/api/v1/referrals").json()
     assert [(r["id"], r["due_on"]) for r in inbox["to_decide"]] == [
         (referral.pk, sent["decision_due"])

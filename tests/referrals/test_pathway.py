@@ -54,11 +54,13 @@ def test_joint_approval_needs_both_sides_by_two_people(people) -> None:
     with pytest.raises(TransitionRefused, match="approved already, or you have approved"):
         actions.do_approve(people["police2"], referral, on=ON)  # police have approved
     actions.do_approve(people["social"], referral, on=ON)
-    assert Referral.objects.get(pk=referral.pk).state == "approved"
-    last = Transition.objects.filter(referral=referral).last()
-    assert (last.to_state, last.by, last.reason) == (
-        "approved", people["social"], "approved by police and social work",
-    )  # fmt: skip
+    # Approved by both sides, and sent at once: the approval was the gate.
+    assert Referral.objects.get(pk=referral.pk).state == "sent"
+    steps = Transition.objects.filter(referral=referral).order_by("pk")
+    assert [(t.to_state, t.by, t.reason) for t in steps][-2:] == [
+        ("approved", people["social"], "approved by police and social work"),
+        ("sent", people["social"], actions.SENT_ON_APPROVAL),
+    ]
 
 
 def test_one_person_in_both_sectors_cannot_approve_for_both(people) -> None:
@@ -95,9 +97,8 @@ def test_a_service_without_joint_approval_is_sent_straight_away(people) -> None:
 def test_only_the_services_own_team_decides_with_a_coded_reason(people) -> None:
     referral = proposed()
     actions.do_approve(people["police"], referral, on=ON)
-    actions.do_approve(people["social"], referral, on=ON)
+    actions.do_approve(people["social"], referral, on=ON)  # and sent at once
     referral.refresh_from_db()
-    actions.do_send(people["police"], referral, on=ON)
     assert actions.steps_for(people["adapt"], referral) == {"accept", "decline"}
     with pytest.raises(TransitionRefused, match="only the ADAPT team decides"):
         actions.do_accept(people["sidestep"], referral, on=ON)

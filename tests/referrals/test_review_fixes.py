@@ -49,9 +49,8 @@ def test_social_work_sees_proposals_only_for_services_it_approves() -> None:
 def test_only_the_referring_agency_sends_or_withdraws() -> None:
     police = make_user("police", "ONE_GLASGOW", "police_analyst")
     social = make_user("social", "CJSW_NE", "cjsw_worker")
-    referral = proposed("ADAPT", "P3")
-    actions.do_approve(police, referral, on=TODAY)
-    actions.do_approve(social, referral, on=TODAY)
+    # A service without joint approval: the police's proposal waits for the police to send.
+    referral = proposed("BRIDGING", "P3")
     assert "send" not in actions.steps_for(social, referral)
     assert "withdraw" not in actions.steps_for(social, referral)
     assert {"send", "withdraw"} <= actions.steps_for(police, referral)

@@ -22,11 +22,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_the_demo_has_a_referral_in_every_state(config_loaded) -> None:
     out = io.StringIO()
     call_command("demo", people=3000, stdout=out, stderr=io.StringIO())
-    assert "Demo pathway: 1 proposed, 1 police_approved, 1 approved" in out.getvalue()
+    assert "Demo pathway: 1 proposed, 1 police_approved, 1 sent, 1 overdue" in out.getvalue()
     made = Referral.objects.filter(transitions__to_state="proposed")
     states = sorted(made.values_list("service_id", "state"))
     assert states == sorted([("ADAPT", s) for s in (
-        "proposed", "proposed", "approved", "sent", "sent", "accepted", "consented", "engaged",
+        "proposed", "proposed", "sent", "sent", "accepted", "consented", "engaged",
         "engaged", "completed")] + [("COS", "engaged")])  # fmt: skip
     assert made.get(service_id="COS").worker.username == "outreach"
     # One engaged for almost a year: its consent lapses within the month.

@@ -49,11 +49,12 @@ def test_from_proposal_to_acceptance_through_the_pages(client: Client, users, re
     inbox = client.get("/referrals/").content.decode()
     assert "To approve (1)" in inbox and "Jordan Path" in inbox
     page = step(client, referral, "approve", **{"approve-note": "known to us, agree"})
-    assert "Approved by police and social work; waiting to be sent" in page
+    # The second approval sends it: nobody has to come back to press Send.
+    assert "Both sides have approved: the referral is sent to ADAPT." in page
+    assert "Waiting for ADAPT to accept or decline" in page
 
     client.force_login(users["police"])
-    assert "Approved or proposed, to send (1)" in client.get("/referrals/").content.decode()
-    assert "The referral is sent to the service." in step(client, referral, "send")
+    assert "to send" not in client.get("/referrals/").content.decode()
 
     client.force_login(users["adapt"])
     inbox = client.get("/referrals/").content.decode()
@@ -65,7 +66,7 @@ def test_from_proposal_to_acceptance_through_the_pages(client: Client, users, re
         Transition.objects.filter(referral=referral).values_list("to_state", "by__username")
     )
     assert steps == [
-        ("proposed", None), ("approved", "social"), ("sent", "police"), ("accepted", "adapt"),
+        ("proposed", None), ("approved", "social"), ("sent", "social"), ("accepted", "adapt"),
     ]  # fmt: skip
 
 
