@@ -170,3 +170,17 @@ def test_an_earlier_change_waits_for_a_later_one_to_be_undone(one_person, office
     merge_people(person, first.other_person_id, by=officer, reason="no, same man")
     with pytest.raises(LinkChangeRefused, match="undo it first"):
         undo(first, by=officer)
+
+
+def test_after_a_split_the_person_left_keeps_their_name_not_a_records_typo(load, officer) -> None:
+    """Issue 19: Jamie's three records, the latest with a typo; one correct record split
+    off leaves a tie (Jamie, Jaime) and the name shown stays Jamie."""
+    load("POLICE,P1,Jamie,McDonald,2004-03-12,M", "HSCP_CJSW,C1,Jamie,McDonald,2004-03-12,M")
+    load("HSCP_CF,F1,Jaime,McDonald,2004-03-12,M")
+    person = person_of("POLICE", "P1")
+    assert person_of("HSCP_CF", "F1") == person
+    assert Person.objects.get(pk=person).given_name == "Jamie"
+    moved = AgencyRecord.objects.get(agency_id="HSCP_CJSW", person_ref="C1")
+    split_records(person, [moved.pk], by=officer, reason="a different Jamie")
+    assert Person.objects.get(pk=person).given_name == "Jamie"
+    assert Person.objects.get(pk=person_of("HSCP_CJSW", "C1")).given_name == "Jamie"

@@ -13,8 +13,10 @@ from pathways.people.models import AgencyRecord, Person
 def refresh_identity(person_ids: Iterable[int]) -> None:
     """Recompute each person's shown identity from their records.
 
-    Each field takes the value most records hold (empty values ignored), ties broken by
-    the most recently updated record; no value means unknown (sex `U`).
+    Each field takes the value most records hold (empty values ignored); on a tie the
+    value already shown stays (a split or a new record does not swap a name for another
+    record's spelling, a typo perhaps, held as often), else the most recently updated
+    record's; no value means unknown (sex `U`).
     """
     ids = sorted(set(person_ids))
     for start in range(0, len(ids), 500):
@@ -33,10 +35,10 @@ def refresh_identity(person_ids: Iterable[int]) -> None:
         ):
             recs = records.get(pk, [])
             shown = (
-                _most_held(r[0] for r in recs) or "",
-                _most_held(r[1] for r in recs) or "",
-                _most_held(r[2] for r in recs),
-                _most_held(r[3] for r in recs if r[3] != "U") or "U",
+                _most_held((r[0] for r in recs), current[0]) or "",
+                _most_held((r[1] for r in recs), current[1]) or "",
+                _most_held((r[2] for r in recs), current[2]),
+                _most_held((r[3] for r in recs if r[3] != "U"), current[3]) or "U",
             )
             if shown != tuple(current):
                 changes.append((pk, *shown))
@@ -51,8 +53,9 @@ def refresh_identity(person_ids: Iterable[int]) -> None:
         )
 
 
-def _most_held(values: Iterable[object]) -> object | None:
-    """The most common non-empty value; on a tie, the first seen (most recent record)."""
+def _most_held(values: Iterable[object], shown: object = None) -> object | None:
+    """The most common non-empty value; on a tie, `shown` (the value shown now) if it is
+    among the tied, else the first seen (most recent record)."""
     counts: Counter[object] = Counter()
     first_seen: dict[object, int] = {}
     for position, value in enumerate(values):
@@ -62,4 +65,4 @@ def _most_held(values: Iterable[object]) -> object | None:
         first_seen.setdefault(value, position)
     if not counts:
         return None
-    return max(counts, key=lambda v: (counts[v], -first_seen[v]))
+    return max(counts, key=lambda v: (counts[v], v == shown, -first_seen[v]))
