@@ -84,6 +84,8 @@ def engagement_sentences(shown: dict[str, Any]) -> list[str]:
     if _known(made["referred"], made["started"], made["completed"]) and made["referred"]:
         said.append(
             f"Of {made['referred']} referrals made in the period, {made['started']} "
-            f"started to engage and {made['completed']} had completed."
+            f"started to engage and {made['completed']} had completed (these count the "
+            "referrals made in the period; the outcomes above count the people whose "
+            "engagement was completed in it, whenever they were referred)."
         )
     return said

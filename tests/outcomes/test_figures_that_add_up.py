@@ -1,6 +1,7 @@
-"""The caseload chart never adds up to less than the caseload without saying so: when
-small numbers are hidden among the sexes it draws each age band's total (issue 19: a
-chart of one bar of 19 beside a total of 86)."""
+"""Figures that add up, or say why not (issue 19): the caseload chart never adds up to
+less than the caseload without saying so (a chart of one bar of 19 beside a total of 86:
+with small numbers hidden among the sexes it draws each age band's total), and the
+funnel's "completed" says how it differs from the outcomes' people completed."""
 
 from __future__ import annotations
 
@@ -32,3 +33,19 @@ def test_with_nothing_hidden_the_chart_is_by_age_and_sex() -> None:
     title, values = drawn(caseload_chart(caseload_table(cells)))
     assert title == "Caseload by age and sex"
     assert sum(v["count"] for v in values) == 96
+
+
+def test_the_funnels_completed_says_how_it_differs_from_the_outcomes() -> None:
+    """Issue 19: two "completed" figures (141 referrals made in the period had completed;
+    143 people followed up) sat side by side with no word on why they differ."""
+    from pathways.outcomes.sentences import engagement_sentences
+
+    shown = {
+        "engagement_length": {"count": 0, "mean_days": None},
+        "funnel": {"referred": 326, "started": 226, "completed": 141},
+    }
+    [said] = engagement_sentences(shown)
+    assert said.startswith("Of 326 referrals made in the period, 226 started to engage and "
+                           "141 had completed (these count the referrals made in the period; "
+                           "the outcomes above count the people whose engagement was completed "
+                           "in it, whenever they were referred).")  # fmt: skip
