@@ -29,6 +29,7 @@ from pathways.partners.capabilities import READ_REPORTS, UNSUPPRESSED_REPORTS, m
 from pathways.partners.models import Area, Service
 from pathways.web.forms.outcomes import OutcomeFilterForm
 from pathways.web.permissions import capability_required
+from pathways.web.templatetags.pathways_tags import sex_label
 
 SEX_CHOICES = [("M", "Male"), ("F", "Female"), ("X", "Another sex"), ("U", "Not known")]
 
@@ -66,6 +67,21 @@ def _unsuppressed(request: HttpRequest, form: OutcomeFilterForm) -> bool:
     return bool(wanted)
 
 
+def _narrowed_to(params: Any) -> str:
+    """The filters in force, in words: "people in North East, female, aged 16-17"."""
+    if not params or not (params.area or params.sex or params.age_band):
+        return ""
+    said = []
+    if params.area:
+        area = Area.objects.filter(code=params.area).values_list("name", flat=True).first()
+        said.append(f"in {area or params.area}")
+    if params.sex:
+        said.append(sex_label(params.sex).lower())
+    if params.age_band:
+        said.append(f"aged {params.age_band}")
+    return "people " + ", ".join(said)
+
+
 @require_GET
 @capability_required(READ_REPORTS, UNSUPPRESSED_REPORTS)
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -88,6 +104,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "funnel_labels": funnel_labels(),
         "query": request.GET.urlencode(),
         "diversion_services": Service.objects.filter(kind=Service.Kind.DIVERSION).order_by("name"),
+        "narrowed_to": _narrowed_to(params),
     }
     return render(request, "outcomes/dashboard.html", context, status=200 if params else 400)
 

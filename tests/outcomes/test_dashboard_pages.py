@@ -136,3 +136,10 @@ def test_the_annual_report_downloads_as_a_pdf(analyst: Client, completions) -> N
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_the_filters_in_force_are_said_in_words(analyst: Client, completions) -> None:
+    response = analyst.get("/outcomes/", {"service": ["ADAPT"], **PERIOD, "area": "NE", "sex": "F"})
+    html = response.content.decode()
+    assert "; only people in North East, female.</p>" in html
+    assert "area NE" not in html and "sex F" not in html
