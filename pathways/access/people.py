@@ -15,6 +15,7 @@ from django.http import Http404
 
 from pathways.access.looks import NOT_FOUND, look, refusal
 from pathways.events.models import Event
+from pathways.feeds.earlier_versions import Change, event_changes
 from pathways.partners.memberships import User
 from pathways.people.models import AgencyRecord, Person
 from pathways.people.scoping import door_open
@@ -146,3 +147,10 @@ def still_visible(user: User, person_id: int) -> bool:
     door on them, such as a withdrawal of consent). Not a look: nothing is shown."""
     with door_open():
         return person_if_visible(user, person_id) is not None
+
+
+def events_changed(user: User, events: list[Event]) -> dict[int, list[Change]]:
+    """The changes agencies made to these events (shown already, through `person_page` or
+    `chronology`, whose looks audited them), oldest first: the chronology says them."""
+    with door_open():
+        return event_changes(events)

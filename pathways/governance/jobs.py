@@ -35,6 +35,7 @@ Status = GovernanceJob.Status
 BUNDLE_WORDS = {
     "agency_records": "agency records",
     "custody_visits": "custody visits",
+    "earlier_versions": "earlier versions of rows",
     "access_log": "looks in the access log",
 }
 

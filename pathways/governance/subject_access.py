@@ -20,6 +20,7 @@ from django.utils import timezone
 from pathways.audit.log import operator_name, record_access
 from pathways.cases.models import Amendment, Contact, CustodyVisit, EngagementPlan
 from pathways.events.models import Event
+from pathways.feeds.models import SupersededRow
 from pathways.governance.audit_queries import looks_at_person
 from pathways.governance.progress import Progress, silent
 from pathways.people.models import AgencyRecord, Person
@@ -41,6 +42,26 @@ def _plain(value: Any) -> Any:
 
 def _rows(queryset: Any, fields: tuple[str, ...]) -> list[dict[str, Any]]:
     return [{k: _plain(v) for k, v in row.items()} for row in queryset.values(*fields)]
+
+
+def _earlier_versions(person: Person, referrals: Any) -> list[dict[str, Any]]:
+    """Superseded import rows about the person, oldest first, as the agency sent them."""
+    records = [f"{a}/{r}" for a, r in person.records.values_list("agency_id", "person_ref")]
+    events = [
+        f"{a}/{r}"
+        for a, r in Event.objects.filter(person=person).values_list("agency_id", "event_ref")
+    ]
+    refs = [r for r in referrals.values_list("referral_ref", flat=True) if r]
+    rows = SupersededRow.objects.filter(
+        Q(kind="people", key__in=records)
+        | Q(kind="events", key__in=events)
+        | Q(kind="referrals", key__in=refs)
+    ).order_by("replaced_at", "pk")
+    return [
+        {"kind": r.kind, "key": r.key, "replaced_at": r.replaced_at.isoformat(),
+         "content": r.content}
+        for r in rows
+    ]  # fmt: skip
 
 
 def gather(person_id: int) -> dict[str, Any]:
@@ -170,6 +191,9 @@ def gather(person_id: int) -> dict[str, Any]:
                 "at",
             ),
         ),  # fmt: skip
+        # What agencies sent before they corrected it: earlier versions of the person's
+        # records, events and referrals that a later import replaced.
+        "earlier_versions": _earlier_versions(person, referrals),
         "access_log": _rows(
             looks_at_person(person_id).order_by("seq"),
             (
@@ -234,6 +258,7 @@ def write_subject_access(
             "contacts",
             "custody_visits",
             "corrections",
+            "earlier_versions",
             "access_log",
         )
     }

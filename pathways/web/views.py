@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from pathways.access.data_quality import dates_out_of_order as dates_listed
 from pathways.access.imports import rejected_rows, rejected_rows_download
-from pathways.access.people import chronology, person_page
+from pathways.access.people import chronology, events_changed, person_page
 from pathways.access.search import find_people
 from pathways.events.models import EventKind
 from pathways.feeds.models import ImportRun
@@ -93,6 +93,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
             "kind_label": EventKind(kind).label if kind else "",
             "all_events": total,
             "filter_form": filter_form,
+            "changed": events_changed(user, list(page.object_list)),
         },
     )
 
