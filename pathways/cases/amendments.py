@@ -28,8 +28,9 @@ from pathways.cases.limits import (
 from pathways.cases.models import Amendment, Contact, CustodyVisit
 from pathways.partners.capabilities import is_custody_mentor
 from pathways.partners.models import Service
-from pathways.referrals.dates import as_day, order_problems
-from pathways.referrals.models import Referral, ReferralState, Transition
+from pathways.referrals.actions import consent_expiry, current_consent, may_record_consent
+from pathways.referrals.dates import DATE_ORDER, as_day, order_problems
+from pathways.referrals.models import Consent, Referral, ReferralState, Transition
 from pathways.referrals.states import ENDINGS
 from pathways.referrals.transitions import DateOutOfOrder, TransitionRefused
 
@@ -173,8 +174,7 @@ def amend_engagement_dates(
             if referral.ended_on is None:
                 raise TransitionRefused("the engagement has not ended: there is no end to correct")
             new["ended_on"] = ended_on
-        dates = {name: getattr(referral, name) for name in
-                 ("referred_on", "decided_on", "consent_on", "started_on", "ended_on")}  # fmt: skip
+        dates = {name: getattr(referral, name) for name, _ in DATE_ORDER}
         problems = order_problems({**dates, **new})
         if problems:
             raise DateOutOfOrder(problems[0][1])
@@ -209,6 +209,59 @@ def amend_engagement_dates(
         )
         return _write(
             user, changes, why, kind=Amendment.Kind.ENGAGEMENT, referral=referral,
+        )  # fmt: skip
+
+
+CONSENT_LABELS = {"on": "date consent was given", "witness": "witness"}
+
+
+def amend_consent(
+    user: Any,
+    referral: Referral,
+    *,
+    why: str,
+    on: dt.date | None = None,
+    witness: str | None = None,
+) -> list[Amendment]:
+    """Correct the consent in force: the date it was given (the referral's consent date,
+    the step in its history and the day it lapses move with it) or the witness's name.
+    The service's own team corrects; the dates must still read in order."""
+    why = _why(why)
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().select_related("service")
+        referral = locked.get(pk=referral.pk)
+        if not may_record_contacts(user, referral) and not may_record_consent(user, referral):
+            raise TransitionRefused(f"only the {referral.service.name} team corrects its consent")
+        consent = current_consent(referral)
+        if consent is None:
+            raise TransitionRefused("there is no consent in force to correct")
+        new: dict[str, Any] = {}
+        if on is not None:
+            new["on"] = on
+        if witness is not None:
+            new["witness"] = within(witness, 200, "the witness's name")
+        changes = _changes(consent, new, CONSENT_LABELS, {})
+        if not changes:
+            raise TransitionRefused("nothing to correct: the values are the ones recorded")
+        first = not Consent.objects.filter(referral=referral, on__lt=consent.on).exists()
+        if "on" in new and first:
+            dates = {name: getattr(referral, name) for name, _ in DATE_ORDER}
+            problems = order_problems({**dates, "consent_on": new["on"]})
+            if problems:
+                raise DateOutOfOrder(problems[0][1])
+        values = {name: new[name] for name, *_ in changes}
+        if "on" in values:
+            values["expires_on"] = consent_expiry(referral.service, values["on"])
+        Consent.objects.filter(pk=consent.pk).update(**values)
+        if "on" in values and first:
+            Referral.objects.filter(pk=referral.pk).update(
+                consent_on=values["on"], version=referral.version + 1
+            )
+            Transition.objects.filter(referral=referral, to_state=S.CONSENTED).update(
+                on=values["on"]
+            )
+        return _write(
+            user, changes, why, kind=Amendment.Kind.CONSENT, referral=referral,
         )  # fmt: skip
 
 

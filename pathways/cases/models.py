@@ -125,6 +125,7 @@ class Amendment(models.Model):
     class Kind(models.TextChoices):
         CONTACT = "contact"
         ENGAGEMENT = "engagement", "engagement dates"
+        CONSENT = "consent"
         CUSTODY_VISIT = "custody_visit", "custody visit"
 
     # What was corrected. The person is the referral's or the visit's: a merge or a split

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from pathways.access.people import still_visible
 from pathways.access.referrals import referral_to_act_on
+from pathways.cases.amendments import amend_consent
 from pathways.partners.capabilities import VIEW
 from pathways.referrals.actions import (
     current_consent,
@@ -20,6 +21,7 @@ from pathways.referrals.actions import (
 )
 from pathways.referrals.transitions import TransitionRefused
 from pathways.web.forms.consent import ConsentForm, WithdrawalForm
+from pathways.web.forms.corrections import CorrectConsentForm
 from pathways.web.forms.refusals import add_refusal
 from pathways.web.permissions import capability_required, signed_in
 
@@ -103,3 +105,38 @@ def consent_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
         "consent/withdraw.html",
         {"form": form, "referral": referral, "consent": consent},
     )
+
+
+@capability_required(VIEW)
+def consent_correct(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """Correct the consent in force: the date it was given, or the witness; kept with the
+    old values and why."""
+    user = signed_in(request)
+    with referral_to_act_on(user, referral_id, action="correct_consent") as referral:
+        if not may_record_consent(user, referral):
+            return _not_their_service(request, referral.person_id)
+        consent = current_consent(referral)
+        if consent is None:
+            messages.error(request, "There is no consent in force to correct.")
+            return redirect("referral", referral_id=referral.pk)
+        form = CorrectConsentForm(
+            request.POST or None, initial={"on": consent.on, "witness": consent.witness}
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                made = amend_consent(
+                    user, referral, why=data["why"], on=data["on"], witness=data["witness"]
+                )
+            except TransitionRefused as error:
+                add_refusal(form, error, date_field="on")
+            else:
+                messages.success(request, f"Corrected: {', '.join(a.field for a in made)}.")
+                return redirect("referral", referral_id=referral.pk)
+    return render(
+        request,
+        "referrals/engagement_form.html",
+        {"referral": referral, "form": form, "title": "Correct the consent",
+         "button": "Correct the consent"},
+        status=400 if form.is_bound else 200,
+    )  # fmt: skip

@@ -78,6 +78,11 @@ urlpatterns: list[URLPattern] = [
         name="consent-record",
     ),
     path(
+        "referrals/<int:referral_id>/consent/correct/",
+        consent_views.consent_correct,
+        name="consent-correct",
+    ),
+    path(
         "referrals/<int:referral_id>/consent/withdraw/",
         consent_views.consent_withdraw,
         name="consent-withdraw",

@@ -75,3 +75,42 @@ def test_the_engagement_start_is_corrected_and_its_step_moves(
     done = client.post(url, {"started_on": "08/10/2026", "why": "Met on the 8th"}, follow=True)
     assert "Corrected: date the engagement started." in done.content.decode()
     assert Referral.objects.get(pk=engaged.pk).started_on == dt.date(2026, 10, 8)
+
+
+def test_the_consent_date_is_corrected_and_its_step_and_lapse_move(
+    client: Client, partnership: None
+) -> None:
+    from pathways.referrals.actions import do_record_consent
+    from pathways.referrals.models import Consent, Transition
+
+    person = make_person("Con", "Sent", dt.date(2009, 1, 1), records=(("POLICE", "K9"),))
+    referral = refer(person, "POLICE", "ADAPT", dt.date(2026, 10, 1), state="accepted")
+    mentor = make_user("adapt", "INCLUDEM_ADAPT", "partner_worker")
+    do_record_consent(mentor, referral, given=True, on=dt.date(2026, 10, 9), method="verbal",
+                      witness="Mum")  # fmt: skip
+    client.force_login(mentor)
+    page = client.get(f"/referrals/{referral.pk}/").content.decode()
+    assert f'href="/referrals/{referral.pk}/consent/correct/"' in page
+    url = f"/referrals/{referral.pk}/consent/correct/"
+    early = client.post(url, {"on": "30/09/2026", "witness": "Mum", "why": "Wrong day"})
+    assert early.status_code == 400
+    assert "Consent given on 30 September 2026 is before decided on 1 October 2026" in (
+        early.content.decode()
+    )
+    done = client.post(url, {"on": "08/10/2026", "witness": "Her mother, Ms Sent",
+                             "why": "Met on the 8th; the witness in full"}, follow=True)  # fmt: skip
+    assert "Corrected: date consent was given, witness." in done.content.decode()
+    consent = Consent.objects.get(referral=referral)
+    assert (consent.on, consent.expires_on, consent.witness) == (
+        dt.date(2026, 10, 8),
+        dt.date(2027, 10, 8),
+        "Her mother, Ms Sent",
+    )
+    assert Referral.objects.get(pk=referral.pk).consent_on == dt.date(2026, 10, 8)
+    assert Transition.objects.get(referral=referral, to_state="consented").on == dt.date(
+        2026, 10, 8
+    )
+    assert list(Amendment.objects.values_list("kind", "old", "new")) == [
+        ("consent", "9 October 2026", "8 October 2026"),
+        ("consent", "Mum", "Her mother, Ms Sent"),
+    ]

@@ -43,3 +43,12 @@ class CorrectEngagementDatesForm(forms.Form):
 
 class CorrectVisitForm(CustodyVisitForm):
     why = why_field()
+
+
+class CorrectConsentForm(forms.Form):
+    on = past_date_field("Date consent was given")
+    witness = forms.CharField(
+        label="Witness (for verbal consent)", max_length=200, required=False,
+        widget=forms.TextInput(attrs={"class": "ds_input"}),
+    )  # fmt: skip
+    why = why_field()
