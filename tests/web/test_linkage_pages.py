@@ -73,6 +73,10 @@ def test_the_pair_page_shows_each_fields_agreement_and_weight(client, officer, r
     for field in ("Given name", "Family name", "Date of birth", "Sex", "Postcode", "Address"):
         assert f'<th scope="row">{field}</th>' in html
     assert "Missing on one side" in html  # C1 has no postcode
+    # Each field's agreement in words, never an algorithm's name (issue 19).
+    assert "<td>The same</td>" in html
+    for jargon in ("Jaro", "Levenshtein", "Exact match on", "All other comparisons", "NULL"):
+        assert jargon not in html, jargon
     assert f"{records.probability:.4f}" in html
     assert AccessEvent.objects.filter(action="view_link_review").count() == 1
 

@@ -146,6 +146,27 @@ def prior_weight(model: dict[str, Any]) -> float:
     return math.log2(p / (1 - p))
 
 
+# Splink's own labels, said in words for the person reviewing a pair: no algorithm names.
+_IN_WORDS = (
+    (re.compile(r"^Exact match on \w+$"), "the same"),
+    (re.compile(r"^Jaro-Winkler (?:distance|similarity) of \w+ >= 0\.9\d*$"), "spelt very alike"),
+    (re.compile(r"^Jaro-Winkler (?:distance|similarity) of \w+ >= 0\.[0-8]\d*$"), "spelt alike"),
+    (re.compile(r"^Damerau-Levenshtein distance of \w+ <= 1$"), "one character different"),
+    (re.compile(r"^Damerau-Levenshtein distance of \w+ <= 2$"), "two characters different"),
+    (re.compile(r"^All other comparisons$"), "different"),
+    (re.compile(r"^\w+ is NULL$"), "missing on one side"),
+)
+
+
+def level_in_words(label: str) -> str:
+    """A comparison level as the review page says it: "Damerau-Levenshtein distance of
+    dob <= 1" is "one character different"; our own labels are words already."""
+    for pattern, words in _IN_WORDS:
+        if pattern.match(label):
+            return words
+    return label
+
+
 def _level_labels(model: dict[str, Any]) -> dict[str, dict[int, str]]:
     labels: dict[str, dict[int, str]] = {}
     for comparison in model["comparisons"]:
@@ -153,7 +174,8 @@ def _level_labels(model: dict[str, Any]) -> dict[str, dict[int, str]]:
         # Splink numbers the levels from the strongest down; the null level is -1.
         numbered = [lv for lv in levels if not lv.get("is_null_level")]
         by_gamma = {
-            len(numbered) - 1 - i: lv.get("label_for_charts", "") for i, lv in enumerate(numbered)
+            len(numbered) - 1 - i: level_in_words(lv.get("label_for_charts", ""))
+            for i, lv in enumerate(numbered)
         }
         by_gamma[-1] = ""  # missing, or weighed by another comparison: see `_level`
         labels[comparison["output_column_name"]] = by_gamma
