@@ -176,3 +176,12 @@ def test_import_pages_are_forbidden_to_other_roles(
 def test_a_missing_run_is_404(client: Client, world: World) -> None:
     client.force_login(world.dataquality)
     assert client.get("/imports/424242/").status_code == 404
+
+
+def test_who_ran_an_import_from_the_command_line_is_said_in_words(client, world) -> None:
+    from pathways.feeds.models import ImportRun
+
+    run = ImportRun.objects.create(kind="people", file_name="people.csv", operator="cli:root")
+    client.force_login(world.dataquality)
+    html = client.get(f"/imports/{run.pk}/").content.decode()
+    assert "root, on the command line" in html and "cli:root" not in html

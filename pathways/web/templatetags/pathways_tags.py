@@ -171,3 +171,14 @@ def code_words(value: str | None) -> str:
 def get_item(mapping: dict | None, key: object) -> object:
     """`mapping[key]`, or None: a dictionary read by a template."""
     return (mapping or {}).get(key)
+
+
+@register.filter
+def operator_words(operator: str | None) -> str:
+    """Who ran a command, as a page says it: `cli:root` → "root, on the command line"."""
+    text = (operator or "").strip()
+    if text == "cli":
+        return "an operator, on the command line"
+    if text.startswith("cli:"):
+        return f"{text[4:]}, on the command line"
+    return text
