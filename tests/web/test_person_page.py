@@ -281,3 +281,16 @@ def test_an_agencys_category_code_reads_as_words(client: Client, world: World) -
     html = client.get(f"/people/{world.referred.pk}/").content.decode()
     assert "<td>Common assault</td>" in html and "common_assault" not in html
     assert "<td>Assault</td>" in html  # a label, as the agency wrote it
+
+
+def test_the_address_held_is_shown_where_identity_is_open(client: Client, world: World) -> None:
+    """A mentor needs a way to reach the person: the agency's address with the postcode,
+    where the user may see that agency's identity data (issue 19)."""
+    from pathways.people.models import AgencyRecord
+
+    AgencyRecord.objects.filter(person=world.referred, agency_id="POLICE").update(
+        address="14 Gallowgate", postcode="G1 5AA"
+    )
+    client.force_login(world.adapt)
+    html = client.get(f"/people/{world.referred.pk}/").content.decode()
+    assert "14 Gallowgate, " in html and "G1 5AA" in html
