@@ -189,7 +189,13 @@ def inbox_for(user: User, today: dt.date) -> Inbox:
         inbox = sort_inbox(user, visible_referral_list(user), today)
     people = {
         r.person_id
-        for group in (inbox.to_decide, inbox.to_approve, inbox.to_send, inbox.to_engage)
+        for group in (
+            inbox.to_decide,
+            inbox.to_approve,
+            inbox.to_send,
+            inbox.to_engage,
+            inbox.stalled,
+        )
         for r in group
     } | {r.person_id for r in inbox.overdue}
     if people:

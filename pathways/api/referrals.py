@@ -124,11 +124,12 @@ def _detail(shown: ReferralShown) -> dict[str, Any]:
     summary="Referrals waiting for you",
 )
 def inbox(request: HttpRequest) -> Any:
-    """What waits for the caller: to decide, to approve, to send, to engage; overdue."""
+    """What waits for the caller: to decide, to approve, to send, to engage; accepted long
+    ago and never started (stalled); overdue."""
     box = inbox_for(request.user, timezone.localdate())
     return {
         name: [_summary(r) for r in getattr(box, name)]
-        for name in ("to_decide", "to_approve", "to_send", "to_engage", "overdue")
+        for name in ("to_decide", "to_approve", "to_send", "to_engage", "stalled", "overdue")
     }
 
 

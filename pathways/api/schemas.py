@@ -139,6 +139,7 @@ class ReferralInbox(Schema):
     to_approve: list[ReferralSummary]
     to_send: list[ReferralSummary]
     to_engage: list[ReferralSummary]
+    stalled: list[ReferralSummary]  # accepted over 90 days ago and never started
     overdue: list[ReferralSummary]
 
 

@@ -17,6 +17,9 @@ from pathways.referrals.awaiting import add_working_days
 from pathways.referrals.models import Referral, ReferralState, Transition
 
 S = ReferralState
+# An accepted referral not started this long after it was accepted has stalled (days):
+# listed apart, so that the ones to start now are not lost among years-old history.
+STALLED_AFTER_DAYS = 90
 
 
 @dataclass
@@ -27,6 +30,8 @@ class Inbox:
     to_approve: list[Referral] = field(default_factory=list)
     to_send: list[Referral] = field(default_factory=list)
     to_engage: list[Referral] = field(default_factory=list)  # accepted or consented
+    # Accepted more than `STALLED_AFTER_DAYS` ago and never started: to start or close.
+    stalled: list[Referral] = field(default_factory=list)
     overdue: list[Referral] = field(default_factory=list)
 
     @property
@@ -38,7 +43,10 @@ class Inbox:
 
     @property
     def count(self) -> int:
-        return len(self.to_decide) + len(self.to_approve) + len(self.to_send) + len(self.to_engage)
+        return (
+            len(self.to_decide) + len(self.to_approve) + len(self.to_send)
+            + len(self.to_engage) + len(self.stalled)
+        )  # fmt: skip
 
 
 def _with_sent_on(referrals: Any) -> Any:
@@ -78,5 +86,9 @@ def sort_inbox(user: Any, referrals: QuerySet[Referral], today: dt.date) -> Inbo
         elif "send" in steps:
             inbox.to_send.append(referral)
         elif referral.state in states.TO_ENGAGE and referral.service_id in own_services:
-            inbox.to_engage.append(referral)
+            since = referral.decided_on or referral.referred_on
+            if (today - since).days > STALLED_AFTER_DAYS:
+                inbox.stalled.append(referral)
+            else:
+                inbox.to_engage.append(referral)
     return inbox

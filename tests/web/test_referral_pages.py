@@ -288,3 +288,23 @@ def test_a_second_diversion_referral_is_made_only_knowingly(client: Client, user
     client.post(f"/people/{person.pk}/refer/", {"service": "BRIDGING", "route": "partner",
                                                 "reason": "Work."})  # fmt: skip
     assert Referral.objects.filter(person=person).count() == 3
+
+
+def test_referrals_accepted_long_ago_and_never_started_are_listed_apart(
+    client: Client, users
+) -> None:
+    """Issue 19: "Accepted" held referrals from 2021 among this week's."""
+    old = make_person("Old", "Accepted", dt.date(2008, 1, 1), records=(("POLICE", "OA1"),))
+    new = make_person("New", "Accepted", dt.date(2008, 1, 1), records=(("POLICE", "NA1"),))
+    from tests.world import refer
+
+    refer(old, "POLICE", "ADAPT", dt.date(2021, 3, 1), state="accepted")
+    refer(new, "POLICE", "ADAPT", TODAY - dt.timedelta(days=3), state="accepted")
+    client.force_login(users["adapt"])
+    inbox = client.get("/referrals/").content.decode()
+    engage = inbox.split('id="to-engage"')[1].split("</section>")[0]
+    stalled = inbox.split('id="stalled"')[1].split("</section>")[0]
+    assert "New Accepted" in engage and "Old Accepted" not in engage
+    assert "Old Accepted" in stalled
+    home = client.get("/").content.decode()
+    assert "1</strong> accepted referral waiting for consent or a first contact" in home
