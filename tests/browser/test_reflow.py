@@ -47,3 +47,23 @@ def test_the_data_protection_officers_pages_reflow_at_320_pixels(page: Page, liv
                  "/governance/jobs/"):  # fmt: skip
         page.goto(f"{live_server.url}{path}")
         assert sideways(page) == [], path
+
+
+def test_a_table_that_scrolls_sideways_can_be_reached_by_keyboard(
+    page: Page, live_server, screenshot
+) -> None:
+    """At 320 px the contacts table scrolls in its region: the region takes the focus and
+    is named by the table's caption (axe: scrollable-region-focusable); at full width it
+    does not scroll and is no tab stop."""
+    mentor = make_user("adapt", "INCLUDEM_ADAPT", "partner_worker", "Alex Adapt")
+    referral = engaged_case("ADAPT", mentor, "Scroll")
+    page.set_viewport_size({"width": 320, "height": 800})
+    sign_in(page, live_server.url, "adapt")
+    page.goto(f"{live_server.url}/referrals/{referral.pk}/")
+    region = page.locator(".pw_table-scroll", has=page.locator("#contacts"))
+    assert region.get_attribute("tabindex") == "0"
+    assert region.get_attribute("aria-label") == "Contacts, newest first"
+    screenshot(page, "case-at-320-pixels")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/referrals/{referral.pk}/")
+    assert region.get_attribute("tabindex") is None
