@@ -8,6 +8,7 @@ writes what it did to the access audit.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from django.utils import timezone
 from pathways.audit.log import record_access
 from pathways.events.models import Event
 from pathways.feeds.models import RejectedRow, SupersededRow
+from pathways.governance.models import GovernanceJob
 from pathways.governance.progress import Progress, silent
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Consent, Referral, ReferralState
@@ -104,6 +106,21 @@ def _deleting_referrals(referrals: QuerySet[Referral]) -> Callable[[], int]:
     return delete
 
 
+def _jobs_with_files(jobs: QuerySet[GovernanceJob]) -> int:
+    return sum(1 for job in jobs if job.files())
+
+
+def _delete_files(jobs: QuerySet[GovernanceJob]) -> int:
+    """Remove the folders of these jobs that still have files; how many there were. The
+    job rows stay: what was asked, by whom and when is the audit's."""
+    removed = 0
+    for job in jobs:
+        if job.files():
+            shutil.rmtree(job.folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
 def run_retention(
     *,
     apply: bool,
@@ -148,6 +165,13 @@ def run_retention(
         superseded = SupersededRow.objects.filter(replaced_at__lt=since)
         steps.append(("superseded_rows", "earlier versions of rows deleted", superseded.count,
                       _deleting(superseded)))  # fmt: skip
+    if "job_files" in periods:
+        since = now - dt.timedelta(days=periods["job_files"])
+        old_jobs = GovernanceJob.objects.filter(finished_at__lt=since)
+        steps.append((
+            "job_files", "job files deleted (subject access bundles, extracts)",
+            lambda: _jobs_with_files(old_jobs), lambda: _delete_files(old_jobs),
+        ))  # fmt: skip
     done: list[RetentionStep] = []
     with transaction.atomic():
         total = len(steps) + ("identity" in periods)

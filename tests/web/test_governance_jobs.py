@@ -111,3 +111,27 @@ def test_a_job_runs_once_and_a_failure_is_shown(client: Client, dpo) -> None:
 def test_other_roles_are_refused(client: Client, partnership: None, role: str) -> None:
     client.force_login(make_user("someone", "CJ_GLASGOW", role))
     assert client.get("/governance/jobs/").status_code == 403
+
+
+def test_retention_removes_the_files_of_jobs_finished_a_month_ago(client: Client, dpo) -> None:
+    """Subject access bundles and extracts are copies to send, not records to keep: after
+    retention.toml's `job_files` days (30) their files go; the job's row stays."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from pathways.governance.retention import run_retention
+
+    person = make_person("Old", "Bundle", dt.date(1990, 1, 1), records=(("POLICE", "OB1"),))
+    client.force_login(dpo)
+    client.post("/governance/jobs/", {"job": "subject_access", "person_id": str(person.pk)})
+    job = GovernanceJob.objects.get()
+    assert job.files()
+    counted = {s.code: s.count for s in run_retention(apply=False)}
+    assert counted["job_files"] == 0  # finished today
+    GovernanceJob.objects.filter(pk=job.pk).update(
+        finished_at=timezone.now() - dt.timedelta(days=31)
+    )
+    done = {s.code: s.count for s in run_retention(apply=True)}
+    assert done["job_files"] == 1
+    assert GovernanceJob.objects.get(pk=job.pk).files() == []
