@@ -96,11 +96,23 @@ class Grant:
             referrals = referrals.filter(service__kind=Service.Kind.STATUTORY)
         if self.condition == Condition.CONSENTED_REFERRAL:
             referrals = referrals.filter(consent_in_force_q(timezone.localdate()))
+        if self.condition == Condition.WORKED_WITH:
+            referrals = referrals.filter(kept_case_q())
         return Q(Exists(referrals))
 
     def holds_data_q(self, kinds_of: dict[str, tuple[str, ...]]) -> Q | None:
         """SQL on Person: the source agency holds data of these categories about them."""
         return holds_data_q((self.source,), self.categories, self.referral_services, kinds_of)
+
+
+def kept_case_q(pk: str = "pk") -> Q:
+    """SQL on Referral (`pk`: the path to its id): a case the service keeps read-only
+    (`worked_with`): the work ended completed, disengaged or closed, and the person never
+    withdrew consent to it (a withdrawal closes the case to the service, even after the
+    ending)."""
+    withdrawn = Consent.objects.filter(referral=OuterRef(pk), withdrawn_on__isnull=False)
+    state = "state__in" if pk == "pk" else pk.removesuffix("pk") + "state__in"
+    return Q(**{state: states.WORKED}) & ~Q(Exists(withdrawn))
 
 
 def consent_in_force_q(today: dt.date) -> Q:

@@ -26,7 +26,9 @@ from pathways.sharing.grants import (
     event_kinds_by_category,
     grants_of,
     holds_data_q,
+    kept_case_q,
 )
+from pathways.sharing.models import Condition
 
 __all__ = [
     "Decision",
@@ -227,6 +229,10 @@ def _referrals_of(grant: Grant, prefix: str = "") -> Q:
     part = Q(**{f"{prefix}record__agency_id": grant.source})
     if grant.referral_services is not None:
         part &= Q(**{f"{prefix}service_id__in": sorted(grant.referral_services)})
+    if grant.condition == Condition.WORKED_WITH:
+        # A kept case shows the referrals the service worked, one by one: not the
+        # person's other referrals to it (proposed, sent, opted out).
+        part &= kept_case_q(f"{prefix}pk")
     return part
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 
 import pytest
 
-from pathways.referrals.models import Referral
+from pathways.referrals.models import Consent, Referral
 from pathways.sharing.policy import decide, visible_people, visible_referrals
 from tests.world import make_person, make_user, refer
 
@@ -71,3 +71,25 @@ def test_a_kept_case_shows_only_the_services_own_referral() -> None:
     # A third service that never had the person sees nothing of them.
     nrs = make_user("nrs", "NRS_YIT", "partner_worker")
     assert not visible_people(nrs).filter(pk=referral.person_id).exists()
+
+
+def test_a_withdrawal_after_the_ending_closes_the_kept_case() -> None:
+    referral = held("ADAPT", "completed")
+    Consent.objects.create(
+        person=referral.person, service_id="ADAPT", referral=referral, answer="given",
+        on=ON, method="verbal", recorded_by=make_user("x", "INCLUDEM_ADAPT", "partner_worker"),
+        withdrawn_on=ON + dt.timedelta(days=60),
+    )  # fmt: skip
+    adapt = make_user("adapt", "INCLUDEM_ADAPT", "partner_worker")
+    assert not visible_people(adapt).filter(pk=referral.person_id).exists()
+    assert list(visible_referrals(adapt, referral.person)) == []
+
+
+def test_a_kept_case_does_not_open_the_persons_other_referrals_to_the_service() -> None:
+    """A completed ADAPT case keeps that referral open to ADAPT, not a later one still in
+    joint approval (the police and social work's, not yet sent)."""
+    kept = held("ADAPT", "completed")
+    later = refer(kept.person, "POLICE", "ADAPT", ON + dt.timedelta(days=300), "engaged")
+    Referral.objects.filter(pk=later.pk).update(state="proposed")
+    adapt = make_user("adapt", "INCLUDEM_ADAPT", "partner_worker")
+    assert list(visible_referrals(adapt, kept.person)) == [kept]
