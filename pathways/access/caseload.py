@@ -14,11 +14,16 @@ from pathways.people.scoping import door_open
 from pathways.sharing.policy import visible_referral_list
 
 
-def caseload_for(user: User, today: dt.date) -> Caseload:
-    """The user's cases, their team's and those ended recently (`cases.caseload`)."""
+def caseload_for(user: User, today: dt.date, *, mine_shown: int | None = None) -> Caseload:
+    """The user's cases, their team's and those ended recently (`cases.caseload`).
+    Audited as a look at the people shown: all of them, or with `mine_shown` (the home
+    page) only the first so many of the user's own; the rest are counted, not shown."""
     with door_open():
         caseload = sort_caseload(user, visible_referral_list(user), today)
-    people = caseload.people()
+    if mine_shown is None:
+        people = caseload.people()
+    else:
+        people = {c.referral.person_id for c in caseload.mine[:mine_shown]}
     if people:
         looks(
             user,

@@ -173,6 +173,18 @@ def plan_to_rate(user: User, referral: Referral) -> EngagementPlan | None:
     return plan
 
 
+def engagement_to_correct(user: User, referral: Referral, *, action: str, detail: str) -> None:
+    """Audit a correction form's look at the engagement it fills in (the contact's notes,
+    the engagement's dates, the consent): the provider's engagement data."""
+    look(
+        user,
+        referral.person,
+        action=action,
+        shown={"engagement": {referral.service.provider_id}},
+        detail=f"referral {referral.pk}; {detail}",
+    )
+
+
 def referral_to_act_on(
     user: User, referral_id: int, *, action: str, version: int | None = None
 ) -> AbstractContextManager[Referral]:

@@ -23,6 +23,7 @@ from pathways.access.looks import looks
 from pathways.people.models import AgencyRecord, Person
 from pathways.people.names import name_key
 from pathways.people.scoping import door_open
+from pathways.sharing.grants import grants_of
 from pathways.sharing.policy import User, visible_people, visible_record_list
 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -66,13 +67,21 @@ def _starting_with(field: str, key: str) -> Q:
     return condition
 
 
-def _word_condition(word: str) -> Q:
+def _reference_q(word: str, agencies: list[str]) -> Q:
+    """Records whose agency reference is the word (as typed or in capitals), of the
+    agencies whose identity data the user's grants may open: a reference another agency
+    holds must not find (and so confirm) anyone."""
+    return Q(person_ref__in=sorted({word, word.upper()}), agency_id__in=agencies)
+
+
+def _word_condition(word: str, agencies: list[str]) -> Q:
     """Records matching one word: a date of birth, an agency reference as typed or in
-    capitals, or the start of a given or family name (accents and case ignored)."""
+    capitals (of `agencies`), or the start of a given or family name (accents and case
+    ignored)."""
     day = parse_search_date(word)
     if day is not None:
         return Q(date_of_birth=day)
-    condition = Q(person_ref__in=sorted({word, word.upper()}))
+    condition = _reference_q(word, agencies)
     key = name_key(word)
     if key:
         condition |= _starting_with("family_key", key) | _starting_with("given_key", key)
@@ -84,13 +93,13 @@ def _born() -> OrderBy:
     return F("date_of_birth").asc(nulls_last=True)
 
 
-def _parts(lead: str) -> list[tuple[Q, tuple[Any, ...]]]:
+def _parts(lead: str, agencies: list[str]) -> list[tuple[Q, tuple[Any, ...]]]:
     """The ways the lead word finds records, each with the order its index reads them."""
     day = parse_search_date(lead)
     if day is not None:
         return [(Q(date_of_birth=day), ("family_key", "given_key", "person_id"))]
     parts: list[tuple[Q, tuple[Any, ...]]] = [
-        (Q(person_ref__in=sorted({lead, lead.upper()})), ("agency_id", "person_ref"))
+        (_reference_q(lead, agencies), ("agency_id", "person_ref"))
     ]
     key = name_key(lead)
     if key:
@@ -132,16 +141,21 @@ def search_people(user: User, query: str, limit: int = 25) -> list[Person]:
         return []
     names = [w for w in words if parse_search_date(w) is None]
     lead = max(names, key=len) if names else words[0]
+    agencies = sorted({g.source for g in grants_of(user) if "identity" in g.categories})
     conditions = [
         Exists(visible_people(user).filter(pk=OuterRef("person_id"))),
         *(
-            Exists(AgencyRecord.objects.filter(_word_condition(w), person=OuterRef("person_id")))
+            Exists(
+                AgencyRecord.objects.filter(
+                    _word_condition(w, agencies), person=OuterRef("person_id")
+                )
+            )
             for w in words
             if w is not lead
         ),
     ]
     found: dict[int, None] = {}
-    for finds, order in _parts(lead):
+    for finds, order in _parts(lead, agencies):
         records = AgencyRecord.objects.filter(finds, *conditions)
         for person_id in _person_ids_in_order(records, order, first=limit - len(found)):
             found.setdefault(person_id, None)

@@ -78,6 +78,15 @@ def _write(
     )
 
 
+def _not_stale(referral: Referral, shown: int) -> None:
+    """Refuse a correction made on a page of the referral as it was before another change
+    (a colleague's correction would be overwritten with the old values)."""
+    if referral.version != shown:
+        raise TransitionRefused(
+            "the referral changed since you opened the form: open it again and correct what is left"
+        )
+
+
 CONTACT_LABELS = {
     "on": "date of the contact",
     "attendance": "attendance",
@@ -157,10 +166,12 @@ def amend_engagement_dates(
     in the referral's history moves with it; the dates must still read in order, the
     contacts within the engagement."""
     why = _why(why)
+    shown = referral.version
     with transaction.atomic():
         referral = (
             Referral.objects.select_for_update().select_related("service").get(pk=referral.pk)
         )
+        _not_stale(referral, shown)
         if not may_record_contacts(user, referral):
             raise TransitionRefused(
                 f"only the {referral.service.name} team corrects its engagement's dates"
@@ -227,9 +238,11 @@ def amend_consent(
     the step in its history and the day it lapses move with it) or the witness's name.
     The service's own team corrects; the dates must still read in order."""
     why = _why(why)
+    shown = referral.version
     with transaction.atomic():
         locked = Referral.objects.select_for_update().select_related("service")
         referral = locked.get(pk=referral.pk)
+        _not_stale(referral, shown)
         if not may_record_contacts(user, referral) and not may_record_consent(user, referral):
             raise TransitionRefused(f"only the {referral.service.name} team corrects its consent")
         consent = current_consent(referral)

@@ -85,10 +85,14 @@ def ask_for_retention(user: User, *, apply: bool) -> GovernanceJob:
 
 
 def may_download(user: User, job: GovernanceJob) -> bool:
-    """Whoever asked, and the researcher an extract is for."""
-    if job.requested_by_id == user.pk:
-        return True
-    return job.kind == Kind.RESEARCH_EXTRACT and job.params.get("username") == user.get_username()
+    """Whoever asked, while their role still runs such jobs (a DPO who has since become a
+    researcher no longer downloads a subject access bundle), and the researcher an
+    extract is for."""
+    if job.kind == Kind.RESEARCH_EXTRACT:
+        if job.params.get("username") == user.get_username():
+            return has_capability(user, RESEARCH_EXTRACT)
+        return job.requested_by_id == user.pk and may_run_jobs(user)
+    return job.requested_by_id == user.pk and may_run_jobs(user)
 
 
 def jobs_for(user: User) -> list[GovernanceJob]:

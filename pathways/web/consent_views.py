@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from pathways.access.people import still_visible
-from pathways.access.referrals import referral_to_act_on
+from pathways.access.referrals import engagement_to_correct, referral_to_act_on
 from pathways.cases.amendments import amend_consent
 from pathways.partners.capabilities import VIEW
 from pathways.referrals.actions import (
@@ -24,6 +24,7 @@ from pathways.web.forms.consent import ConsentForm, WithdrawalForm
 from pathways.web.forms.corrections import CorrectConsentForm
 from pathways.web.forms.refusals import add_refusal
 from pathways.web.permissions import capability_required, signed_in
+from pathways.web.versions import version_shown
 
 
 def _person_url(referral_person_id: int) -> str:
@@ -112,9 +113,13 @@ def consent_correct(request: HttpRequest, referral_id: int) -> HttpResponse:
     """Correct the consent in force: the date it was given, or the witness; kept with the
     old values and why."""
     user = signed_in(request)
-    with referral_to_act_on(user, referral_id, action="correct_consent") as referral:
+    version = version_shown(request) if request.method == "POST" else None
+    with referral_to_act_on(
+        user, referral_id, action="correct_consent", version=version
+    ) as referral:
         if not may_record_consent(user, referral):
             return _not_their_service(request, referral.person_id)
+        engagement_to_correct(user, referral, action="correct_consent", detail="the consent")
         consent = current_consent(referral)
         if consent is None:
             messages.error(request, "There is no consent in force to correct.")

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from pathways.access.referrals import plan_to_rate, referral_to_act_on
+from pathways.access.referrals import engagement_to_correct, plan_to_rate, referral_to_act_on
 from pathways.cases import engagement
 from pathways.cases.amendments import CONTACT_LABELS, amend_contact, amend_engagement_dates
 from pathways.partners.capabilities import RECORD_CONTACT
@@ -22,6 +22,7 @@ from pathways.web.forms.corrections import CorrectContactForm, CorrectEngagement
 from pathways.web.forms.engagement import ContactForm, EndEngagementForm, StartEngagementForm
 from pathways.web.forms.refusals import add_refusal
 from pathways.web.permissions import capability_required, signed_in
+from pathways.web.versions import version_shown
 
 
 def _contact_data(form: Any) -> dict[str, Any]:
@@ -149,6 +150,8 @@ def correct_contact(request: HttpRequest, referral_id: int, contact_id: int) -> 
             messages.error(request, f"Only the {referral.service.name} team corrects its contacts.")
             return redirect("referral", referral_id=referral.pk)
         contact = get_object_or_404(referral.contacts, pk=contact_id)
+        engagement_to_correct(user, referral, action="correct_contact",
+                              detail=f"the contact of {contact.on}")  # fmt: skip
         current = {name: getattr(contact, name) for name in CONTACT_LABELS}
         form = CorrectContactForm(request.POST or None, initial=current)
         if request.method == "POST" and form.is_valid():
@@ -168,10 +171,15 @@ def correct_contact(request: HttpRequest, referral_id: int, contact_id: int) -> 
 def correct_dates(request: HttpRequest, referral_id: int) -> HttpResponse:
     """Correct the date the engagement started, or ended."""
     user = signed_in(request)
-    with referral_to_act_on(user, referral_id, action="correct_engagement") as referral:
+    version = version_shown(request) if request.method == "POST" else None
+    with referral_to_act_on(
+        user, referral_id, action="correct_engagement", version=version
+    ) as referral:
         if not engagement.may_record_contacts(user, referral) or referral.started_on is None:
             messages.error(request, "Only the service's team corrects a started engagement.")
             return redirect("referral", referral_id=referral.pk)
+        engagement_to_correct(user, referral, action="correct_engagement",
+                              detail="the engagement's dates")  # fmt: skip
         ended = referral.ended_on is not None
         form = CorrectEngagementDatesForm(
             request.POST or None, ended=ended,

@@ -56,7 +56,11 @@ def home(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     today = timezone.localdate()
     can_view = has_capability(user, VIEW)
-    caseload = caseload_for(user, today) if can_view and services_acted_for(user) else None
+    caseload = (
+        caseload_for(user, today, mine_shown=CASES_ON_HOME)
+        if can_view and services_acted_for(user)
+        else None
+    )
     return render(
         request,
         "home.html",

@@ -29,6 +29,7 @@ from pathways.web.pagination import page_links, page_of
 from pathways.web.permissions import capability_required, signed_in
 
 RESULTS_SHOWN = 25
+MAX_SEARCH_PAGE = 40  # 1,000 people: narrow the search beyond that
 EVENTS_PER_PAGE = 50
 RUNS_PER_PAGE = 50
 REJECTED_PER_PAGE = 100
@@ -40,7 +41,10 @@ def people_search(request: HttpRequest) -> HttpResponse:
     """Search the people the user may see; htmx asks for the results region only."""
     form = PersonSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    asked = request.GET.get("page", "")
+    # ASCII digits only ("²" is a digit to isdigit), and no further than MAX_SEARCH_PAGE:
+    # a search is for finding someone, not for walking the whole index.
+    page = min(int(asked), MAX_SEARCH_PAGE) if asked.isascii() and asked.isdecimal() else 1
     found = find_people(request.user, query, limit=RESULTS_SHOWN, page=page) if query else None
     context = {
         "form": form,

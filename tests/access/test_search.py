@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from pathways.access.search import _after_prefix, search_people
 from pathways.people.models import AgencyRecord, Person
 from pathways.people.names import name_key
+from pathways.sharing.grants import grants_of
 from pathways.sharing.policy import visible_people
 from tests.world import make_person, make_user
 
@@ -149,10 +150,16 @@ def expected(user, query: str, limit: int) -> list[int]:
     records = list(AgencyRecord.objects.all())
     words = query.split()
     lead = max(words, key=len)
+    # A reference finds only records of agencies whose identity data the user's grants
+    # may open (issue 19: another agency's reference must not confirm anyone).
+    opened = {g.source for g in grants_of(user) if "identity" in g.categories}
+
+    def is_ref(record: AgencyRecord, word: str) -> bool:
+        return record.person_ref in (word, word.upper()) and record.agency_id in opened
 
     def matches(record: AgencyRecord, word: str) -> bool:
         key = name_key(word)
-        return record.person_ref in (word, word.upper()) or bool(
+        return is_ref(record, word) or bool(
             key and (record.family_key.startswith(key) or record.given_key.startswith(key))
         )
 
@@ -164,7 +171,7 @@ def expected(user, query: str, limit: int) -> list[int]:
     born = lambda r: (r.date_of_birth is None, r.date_of_birth or BORN)  # noqa: E731
     parts = [
         sorted(
-            (r for r in records if r.person_ref in (lead, lead.upper())),
+            (r for r in records if is_ref(r, lead)),
             key=lambda r: (r.agency_id, r.person_ref),
         ),
         sorted(
@@ -225,3 +232,17 @@ def test_search_finds_what_a_plain_reading_of_every_record_would(
         found = [p.pk for p in search_people(police, query, limit=limit)]
         assert found == expected(police, query, limit)
         transaction.set_rollback(True)
+
+
+def test_another_agencys_reference_finds_no_one(world) -> None:
+    """An ADAPT worker may see Jamie Referred (the police's referral), not justice social
+    work's records of him: their reference must not find, and so confirm, him."""
+    from pathways.people.models import AgencyRecord
+
+    AgencyRecord.objects.create(
+        person=world.referred, agency_id="HSCP_CJSW", person_ref="SECRET9",
+        given_name="Jamie", family_name="Referred",
+    )  # fmt: skip
+    assert [p.pk for p in search_people(world.adapt, "Referred SECRET9")] == []
+    assert [p.pk for p in search_people(world.adapt, "SECRET9")] == []
+    assert [p.pk for p in search_people(world.adapt, "Referred")] == [world.referred.pk]

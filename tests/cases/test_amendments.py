@@ -116,6 +116,10 @@ def test_the_engagement_dates_move_with_their_step_and_keep_to_the_contacts(
     assert Referral.objects.get(pk=engaged.pk).ended_on == dt.date(2026, 10, 20)
     step = Transition.objects.get(referral=engaged, to_state="completed")
     assert step.on == dt.date(2026, 10, 20)
+    # A form opened before that correction is refused: it would put the old date back.
+    with pytest.raises(TransitionRefused, match="changed since you opened the form"):
+        amend_engagement_dates(mentor, ended, why="Stale", ended_on=dt.date(2026, 11, 1))
+    ended.refresh_from_db()
     with pytest.raises(DateOutOfOrder, match="cannot end before its last contact"):
         amend_engagement_dates(mentor, ended, why="No", ended_on=dt.date(2026, 10, 10))
     with pytest.raises(DateOutOfOrder, match="cannot start after its first contact"):

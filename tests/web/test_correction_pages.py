@@ -51,6 +51,13 @@ def test_the_mentor_corrects_a_contact_and_everyone_reading_it_sees_the_correcti
     assert "<td>Met at hom.</td>" in page and "<td>Typo</td>" in page
     assert f'href="/referrals/{engaged.pk}/contacts/{contact.pk}/correct/"' in page
     assert Amendment.objects.get().by.username == "adapt"
+    # The form showed the contact's notes: the look is audited as engagement data.
+    from pathways.audit.models import AccessEvent
+
+    looked = AccessEvent.objects.filter(action="correct_contact").values_list(
+        "categories", flat=True
+    )
+    assert any("engagement" in categories for categories in looked)
     # The partnership team reads Includem's engagement (the regular exchange): it sees
     # the correction, and is not offered to correct.
     client.force_login(make_user("police", "ONE_GLASGOW", "police_analyst"))
@@ -65,14 +72,18 @@ def test_the_engagement_start_is_corrected_and_its_step_moves(
 ) -> None:
     client.force_login(make_user("adapt", "INCLUDEM_ADAPT", "partner_worker"))
     url = f"/referrals/{engaged.pk}/engagement/correct/"
-    late = client.post(url, {"started_on": "06/10/2026", "why": "Later"})
+    version = str(Referral.objects.get(pk=engaged.pk).version)
+    stale = client.post(url, {"started_on": "06/10/2026", "why": "Later", "version": "0"})
+    assert "changed since you opened the form" in stale.content.decode()
+    late = client.post(url, {"started_on": "06/10/2026", "why": "Later", "version": version})
     assert late.status_code == 400
     assert "cannot start after its first contact (5 October 2026)" in late.content.decode()
-    same = client.post(url, {"started_on": "05/10/2026", "why": "Same"})
+    same = client.post(url, {"started_on": "05/10/2026", "why": "Same", "version": version})
     assert same.status_code == 400
     assert "Nothing to correct: the dates are the ones recorded." in same.content.decode()
     engaged.contacts.update(on=dt.date(2026, 10, 9))
-    done = client.post(url, {"started_on": "08/10/2026", "why": "Met on the 8th"}, follow=True)
+    done = client.post(url, {"started_on": "08/10/2026", "why": "Met on the 8th",
+                             "version": version}, follow=True)  # fmt: skip
     assert "Corrected: date the engagement started." in done.content.decode()
     assert Referral.objects.get(pk=engaged.pk).started_on == dt.date(2026, 10, 8)
 
@@ -92,13 +103,16 @@ def test_the_consent_date_is_corrected_and_its_step_and_lapse_move(
     page = client.get(f"/referrals/{referral.pk}/").content.decode()
     assert f'href="/referrals/{referral.pk}/consent/correct/"' in page
     url = f"/referrals/{referral.pk}/consent/correct/"
-    early = client.post(url, {"on": "30/09/2026", "witness": "Mum", "why": "Wrong day"})
+    version = str(Referral.objects.get(pk=referral.pk).version)
+    early = client.post(url, {"on": "30/09/2026", "witness": "Mum", "why": "Wrong day",
+                              "version": version})  # fmt: skip
     assert early.status_code == 400
     assert "Consent given on 30 September 2026 is before decided on 1 October 2026" in (
         early.content.decode()
     )
     done = client.post(url, {"on": "08/10/2026", "witness": "Her mother, Ms Sent",
-                             "why": "Met on the 8th; the witness in full"}, follow=True)  # fmt: skip
+                             "why": "Met on the 8th; the witness in full",
+                             "version": version}, follow=True)  # fmt: skip
     assert "Corrected: date consent was given, witness." in done.content.decode()
     consent = Consent.objects.get(referral=referral)
     assert (consent.on, consent.expires_on, consent.witness) == (

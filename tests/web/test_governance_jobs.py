@@ -135,3 +135,18 @@ def test_retention_removes_the_files_of_jobs_finished_a_month_ago(client: Client
     done = {s.code: s.count for s in run_retention(apply=True)}
     assert done["job_files"] == 1
     assert GovernanceJob.objects.get(pk=job.pk).files() == []
+
+
+def test_a_dpo_who_has_left_the_role_no_longer_downloads_a_bundle(client: Client, dpo) -> None:
+    from pathways.partners.memberships import forget_memberships
+    from pathways.partners.models import Membership
+
+    person = make_person("Left", "Role", dt.date(1990, 1, 1), records=(("POLICE", "LR1"),))
+    client.force_login(dpo)
+    client.post("/governance/jobs/", {"job": "subject_access", "person_id": str(person.pk)})
+    job = GovernanceJob.objects.get()
+    name = job.files()[0]
+    assert client.get(f"/governance/jobs/{job.pk}/files/{name}").status_code == 200
+    Membership.objects.filter(user=dpo).update(role_id="researcher")
+    forget_memberships(dpo)
+    assert client.get(f"/governance/jobs/{job.pk}/files/{name}").status_code == 404

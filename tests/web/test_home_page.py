@@ -8,7 +8,7 @@ from django.test import Client
 
 from pathways.audit.models import AccessEvent
 from pathways.referrals.models import Referral
-from tests.world import World, make_user, refer
+from tests.world import World, make_person, make_user, refer
 
 
 def test_police_analyst_sees_team_role_and_a_search_box(client: Client, world: World) -> None:
@@ -88,9 +88,15 @@ def test_the_home_page_says_what_waits_and_lists_my_cases(client: Client, world:
     assert f'href="/referrals/{referral.pk}/">Jamie Referred</a>' in html
     assert f'href="/referrals/{sent.pk}/"' not in html  # waiting to be decided: the inbox's
     assert 'href="/caseload/"' in html
+    # A colleague's case is counted on the home page, not shown: not in the audit.
+    other = make_person("Col", "League", None, records=(("POLICE", "CL1"),))
+    refer(other, "POLICE", "ADAPT", referral.referred_on)
+    client.get("/")
     looked = AccessEvent.objects.filter(user=world.adapt, action="caseload")
-    assert looked.count() == 1
-    assert set(looked.get().people.values_list("person_id", flat=True)) == {world.referred.pk}
+    assert looked.count() == 2
+    assert {p for e in looked for p in e.people.values_list("person_id", flat=True)} == {
+        world.referred.pk
+    }
 
 
 def test_the_dpo_menu_leads_to_the_audit_and_the_agreements(client: Client, world: World) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from django.test import Client
 
 from pathways.audit.models import AccessEvent
@@ -164,3 +165,20 @@ def test_roles_without_view_cannot_search(client: Client, world: World) -> None:
         assert response.status_code == 403
         assert "You cannot open this page" in response.content.decode()
     assert AccessEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize("page", ["²", "-1", "abc"])
+def test_a_page_number_that_is_no_page_number_gives_the_first(
+    client: Client, world: World, page: str
+) -> None:
+    client.force_login(world.police)
+    response = client.get("/people/", {"q": "Referred", "page": page})
+    assert response.status_code == 200 and "Jamie Referred" in response.content.decode()
+
+
+def test_a_page_beyond_the_last_says_so_and_is_capped(client: Client, world: World) -> None:
+    client.force_login(world.police)
+    response = client.get("/people/", {"q": "Referred", "page": "9" * 30})
+    assert response.status_code == 200
+    assert "beyond those already shown" in response.content.decode()
+    assert AccessEvent.objects.filter(detail__contains="page 40 for: Referred").exists()
