@@ -129,13 +129,13 @@ def amend_contact(user: Any, contact: Contact, *, why: str, **values: Any) -> li
             raise DateOutOfOrder(
                 f"a contact cannot be after the engagement ended ({as_day(referral.ended_on)})"
             )
-        first = referral.contacts.order_by("on", "pk").first()
-        if (
-            first is not None
-            and first.pk == contact.pk
-            and referral.state in (S.ENGAGED, *ENDINGS)
-            and attendance not in HAPPENED
-        ):
+        # The first contact, as the contacts would read after the correction, started the
+        # engagement: it must be one that happened (attended or late).
+        after = [
+            (on, contact.pk, attendance) if c.pk == contact.pk else (c.on, c.pk, c.attendance)
+            for c in referral.contacts.all()
+        ]
+        if after and referral.state in (S.ENGAGED, *ENDINGS) and min(after)[2] not in HAPPENED:
             raise TransitionRefused(
                 "the first contact started the engagement: it happened (attended or late)"
             )
@@ -256,7 +256,19 @@ def amend_consent(
         changes = _changes(consent, new, CONSENT_LABELS, {})
         if not changes:
             raise TransitionRefused("nothing to correct: the values are the ones recorded")
-        first = not Consent.objects.filter(referral=referral, on__lt=consent.on).exists()
+        earlier = (
+            Consent.objects.filter(referral=referral, on__lt=consent.on)
+            .exclude(pk=consent.pk)
+            .order_by("-on")
+            .values_list("on", flat=True)
+            .first()
+        )
+        first = earlier is None
+        if "on" in new and earlier is not None and new["on"] < earlier:
+            raise DateOutOfOrder(
+                f"consent asked again cannot be dated before the consent it renewed "
+                f"({as_day(earlier)})"
+            )
         if "on" in new and first:
             dates = {name: getattr(referral, name) for name, _ in DATE_ORDER}
             problems = order_problems({**dates, "consent_on": new["on"]})

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from pathways.cases import engagement
 from pathways.cases.amendments import (
@@ -159,3 +160,30 @@ def test_a_custody_visit_is_corrected_within_the_episode() -> None:
         amend_custody_visit(mentor, visit, why="Also", signposted_to=["BRIDGING", "W218"])
     with pytest.raises(TransitionRefused, match="only the custody mentors"):
         amend_custody_visit(outreach, visit, why="Not mine", conversation="Changed.")
+
+
+def test_moving_the_first_contact_cannot_leave_a_missed_one_first(engaged, mentor) -> None:
+    engagement.do_record_contact(
+        mentor, engaged, on=START + dt.timedelta(days=2),
+        contact={"attendance": "did_not_attend", "reason": "ill"},
+    )  # fmt: skip
+    first = engaged.contacts.order_by("on").first()
+    with pytest.raises(TransitionRefused, match="the first contact started the engagement"):
+        amend_contact(mentor, first, why="Wrong day", on=START + dt.timedelta(days=5))
+    assert not Amendment.objects.exists()
+
+
+def test_a_renewed_consent_cannot_be_dated_before_the_consent_it_renewed(mentor) -> None:
+    from pathways.cases.amendments import amend_consent
+    from pathways.referrals.actions import do_record_consent
+
+    person = make_person("Re", "New", dt.date(2009, 1, 1), records=(("POLICE", "RN1"),))
+    today = timezone.localdate()
+    referral = refer(person, "POLICE", "ADAPT", today - dt.timedelta(days=400), "accepted")
+    do_record_consent(mentor, referral, given=True, on=today - dt.timedelta(days=399),
+                      method="verbal", witness="Mum")  # fmt: skip
+    referral.refresh_from_db()
+    do_record_consent(mentor, referral, given=True, on=today, method="verbal", witness="Mum")
+    referral.refresh_from_db()
+    with pytest.raises(DateOutOfOrder, match="before the consent it renewed"):
+        amend_consent(mentor, referral, why="Wrong", on=today - dt.timedelta(days=500))
