@@ -121,6 +121,34 @@ def _delete_files(jobs: QuerySet[GovernanceJob]) -> int:
     return removed
 
 
+# What each retention period applies to, as the data protection officer's page says it.
+KEPT_WORDS = {
+    "offending": "offences, convictions and antisocial behaviour",
+    "custody": "custody episodes",
+    "health": "health events (overdoses)",
+    "risk": "concerns",
+    "referral": "finished referrals, with their contacts and consent",
+    "identity": "people with nothing else left (anonymised)",
+    "rejected_rows": "rejected import rows",
+    "superseded_rows": "earlier versions of imported rows",
+    "job_files": "files of subject access requests and extracts",
+}
+
+
+def periods_in_words() -> list[tuple[str, str]]:
+    """Each retention period as (what, how long): "custody episodes", "6 years"."""
+    said = []
+    for code, days in RetentionPeriod.objects.order_by("code").values_list("code", "days"):
+        years = days / 365.25
+        length = (
+            f"{round(years)} year{'s' if round(years) != 1 else ''}"
+            if days >= 365 and abs(years - round(years)) < 0.01
+            else f"{days} days"
+        )
+        said.append((KEPT_WORDS.get(code, code.replace("_", " ")), length))
+    return said
+
+
 def run_retention(
     *,
     apply: bool,

@@ -20,6 +20,7 @@ from pathways.governance.jobs import (
     may_download,
     may_run_jobs,
 )
+from pathways.governance.retention import periods_in_words
 from pathways.partners.capabilities import READ_AUDIT, RESEARCH_EXTRACT
 from pathways.web.forms.governance_jobs import ResearchExtractForm, RetentionForm, SubjectAccessForm
 from pathways.web.permissions import capability_required, signed_in
@@ -60,7 +61,12 @@ def jobs(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "governance/jobs.html",
-        {"jobs": jobs_for(user), "forms": forms, "runs_jobs": may_run_jobs(user)},
+        {
+            "jobs": jobs_for(user),
+            "forms": forms,
+            "runs_jobs": may_run_jobs(user),
+            "periods": periods_in_words(),
+        },
         status=400 if asked in forms else 200,
     )
 

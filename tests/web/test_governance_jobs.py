@@ -84,6 +84,10 @@ def test_a_research_extract_for_a_researcher_who_downloads_it(client: Client, dp
 
 def test_retention_is_counted_then_applied_only_when_confirmed(client: Client, dpo) -> None:
     client.force_login(dpo)
+    page = client.get("/governance/jobs/").content.decode()
+    # The periods in words (retention.toml: custody 6 years, job files 30 days).
+    assert "<li>Custody episodes: 6 years</li>" in page
+    assert "<li>Files of subject access requests and extracts: 30 days</li>" in page
     unconfirmed = client.post("/governance/jobs/", {"job": "retention", "mode": "apply"})
     assert unconfirmed.status_code == 400
     assert "Confirm that what is due may be removed for good." in unconfirmed.content.decode()
