@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "pathways.sharing",
     "pathways.alerts",
     "pathways.cases",
+    "pathways.casework",
     "pathways.feeds",
     "pathways.governance",
     "pathways.outcomes",
