@@ -14,7 +14,7 @@ from pathways.audit.log import record_access
 from pathways.partners.capabilities import MANAGE_IMPORTS, has_capability
 from pathways.partners.memberships import User
 from pathways.people.scoping import door_open
-from pathways.referrals.dates import DATE_ORDER, OutOfOrder, order_problems, out_of_order_q
+from pathways.referrals.dates import OutOfOrder, dates_of, order_problems, out_of_order_q
 from pathways.referrals.models import Referral
 
 BASIS = "the manage_imports capability: an agency's records, to be corrected at source"
@@ -45,10 +45,7 @@ def dates_out_of_order(user: User, *, page: object, per_page: int) -> Page[OutOf
             .order_by("referred_on", "pk")
         )
         shown = page_of_rows(held, page, per_page)
-    rows = [
-        OutOfOrder(r, order_problems({name: getattr(r, name) for name, _ in DATE_ORDER}))
-        for r in shown.object_list
-    ]
+    rows = [OutOfOrder(r, order_problems(dates_of(r))) for r in shown.object_list]
     shown.object_list = rows
     if rows:
         record_access(

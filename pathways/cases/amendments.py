@@ -29,7 +29,7 @@ from pathways.cases.models import Amendment, Contact, CustodyVisit
 from pathways.partners.capabilities import is_custody_mentor
 from pathways.partners.models import Service
 from pathways.referrals.actions import consent_expiry, current_consent, may_record_consent
-from pathways.referrals.dates import DATE_ORDER, as_day, order_problems
+from pathways.referrals.dates import as_day, dates_of, order_problems
 from pathways.referrals.models import Consent, Referral, ReferralState, Transition
 from pathways.referrals.states import ENDINGS
 from pathways.referrals.transitions import DateOutOfOrder, TransitionRefused
@@ -185,7 +185,7 @@ def amend_engagement_dates(
             if referral.ended_on is None:
                 raise TransitionRefused("the engagement has not ended: there is no end to correct")
             new["ended_on"] = ended_on
-        dates = {name: getattr(referral, name) for name, _ in DATE_ORDER}
+        dates = dates_of(referral)
         problems = order_problems({**dates, **new})
         if problems:
             raise DateOutOfOrder(problems[0][1])
@@ -270,7 +270,7 @@ def amend_consent(
                 f"({as_day(earlier)})"
             )
         if "on" in new and first:
-            dates = {name: getattr(referral, name) for name, _ in DATE_ORDER}
+            dates = dates_of(referral)
             problems = order_problems({**dates, "consent_on": new["on"]})
             if problems:
                 raise DateOutOfOrder(problems[0][1])

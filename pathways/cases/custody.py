@@ -20,6 +20,7 @@ from pathways.cases.limits import CUSTODY_CONVERSATION, within
 from pathways.cases.models import CustodyVisit
 from pathways.events.models import Event
 from pathways.partners.models import Service
+from pathways.people.ages import age_on
 from pathways.referrals.transitions import DateOutOfOrder, TransitionRefused, as_day
 
 
@@ -37,10 +38,7 @@ def signposts_for(person: Any, on: dt.date) -> list[Service]:
     """The services a person seen in custody may be signposted to: those they could use
     (not a statutory service, which only a court or a social worker opens; not the
     custody route itself; the service's sexes and ages, where it has them)."""
-    born = getattr(person, "date_of_birth", None)
-    age = None
-    if born is not None:
-        age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    age = age_on(getattr(person, "date_of_birth", None), on)
     found = []
     for service in (
         Service.objects.exclude(kind=Service.Kind.STATUTORY)

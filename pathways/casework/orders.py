@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 
 from pathways.casework.models import Court, Order, Variation
+from pathways.people.ages import age_on
 from pathways.people.models import AgencyRecord
 
 REQUIREMENTS = (
@@ -38,13 +39,6 @@ class OrderRefused(ValueError):
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         super().__init__("; ".join(f"{field}: {why}" for field, why in problems))
         self.problems = problems
-
-
-def age_on(born: dt.date | None, day: dt.date) -> int | None:
-    """Age in whole years on `day` (None when the date of birth is not known)."""
-    if born is None:
-        return None
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def other_activity_cap(upw_hours: int) -> int:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from pathways.audit.log import record_access
 from pathways.events.models import Event
 from pathways.governance.progress import Progress, silent
+from pathways.people.ages import age_on
 from pathways.people.models import AgencyRecord, Person
 from pathways.referrals.models import Referral
 
@@ -49,7 +50,7 @@ def pseudonym(key: bytes, person_id: int) -> str:
 def age_band(born: dt.date | None, on: dt.date) -> str:
     if born is None:
         return "unknown"
-    years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    years = age_on(born, on) or 0
     band = "unknown"
     for lower, label in AGE_BANDS:
         if years >= lower:

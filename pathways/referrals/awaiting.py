@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pathways.partners.capabilities import APPROVING_SECTORS
+from pathways.people.ages import age_on
 from pathways.referrals.models import Approval, Referral, ReferralState
 
 S = ReferralState
@@ -43,10 +44,9 @@ JUSTICE_SOCIAL_WORK_FROM = 16
 def social_work_that_acts(referral: Referral, today: dt.date) -> str:
     """Which social work approves for this person, in a sentence: both teams may see the
     referral, and the page says who acts."""
-    born = referral.person.date_of_birth
-    if born is None:
+    age = age_on(referral.person.date_of_birth, today)
+    if age is None:
         return "Social work: the team that knows the person approves (date of birth not known)."
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     if age < JUSTICE_SOCIAL_WORK_FROM:
         return f"Social work: children and families social work acts (the person is {age})."
     if age < 18:

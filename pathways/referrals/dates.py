@@ -31,6 +31,11 @@ def as_day(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def dates_of(referral: Referral) -> dict[str, dt.date | None]:
+    """The referral's dates, by field, in the order they must read."""
+    return {name: getattr(referral, name) for name, _ in DATE_ORDER}
+
+
 def order_problems(dates: Mapping[str, dt.date | None]) -> list[tuple[str, str]]:
     """Each date before the latest date that must come before it: (field, why), the why
     naming the date it conflicts with. Missing dates are skipped."""

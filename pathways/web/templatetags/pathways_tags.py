@@ -25,6 +25,7 @@ from pathways.partners.capabilities import (
     services_acted_for,
 )
 from pathways.partners.memberships import User
+from pathways.people.ages import age_on
 
 register = template.Library()
 
@@ -49,11 +50,7 @@ def sex_label(code: str | None) -> str:
 @register.filter
 def age(born: dt.date | None) -> int | None:
     """Age in whole years today (Europe/London), or None when the date of birth is unknown."""
-    if born is None:
-        return None
-    today = timezone.localdate()
-    had_birthday = (today.month, today.day) >= (born.month, born.day)
-    return today.year - born.year - (0 if had_birthday else 1)
+    return age_on(born, timezone.localdate())
 
 
 @register.filter
