@@ -128,3 +128,39 @@ def test_the_dpo_reaches_the_audit_and_the_agreements_from_the_menu(
     with page.expect_download() as download:
         page.get_by_role("link", name=f"person-{asked.pk}-subject-access.pdf").click()
     assert download.value.suggested_filename == f"person-{asked.pk}-subject-access.pdf"
+
+
+def test_the_correction_forms_and_the_dates_list_pass_axe(
+    page: Page, live_server, screenshot
+) -> None:
+    """The pages issue 19 added that the journeys above do not open: each correction
+    form, asking for consent again, and the data quality officer's dates out of order."""
+    mentor = make_user("adapt", "INCLUDEM_ADAPT", "partner_worker", "Alex Adapt")
+    referral = engaged_case("ADAPT", mentor, "Formal")
+    from pathways.referrals.models import Consent
+
+    Consent.objects.create(
+        person_id=referral.person_id, service_id="ADAPT", referral=referral, answer="given",
+        on=referral.consent_on, expires_on=timezone.localdate() + dt.timedelta(days=10),
+        method="verbal", witness="Mum", recorded_by=mentor,
+    )  # fmt: skip
+    Referral.objects.filter(pk=referral.pk).update(
+        decided_on=referral.referred_on + dt.timedelta(9)
+    )
+    contact = referral.contacts.get()
+    sign_in(page, live_server.url, "adapt")
+    for path, name in (
+        (f"/referrals/{referral.pk}/contacts/{contact.pk}/correct/", "correct-contact"),
+        (f"/referrals/{referral.pk}/engagement/correct/", "correct-engagement-dates"),
+        (f"/referrals/{referral.pk}/consent/correct/", "correct-consent"),
+        (f"/referrals/{referral.pk}/consent/", "ask-consent-again"),
+    ):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.locator("main form")).to_be_visible()
+        screenshot(page, name)
+    make_user("dq", "CJ_GLASGOW", "data_quality", "Dana Quality")
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, "dq")
+    page.goto(f"{live_server.url}/imports/dates/")
+    expect(page.locator("main")).to_contain_text("Consent given on")
+    screenshot(page, "dates-out-of-order")
