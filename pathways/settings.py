@@ -268,3 +268,8 @@ LOGGING = {
 PATHWAYS_BAIL_SERVICES = [
     code.strip() for code in os.environ.get("PATHWAYS_BAIL_SERVICES", "").split(",") if code.strip()
 ]
+
+# Working days for justice social work's clocks (CASEWORK.md "Clocks"): Monday to Friday
+# less the public holidays of this country and subdivision (the `holidays` package).
+PATHWAYS_HOLIDAYS_COUNTRY = os.environ.get("PATHWAYS_HOLIDAYS_COUNTRY", "GB")
+PATHWAYS_HOLIDAYS_SUBDIVISION = os.environ.get("PATHWAYS_HOLIDAYS_SUBDIVISION", "SCT")

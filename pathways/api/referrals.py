@@ -223,7 +223,8 @@ def start_engagement(request: HttpRequest, body: StartIn, referral_id: int = an_
 
 @router.post("/{referral_id}/contacts", response=RESPONSES, summary="Record a contact")
 def contact(request: HttpRequest, body: ContactIn, referral_id: int = an_id()) -> Any:
-    """attendance: attended, late, did_not_attend, not_happen_person, not_happen_service
+    """attendance: attended, late, unacceptable_absence (did not attend), acceptable_absence
+    (did not happen: the person's reason), service_cancelled (the service's reason)
     (a reason unless attended)."""
 
     def record(referral: Referral) -> None:

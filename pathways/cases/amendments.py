@@ -25,7 +25,7 @@ from pathways.cases.limits import (
     CUSTODY_CONVERSATION,
     within,
 )
-from pathways.cases.models import Amendment, Contact, CustodyVisit
+from pathways.cases.models import ENGAGEMENT_OUTCOMES, Amendment, Contact, CustodyVisit
 from pathways.partners.capabilities import is_custody_mentor
 from pathways.partners.models import Service
 from pathways.referrals.actions import consent_expiry, current_consent, may_record_consent
@@ -116,8 +116,8 @@ def amend_contact(user: Any, contact: Contact, *, why: str, **values: Any) -> li
         if "reason" in new:
             new["reason"] = within(str(new["reason"]), 300, "the reason")
         attendance = new.get("attendance", contact.attendance)
-        if attendance not in Contact.Attendance.values:
-            raise TransitionRefused(f"{attendance!r} is not an attendance")
+        if attendance not in ENGAGEMENT_OUTCOMES:
+            raise TransitionRefused(f"{attendance!r} is not an engagement contact's attendance")
         if attendance != Contact.Attendance.ATTENDED and not new.get("reason", contact.reason):
             raise TransitionRefused("say why the person was late or the contact did not happen")
         on = new.get("on", contact.on)

@@ -16,14 +16,14 @@ from django.db import transaction
 
 from pathways.alerts.concerns import alert_referrer_of_concern
 from pathways.cases.limits import CONTACT_CONCERNS, CONTACT_NOTES, within
-from pathways.cases.models import Contact, EngagementPlan, FocusArea
+from pathways.cases.models import ENGAGEMENT_OUTCOMES, Contact, EngagementPlan, FocusArea
 from pathways.partners.capabilities import records_contacts_for
 from pathways.referrals.models import Referral, ReferralState
 from pathways.referrals.states import CLOSING_REASONS, ENDINGS, WORKER_ENDINGS
 from pathways.referrals.transitions import DateOutOfOrder, TransitionRefused, as_day, move
 
 S = ReferralState
-HAPPENED = (Contact.Attendance.ATTENDED, Contact.Attendance.LATE)
+HAPPENED = (Contact.Attendance.ATTENDED, Contact.Attendance.LATE)  # an engagement starts
 
 
 def may_record_contacts(user: Any, referral: Referral) -> bool:
@@ -66,11 +66,13 @@ def _check(user: Any, referral: Referral) -> None:
 
 def _contact(referral: Referral, user: Any, on: dt.date, data: dict[str, Any]) -> Contact:
     attendance = data["attendance"]
-    if attendance not in Contact.Attendance.values:
-        raise TransitionRefused(f"{attendance!r} is not an attendance")
+    if attendance not in ENGAGEMENT_OUTCOMES:
+        raise TransitionRefused(f"{attendance!r} is not an engagement contact's attendance")
     if attendance != Contact.Attendance.ATTENDED and not str(data.get("reason", "")).strip():
         raise TransitionRefused("say why the person was late or the contact did not happen")
     contact = Contact.objects.create(
+        kind=Contact.Kind.ENGAGEMENT,
+        person_id=referral.person_id,
         referral=referral,
         on=on,
         attendance=attendance,

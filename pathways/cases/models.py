@@ -46,21 +46,60 @@ class EngagementPlan(models.Model):
 
 
 class Contact(models.Model):
-    """One planned contact and whether it happened."""
+    """One contact with a person and whether it happened: a partner's contact on an
+    engagement, a supervision appointment, or a session of unpaid work or other activity
+    on an order. One model with one set of attendance outcomes (CASEWORK.md "Records"),
+    so attendance means the same on every page and in every figure."""
+
+    class Kind(models.TextChoices):
+        ENGAGEMENT = "engagement", "engagement contact"
+        SUPERVISION = "supervision", "supervision appointment"
+        UPW = "upw", "unpaid work session"
+        OTHER_ACTIVITY = "other_activity", "other activity session"
 
     class Attendance(models.TextChoices):
         ATTENDED = "attended"
-        LATE = "late"
-        DID_NOT_ATTEND = "did_not_attend", "did not attend"
-        NOT_HAPPEN_PERSON = "not_happen_person", "did not happen (the person's reason)"
-        NOT_HAPPEN_SERVICE = "not_happen_service", "did not happen (the service's reason)"
+        LATE = "late", "attended late"
+        SENT_HOME = "sent_home", "sent home"
+        ACCEPTABLE_ABSENCE = "acceptable_absence", "did not happen (the person's acceptable reason)"
+        UNACCEPTABLE_ABSENCE = "unacceptable_absence", "did not attend"
+        SERVICE_CANCELLED = "service_cancelled", "did not happen (the service's reason)"
 
+    class Mode(models.TextChoices):
+        OFFICE = "office"
+        HOME_VISIT = "home_visit", "home visit"
+        PHONE = "phone"
+        VIDEO = "video"
+        GROUP = "group"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ENGAGEMENT)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    # An engagement contact belongs to a referral; the others to an order.
     referral = models.ForeignKey(
-        "referrals.Referral", on_delete=models.CASCADE, related_name="contacts"
-    )
+        "referrals.Referral", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="contacts",
+    )  # fmt: skip
+    order = models.ForeignKey(
+        "casework.Order", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="contacts",
+    )  # fmt: skip
+    # The source system's identifier of a migrated session.
+    session_ref = models.CharField(max_length=64, unique=True, null=True, blank=True)
     on = models.DateField()
-    attendance = models.CharField(max_length=24, choices=Attendance.choices)
+    # Empty until it has happened (an appointment booked ahead, a squad's next session).
+    attendance = models.CharField(max_length=24, choices=Attendance.choices, blank=True)
+    mode = models.CharField(max_length=12, choices=Mode.choices, blank=True)
+    project = models.ForeignKey(
+        "casework.Project", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Unpaid work and other activity: hours offered, and hours credited (attended or
+    # sent home only, never above the hours offered).
+    hours_offered = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    hours_credited = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
     reason = models.CharField(max_length=300, blank=True, help_text="Why late or why not.")
+    evidence = models.CharField(
+        max_length=300, blank=True, help_text="What shows an absence was acceptable."
+    )
     notes = models.TextField(blank=True, help_text="Engagement and progress.")
     concerns = models.TextField(blank=True)
     notify_referrer = models.BooleanField(default=False)
@@ -68,15 +107,35 @@ class Contact(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic lock: two workers recording one session, the second is told.
+    version = models.PositiveIntegerField(default=1)
 
     # Person data: queried in a request only through the door (people.scoping).
     objects = PersonDataManager()
 
     class Meta:
         ordering = ["-on", "-id"]
+        indexes = [
+            models.Index(fields=["order", "on"], name="contact_order_on"),
+            models.Index(fields=["on"], name="contact_on"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(referral__isnull=False) | models.Q(order__isnull=False),
+                name="contact_of_referral_or_order",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"contact on {self.on} ({self.attendance})"
+        return f"{self.kind} on {self.on} ({self.attendance or 'no outcome yet'})"
+
+
+# The outcomes that count as present, for attendance and the first contact.
+PRESENT = (Contact.Attendance.ATTENDED, Contact.Attendance.LATE, Contact.Attendance.SENT_HOME)
+# The outcomes of a partner's engagement contact (sent home is for unpaid work).
+ENGAGEMENT_OUTCOMES = tuple(a for a in Contact.Attendance.values if a != "sent_home")
+# The outcomes that count in attendance at all (present, or absent without good reason).
+COUNTED = (*PRESENT, Contact.Attendance.UNACCEPTABLE_ABSENCE)
 
 
 class CustodyVisit(models.Model):

@@ -161,8 +161,12 @@ def gather(person_id: int) -> dict[str, Any]:
             ("referral_id", "focus_areas", "ratings", "recorded_at"),
         ),
         "contacts": _rows(
-            Contact.objects.filter(referral__person=person).order_by("referral_id", "on", "id"),
-            ("referral_id", "on", "attendance", "reason", "notes", "concerns", "recorded_at"),
+            Contact.objects.filter(person=person).order_by("on", "id"),
+            (
+                "kind", "referral_id", "order_id", "on", "attendance", "mode", "project_id",
+                "hours_offered", "hours_credited", "reason", "evidence", "notes", "concerns",
+                "recorded_at",
+            ),  # fmt: skip
         ),
         "custody_visits": _rows(
             CustodyVisit.objects.filter(person=person).order_by("created_at", "id"),

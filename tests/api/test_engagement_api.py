@@ -42,10 +42,10 @@ def test_consent_engagement_contacts_and_ending(client: Client, accepted: Referr
     assert (started["state"], started["focus_areas"]) == ("engaged", ["education"])
     late = adapt.post(f"{url}/contacts", {"on": str(TODAY), "attendance": "late"})
     assert late.status_code == 422
-    ok = adapt.post(f"{url}/contacts", {"on": str(TODAY), "attendance": "did_not_attend",
+    ok = adapt.post(f"{url}/contacts", {"on": str(TODAY), "attendance": "unacceptable_absence",
                                         "reason": "ill"}).json()  # fmt: skip
     # Newest first; the same day, the later record first.
-    assert [c["attendance"] for c in ok["contacts"]] == ["did_not_attend", "attended"]
+    assert [c["attendance"] for c in ok["contacts"]] == ["unacceptable_absence", "attended"]
     ended = adapt.post(f"{url}/end", {"version": 3, "on": str(TODAY), "outcome": "completed",
                                       "ratings": {"education": "achieved"}}).json()  # fmt: skip
     assert (ended["state"], ended["ratings"]) == ("completed", {"education": "achieved"})

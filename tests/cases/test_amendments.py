@@ -165,7 +165,7 @@ def test_a_custody_visit_is_corrected_within_the_episode() -> None:
 def test_moving_the_first_contact_cannot_leave_a_missed_one_first(engaged, mentor) -> None:
     engagement.do_record_contact(
         mentor, engaged, on=START + dt.timedelta(days=2),
-        contact={"attendance": "did_not_attend", "reason": "ill"},
+        contact={"attendance": "unacceptable_absence", "reason": "ill"},
     )  # fmt: skip
     first = engaged.contacts.order_by("on").first()
     with pytest.raises(TransitionRefused, match="the first contact started the engagement"):

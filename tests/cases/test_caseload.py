@@ -24,7 +24,7 @@ def case(name: str, state: str, on: dt.date, *, worker=None, contact=None, ended
     referral.worker, referral.ended_on = worker, ended
     referral.save()
     if contact:
-        referral.contacts.create(on=contact, attendance="attended")
+        referral.contacts.create(person=referral.person, on=contact, attendance="attended")
     return referral
 
 

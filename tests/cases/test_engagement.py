@@ -52,7 +52,7 @@ def test_the_first_contact_starts_the_engagement_with_its_plan(consented, mentor
         (["karate"], CONTACT, "unknown focus areas"),
         (
             ["education"],
-            {"attendance": "did_not_attend", "reason": "ill"},
+            {"attendance": "unacceptable_absence", "reason": "ill"},
             "a contact that happened",
         ),
         (["education"], {"attendance": "late"}, "say why the person was late"),
@@ -82,7 +82,7 @@ def test_contacts_while_engaged_and_the_ending_rates_each_focus_area(consented, 
         mentor, consented, on=ON, focus_areas=["education", "addiction"], contact=CONTACT
     )
     engagement.do_record_contact(mentor, consented, on=ON + dt.timedelta(days=7),
-                              contact={"attendance": "did_not_attend", "reason": "no answer"})  # fmt: skip
+                              contact={"attendance": "unacceptable_absence", "reason": "no answer"})  # fmt: skip
     with pytest.raises(TransitionRefused, match="before the engagement started"):
         engagement.do_record_contact(
             mentor, consented, on=ON - dt.timedelta(days=1), contact=CONTACT

@@ -98,7 +98,7 @@ def test_the_services_records_and_their_corrections_are_in_it(person, tmp_path: 
     from pathways.referrals.models import Referral
 
     referral = Referral.objects.get(person=person)
-    contact = referral.contacts.create(on=dt.date(2024, 5, 3), attendance="attended",
+    contact = referral.contacts.create(person=referral.person, on=dt.date(2024, 5, 3), attendance="attended",
                                        notes="Met at hom.")  # fmt: skip
     mentor = make_user("adapt", "INCLUDEM_ADAPT", "partner_worker")
     amend_contact(mentor, contact, why="Typo", notes="Met at home.")

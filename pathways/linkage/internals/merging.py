@@ -41,17 +41,16 @@ def _person_models() -> list[type[models.Model]]:
     return found
 
 
-def _record_path(model: type[models.Model]) -> str | None:
-    """The lookup from a row of `model` to the agency record it came from, or None for a
-    row that belongs to the person alone."""
+def _record_paths(model: type[models.Model]) -> list[str]:
+    """The lookups from a row of `model` to the agency record it came from (empty for a
+    row that belongs to the person alone). A contact has two, one set on each row: the
+    referral's record for a partner's contact, the order's for a session."""
     names = {f.name for f in model._meta.fields}
     if "record" in names:
-        return "record_id"
+        return ["record_id"]
     if "event" in names:
-        return "event__record_id"
-    if "referral" in names:
-        return "referral__record_id"
-    return None
+        return ["event__record_id"]
+    return [f"{via}__record_id" for via in ("referral", "order") if via in names]
 
 
 def person_rows(person_id: int) -> list[tuple[str, int, int | None]]:
@@ -59,12 +58,13 @@ def person_rows(person_id: int) -> list[tuple[str, int, int | None]]:
     record it came from, or None for a row that belongs to the person alone."""
     rows: list[tuple[str, int, int | None]] = []
     for model in _person_models():
-        label, path = model._meta.label, _record_path(model)
+        label, paths = model._meta.label, _record_paths(model)
         query = model._default_manager.filter(person_id=person_id)
-        if path is None:
+        if not paths:
             rows.extend((label, pk, None) for pk in query.values_list("pk", flat=True))
         else:
-            rows.extend((label, pk, rec) for pk, rec in query.values_list("pk", path))
+            for pk, *records in query.values_list("pk", *paths):
+                rows.append((label, pk, next((r for r in records if r is not None), None)))
     return rows
 
 
@@ -87,23 +87,23 @@ def _following_updates() -> list[str]:
     rows tied to a record first, then those tied to them (an event, a referral)."""
     direct, indirect = [], []
     for model in _person_models():
-        path = _record_path(model)
+        paths = _record_paths(model)
         table = model._meta.db_table
-        if path == "record_id":
+        if paths == ["record_id"]:
             direct.append(
                 f"UPDATE {table} SET person_id = m.person_id FROM link_moves m "
                 f"WHERE {table}.record_id = m.record_id"
             )
     for model in _person_models():
-        path = _record_path(model)
-        if path is None or path == "record_id":
-            continue
-        table, via = model._meta.db_table, path.split("__")[0]
-        target = model._meta.get_field(via).related_model._meta.db_table  # type: ignore[union-attr]
-        indirect.append(
-            f"UPDATE {table} SET person_id = t.person_id FROM {target} t, link_moves m "
-            f"WHERE {table}.{via}_id = t.id AND t.record_id = m.record_id"
-        )
+        for path in _record_paths(model):
+            if path == "record_id":
+                continue
+            table, via = model._meta.db_table, path.split("__")[0]
+            target = model._meta.get_field(via).related_model._meta.db_table  # type: ignore[union-attr]
+            indirect.append(
+                f"UPDATE {table} SET person_id = t.person_id FROM {target} t, link_moves m "
+                f"WHERE {table}.{via}_id = t.id AND t.record_id = m.record_id"
+            )
     return direct + indirect
 
 

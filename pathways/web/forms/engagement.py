@@ -8,7 +8,7 @@ from django import forms
 from django.utils.text import capfirst
 
 from pathways.cases.limits import CONTACT_CONCERNS, CONTACT_NOTES
-from pathways.cases.models import Contact, EngagementPlan, FocusArea
+from pathways.cases.models import ENGAGEMENT_OUTCOMES, Contact, EngagementPlan, FocusArea
 from pathways.web.forms.dates import past_date_field
 
 
@@ -41,7 +41,7 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args: Any, first: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = Contact.Attendance.choices
+        choices = [c for c in Contact.Attendance.choices if c[0] in ENGAGEMENT_OUTCOMES]
         if first:  # engagement starts at a contact that happened
             choices = [c for c in choices if c[0] in ("attended", "late")]
         self.fields["attendance"].choices = [(v, capfirst(label)) for v, label in choices]  # type: ignore[attr-defined]
