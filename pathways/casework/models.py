@@ -207,6 +207,9 @@ class Suspension(models.Model):
     class Meta:
         ordering = ["from_on", "id"]
 
+    def __str__(self) -> str:
+        return f"suspended {self.from_on} to {self.to_on or 'now'}"
+
 
 class Warning(models.Model):
     """A formal warning for an absence or another failure to comply."""
@@ -226,6 +229,9 @@ class Warning(models.Model):
 
     class Meta:
         ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"warning on {self.on}"
 
 
 class BreachReport(models.Model):
@@ -253,6 +259,9 @@ class BreachReport(models.Model):
     class Meta:
         ordering = ["on", "id"]
 
+    def __str__(self) -> str:
+        return f"breach report on {self.on} ({self.outcome})"
+
 
 class Plan(models.Model):
     """A case management plan, agreed with the person (due within 20 working days of a
@@ -269,6 +278,9 @@ class Plan(models.Model):
 
     class Meta:
         ordering = ["agreed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"plan agreed {self.agreed_on}"
 
 
 class Objective(models.Model):
@@ -293,6 +305,9 @@ class Objective(models.Model):
 
     class Meta:
         ordering = ["by_when", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.need_area}: {self.what} by {self.by_when} ({self.status})"
 
 
 class Review(models.Model):
@@ -319,6 +334,9 @@ class Review(models.Model):
     class Meta:
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["due_on"], name="review_due")]
+
+    def __str__(self) -> str:
+        return f"review due {self.due_on}" + (f", held {self.held_on}" if self.held_on else "")
 
 
 class Assessment(models.Model):
@@ -355,6 +373,9 @@ class Assessment(models.Model):
     class Meta:
         ordering = ["assessed_on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.stage} on {self.assessed_on}"
+
 
 class Mappa(models.Model):
     """Multi-agency public protection arrangements: category and level with dates.
@@ -370,3 +391,40 @@ class Mappa(models.Model):
     )
 
     objects = PersonDataManager()
+
+    def __str__(self) -> str:
+        return f"MAPPA category {self.category} level {self.level} from {self.from_on}"
+
+
+class Instrument(models.Model):
+    """An assessment instrument (configuration, casework.toml): an open one with its
+    items and scale, or a licensed tool recorded only as its level and the scores the
+    partnership is licensed to keep, never its questions."""
+
+    code = models.CharField(max_length=32, primary_key=True)
+    name = models.CharField(max_length=200)
+    licensed = models.BooleanField(default=False)
+    # [[item code, label], ...] of an open instrument, each scored on the scale.
+    items = models.JSONField(default=list, blank=True)
+    scale_min = models.PositiveSmallIntegerField(default=1)
+    scale_max = models.PositiveSmallIntegerField(default=10)
+    # A licensed tool: whether it gives an overall level, and the scores kept.
+    has_level = models.BooleanField(default=False)
+    scores = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CompliancePolicy(models.Model):
+    """When Pathways puts a case on the worker's list (casework.toml [casework.compliance]):
+    a warning is due after `absences` unacceptable absences within `within_months`
+    months; a breach report after `warnings` warnings. It never decides the breach."""
+
+    code = models.CharField(max_length=16, primary_key=True, default="default")
+    absences = models.PositiveSmallIntegerField(default=2)
+    within_months = models.PositiveSmallIntegerField(default=12)
+    warnings = models.PositiveSmallIntegerField(default=2)
+
+    def __str__(self) -> str:
+        return f"warning after {self.absences} absences in {self.within_months} months"

@@ -16,7 +16,9 @@ from typing import Any
 
 from django.db import transaction
 
-from pathways.casework.models import Court, Order, Variation
+from pathways.casework.models import Court, Order, Review, Suspension, Variation
+from pathways.casework.plans import schedule_reviews
+from pathways.casework.refusals import Refused, locked, refuse, who
 from pathways.people.ages import age_on
 from pathways.people.models import AgencyRecord
 
@@ -30,15 +32,6 @@ ENDINGS = (
     Order.State.COMPLETED, Order.State.REVOKED_BREACH, Order.State.REVOKED_OTHER,
     Order.State.TRANSFERRED, Order.State.DIED,
 )  # fmt: skip
-
-
-class OrderRefused(ValueError):
-    """The order or the step is refused: `problems` are (field, why), for a form or a
-    rejected row."""
-
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        super().__init__("; ".join(f"{field}: {why}" for field, why in problems))
-        self.problems = problems
 
 
 def other_activity_cap(upw_hours: int) -> int:
@@ -113,6 +106,9 @@ def impose_order(
     supervision_months: int | None = None,
     requirements: list[str] | None = None,
     expected_end: dt.date | None = None,
+    team: str | None = None,
+    worker: Any = None,
+    order_ref: str | None = None,
 ) -> Order:
     """Record an order the court imposed on the person `record` names (the agency's
     record it is held under); refused with every reason when it breaks a rule."""
@@ -129,36 +125,40 @@ def impose_order(
     if court not in Court.values:
         problems.append(("court", f"{court!r} is not a court ({', '.join(Court.values)})"))
     if problems:
-        raise OrderRefused(problems)
-    return Order.objects.create(
+        raise Refused(problems)
+    with transaction.atomic():
+        order = Order.objects.create(
         person_id=record.person_id, record=record, type=type, court=court,
         imposed_on=imposed_on, expected_end=expected_end, upw_hours=upw_hours,
         other_activity_hours=other_activity_hours, supervision_months=supervision_months,
-        requirements=sorted(codes), worker=by if getattr(by, "pk", None) else None,
-    )  # fmt: skip
+        requirements=sorted(codes), worker=who(worker) or who(by), team_id=team,
+        order_ref=order_ref,
+        )  # fmt: skip
+        schedule_reviews(order)
+    return order
 
 
 def end_order(user: Any, order: Order, *, on: dt.date, ending: str) -> Order:
     """End the order, once: completed, revoked (on breach or otherwise), transferred or
     died, on a date not before it was imposed."""
     if ending not in ENDINGS:
-        raise OrderRefused([("ending", f"{ending!r} is not an ending ({', '.join(ENDINGS)})")])
+        raise Refused([("ending", f"{ending!r} is not an ending ({', '.join(ENDINGS)})")])
     with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order.pk)
-        if locked.version != order.version:
-            raise OrderRefused([("version", "the order changed since it was read: reload it")])
-        if locked.state in ENDINGS:
-            raise OrderRefused([("ending", f"the order has already ended ({locked.state})")])
-        if on < locked.imposed_on:
-            raise OrderRefused([("on", "an order cannot end before it was imposed")])
-        Order.objects.filter(pk=order.pk).update(
-            state=ending, ended_on=on, version=locked.version + 1
-        )
+        row = locked(order)
+        if row.state in ENDINGS:
+            raise Refused([("ending", f"the order has already ended ({row.state})")])
+        if on < row.imposed_on:
+            raise Refused([("on", "an order cannot end before it was imposed")])
+        Suspension.objects.filter(order=row, to_on__isnull=True).update(to_on=on)
+        # Reviews that would have fallen after the end are not due.
+        Review.objects.filter(order=row, held_on=None, due_on__gt=on).delete()
+        Order.objects.filter(pk=order.pk).update(state=ending, ended_on=on, version=row.version + 1)
     return Order.objects.get(pk=order.pk)
 
 
 VARIABLE = {
     "upw_hours": "unpaid work hours",
+    "upw_extension_months": "unpaid work time limit extended (months)",
     "other_activity_hours": "other activity hours",
     "supervision_months": "supervision months",
     "expected_end": "expected end",
@@ -171,40 +171,72 @@ def vary_order(
     """A court's variation: the new values are checked as the order's rules say, and
     each field changed is kept with its old and new value, the date and the reason."""
     if not reason.strip():
-        raise OrderRefused([("reason", "say why the court varied the order")])
+        raise Refused([("reason", "say why the court varied the order")])
     unknown = sorted(set(changes) - set(VARIABLE))
     if unknown:
-        raise OrderRefused([("changes", f"not varied here: {', '.join(unknown)}")])
+        raise Refused([("changes", f"not varied here: {', '.join(unknown)}")])
     with transaction.atomic():
-        locked = Order.objects.select_for_update().select_related("person").get(pk=order.pk)
-        if locked.version != order.version:
-            raise OrderRefused([("version", "the order changed since it was read: reload it")])
-        if locked.state in ENDINGS:
-            raise OrderRefused([("on", "an order that has ended is not varied")])
-        after = {name: changes.get(name, getattr(locked, name)) for name in VARIABLE}
+        row = locked(order, "person")
+        if row.state in ENDINGS:
+            raise Refused([("on", "an order that has ended is not varied")])
+        after = {name: changes.get(name, getattr(row, name)) for name in VARIABLE}
         problems = order_problems(
-            born=locked.person.date_of_birth, type=locked.type, imposed_on=locked.imposed_on,
+            born=row.person.date_of_birth, type=row.type, imposed_on=row.imposed_on,
             upw_hours=after["upw_hours"], other_activity_hours=after["other_activity_hours"],
-            supervision_months=after["supervision_months"], requirements=locked.requirements,
+            supervision_months=after["supervision_months"], requirements=row.requirements,
         )  # fmt: skip
         if problems:
-            raise OrderRefused(problems)
+            raise Refused(problems)
         varied = [
             Variation(
-                order=locked,
+                order=row,
                 on=on,
                 field=VARIABLE[name],
-                old="" if getattr(locked, name) is None else str(getattr(locked, name)),
+                old="" if getattr(row, name) is None else str(getattr(row, name)),
                 new="" if value is None else str(value),
                 reason=reason.strip()[:500],
-                by=user if getattr(user, "pk", None) else None,
+                by=who(user),
             )  # fmt: skip
             for name, value in changes.items()
-            if getattr(locked, name) != value
+            if getattr(row, name) != value
         ]
         if not varied:
-            raise OrderRefused([("changes", "nothing to vary: the values are the order's")])
+            raise Refused([("changes", "nothing to vary: the values are the order's")])
         Order.objects.filter(pk=order.pk).update(
-            **{name: changes[name] for name in changes}, version=locked.version + 1
+            **{name: changes[name] for name in changes}, version=row.version + 1
         )
+        if "supervision_months" in changes:
+            schedule_reviews(Order.objects.get(pk=order.pk))
         return Variation.objects.bulk_create(varied)
+
+
+def suspend_order(user: Any, order: Order, *, on: dt.date, reason: str) -> Order:
+    """The person is in custody: the order is suspended from `on` and its clocks stop."""
+    if not reason.strip():
+        raise refuse("reason", "say why the order is suspended (for example, remanded in custody)")
+    with transaction.atomic():
+        row = locked(order)
+        if row.state != Order.State.ACTIVE:
+            raise refuse("on", f"only an active order is suspended; this one is {row.state}")
+        if on < row.imposed_on:
+            raise refuse("on", "an order cannot be suspended before it was imposed")
+        last = row.suspensions.exclude(to_on=None).order_by("-to_on").first()
+        if last and last.to_on and on < last.to_on:
+            raise refuse("on", f"the last suspension ended on {last.to_on}")
+        Suspension.objects.create(order=row, from_on=on, reason=reason.strip()[:300], by=who(user))
+        Order.objects.filter(pk=row.pk).update(state=Order.State.SUSPENDED, version=row.version + 1)
+    return Order.objects.get(pk=order.pk)
+
+
+def resume_order(user: Any, order: Order, *, on: dt.date) -> Order:
+    """The person is back in the community: the suspension ends on `on`."""
+    with transaction.atomic():
+        row = locked(order)
+        if row.state != Order.State.SUSPENDED:
+            raise refuse("on", "the order is not suspended")
+        open_one = row.suspensions.get(to_on__isnull=True)
+        if on < open_one.from_on:
+            raise refuse("on", f"the suspension began on {open_one.from_on}")
+        Suspension.objects.filter(pk=open_one.pk).update(to_on=on)
+        Order.objects.filter(pk=row.pk).update(state=Order.State.ACTIVE, version=row.version + 1)
+    return Order.objects.get(pk=order.pk)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from pathways.outcomes.months import add_months_sql
+from pathways.months import add_months_sql
 from pathways.outcomes.parameters import ReportParameters
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from pathways.outcomes.metrics import engagement_length, follow_up, funnel
-from pathways.outcomes.months import add_months
+from pathways.months import add_months
 from pathways.outcomes.parameters import ReportParameters
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 
 from pathways.alerts.models import Alert
+from pathways.casework.config import apply_casework, check_casework
 from pathways.events.models import EVENT_FLAGS, CrimeGroup
 from pathways.identification.config import apply_rules, check_rules
 from pathways.partners.config import (
@@ -51,6 +52,7 @@ FILES = (
     "agreements",
     "retention",
     "reasons",
+    "casework",
 )
 
 
@@ -66,6 +68,7 @@ class PartnershipConfig:
     retention: dict[str, int] = field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     reasons: dict[str, dict[str, str]] = field(default_factory=dict)
+    casework: dict[str, Any] = field(default_factory=dict)
 
 
 def load_config(directory: Path) -> PartnershipConfig:
@@ -114,6 +117,7 @@ def load_config(directory: Path) -> PartnershipConfig:
     )
     config.retention = check_retention(checker("retention"), tables["retention"])
     config.reasons = check_reasons(checker("reasons"), tables["reasons"])
+    config.casework = check_casework(checker("casework"), tables["casework"], config.teams)
     if problems:
         raise ConfigError(problems)
     return config
@@ -130,4 +134,5 @@ def apply_config(config: PartnershipConfig) -> dict[str, int]:
     apply_governance(config.categories, config.agreements, config.retention)
     apply_rules(config.rules)
     apply_reasons(config.reasons)
+    apply_casework(config.casework)
     return {name: len(getattr(config, name)) for name in FILES}

@@ -10,8 +10,8 @@ import datetime as dt
 import pytest
 
 from pathways.casework.models import Order, Variation
+from pathways.casework.refusals import Refused
 from pathways.casework.orders import (
-    OrderRefused,
     end_order,
     impose_order,
     other_activity_cap,
@@ -28,7 +28,7 @@ def record(born: dt.date):
     return person.records.get()
 
 
-def fields(error: OrderRefused) -> dict[str, str]:
+def fields(error: Refused) -> dict[str, str]:
     return dict(error.problems)
 
 
@@ -42,7 +42,7 @@ def test_unpaid_work_is_20_to_300_hours(hours: int, ok: bool) -> None:
                              upw_hours=hours)  # fmt: skip
         assert order.requirements == ["unpaid_work"]
     else:
-        with pytest.raises(OrderRefused) as refused:
+        with pytest.raises(Refused) as refused:
             impose_order(adult, type="cpo", court="sheriff_summary", imposed_on=IMPOSED,
                          upw_hours=hours)  # fmt: skip
         assert fields(refused.value)["upw_hours"] == f"unpaid work is 20 to 300 hours, not {hours}"
@@ -52,7 +52,7 @@ def test_unpaid_work_is_20_to_300_hours(hours: int, ok: bool) -> None:
 def test_no_unpaid_work_under_16_and_supervision_always_under_18() -> None:
     # 16 on 2 June 2026: 15 on the day imposed.
     young = record(dt.date(2010, 6, 2))
-    with pytest.raises(OrderRefused) as refused:
+    with pytest.raises(Refused) as refused:
         impose_order(young, type="cpo", court="sheriff_summary", imposed_on=IMPOSED,
                      upw_hours=40)  # fmt: skip
     assert fields(refused.value) == {
@@ -73,7 +73,7 @@ def test_other_activity_is_at_most_30_percent_or_30_hours(hours: int, cap: int) 
 
 def test_other_activity_beyond_its_cap_is_refused() -> None:
     adult = record(dt.date(1990, 1, 1))
-    with pytest.raises(OrderRefused) as refused:
+    with pytest.raises(Refused) as refused:
         impose_order(adult, type="cpo", court="sheriff_summary", imposed_on=IMPOSED,
                      upw_hours=60, other_activity_hours=19)  # fmt: skip
     assert fields(refused.value)["other_activity_hours"].startswith(
@@ -86,11 +86,11 @@ def test_an_order_ends_once_and_not_before_it_began() -> None:
     worker = make_user("cjsw", "CJSW_NE", "cjsw_worker")
     order = impose_order(adult, type="cpo", court="sheriff_summary", imposed_on=IMPOSED,
                          upw_hours=100)  # fmt: skip
-    with pytest.raises(OrderRefused, match="cannot end before it was imposed"):
+    with pytest.raises(Refused, match="cannot end before it was imposed"):
         end_order(worker, order, on=IMPOSED - dt.timedelta(days=1), ending="completed")
     ended = end_order(worker, order, on=dt.date(2026, 9, 1), ending="completed")
     assert (ended.state, ended.ended_on) == ("completed", dt.date(2026, 9, 1))
-    with pytest.raises(OrderRefused, match="already ended"):
+    with pytest.raises(Refused, match="already ended"):
         end_order(worker, ended, on=dt.date(2026, 9, 2), ending="revoked_breach")
 
 
@@ -99,7 +99,7 @@ def test_a_variation_keeps_the_old_and_new_values_and_the_rules_hold() -> None:
     worker = make_user("cjsw", "CJSW_NE", "cjsw_worker")
     order = impose_order(adult, type="cpo", court="sheriff_summary", imposed_on=IMPOSED,
                          upw_hours=100)  # fmt: skip
-    with pytest.raises(OrderRefused, match="unpaid work is 20 to 300 hours, not 320"):
+    with pytest.raises(Refused, match="unpaid work is 20 to 300 hours, not 320"):
         vary_order(worker, order, on=dt.date(2026, 8, 1), reason="More", upw_hours=320)
     [varied] = vary_order(worker, order, on=dt.date(2026, 8, 1), reason="Reduced on appeal",
                           upw_hours=80)  # fmt: skip
@@ -108,6 +108,6 @@ def test_a_variation_keeps_the_old_and_new_values_and_the_rules_hold() -> None:
     )  # fmt: skip
     assert Order.objects.get(pk=order.pk).upw_hours == 80
     # The page that read the order before the variation is stale now.
-    with pytest.raises(OrderRefused, match="changed since it was read"):
+    with pytest.raises(Refused, match="changed by someone else since you read it"):
         vary_order(worker, order, on=dt.date(2026, 8, 2), reason="Again", upw_hours=90)
     assert Variation.objects.count() == 1

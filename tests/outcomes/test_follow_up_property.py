@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pathways.outcomes.metrics import follow_up
-from pathways.outcomes.months import add_months
+from pathways.months import add_months
 from pathways.outcomes.parameters import report_parameters
 
 from .builders import engagement, event, person

@@ -10,7 +10,7 @@ from django.db import connection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pathways.outcomes.months import add_months
+from pathways.months import add_months
 from pathways.outcomes.rounding import change, mean, median_of_middle, percentage
 from pathways.outcomes.scope import date_sql, months_sql
 

@@ -1,4 +1,5 @@
-"""Month arithmetic as OUTCOMES.md defines it, in Python and as SQL.
+"""Month arithmetic as OUTCOMES.md defines it, in Python and as SQL (the figures, and
+justice social work's time limits and review schedule).
 
 `d + W months` is the same day of the month W calendar months later, clamped to the last
 day of that month (31 August + 6 months = 28 or 29 February); `d - W months` clamps the
