@@ -103,7 +103,9 @@ def amend_contact(user: Any, contact: Contact, *, why: str, **values: Any) -> li
     outside the engagement, or the contact is left without the reason it needs."""
     why = _why(why)
     with transaction.atomic():
-        contact = Contact.objects.select_for_update().select_related("referral").get(pk=contact.pk)
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        if contact.referral_id is None:
+            raise TransitionRefused("this contact is an order's: correct it on the order")
         referral = Referral.objects.select_related("service").get(pk=contact.referral_id)
         if not may_record_contacts(user, referral):
             raise TransitionRefused(

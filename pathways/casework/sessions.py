@@ -195,7 +195,8 @@ def _within_hours(order: Order, kind: str, credited: Decimal | None, as_of: dt.d
     if book.credited_upw + book.credited_other - back + credited > book.imposed:
         raise refuse(
             "hours_credited",
-            f"the order has {said(book.remaining)} hours left; {said(credited)} would go beyond them",
+            f"the order has {said(book.remaining)} hours left; "
+            f"{said(credited)} would go beyond them",
         )
 
 

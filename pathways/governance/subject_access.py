@@ -163,8 +163,19 @@ def gather(person_id: int) -> dict[str, Any]:
         "contacts": _rows(
             Contact.objects.filter(person=person).order_by("on", "id"),
             (
-                "kind", "referral_id", "order_id", "on", "attendance", "mode", "project_id",
-                "hours_offered", "hours_credited", "reason", "evidence", "notes", "concerns",
+                "kind",
+                "referral_id",
+                "order_id",
+                "on",
+                "attendance",
+                "mode",
+                "project_id",
+                "hours_offered",
+                "hours_credited",
+                "reason",
+                "evidence",
+                "notes",
+                "concerns",
                 "recorded_at",
             ),  # fmt: skip
         ),

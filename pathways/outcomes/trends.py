@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from pathways.outcomes.metrics import engagement_length, follow_up, funnel
 from pathways.months import add_months
+from pathways.outcomes.metrics import engagement_length, follow_up, funnel
 from pathways.outcomes.parameters import ReportParameters
 
 

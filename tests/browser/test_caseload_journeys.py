@@ -32,8 +32,11 @@ def engaged_case(service: str, worker: object, name: str) -> Referral:
     referral = refer(person, "POLICE", service, today - dt.timedelta(days=40), state="engaged")
     Referral.objects.filter(pk=referral.pk).update(worker=worker)
     EngagementPlan.objects.create(referral=referral, focus_areas=["education"])
-    referral.contacts.create(person=referral.person, 
-        on=today - dt.timedelta(days=35), attendance="attended", notes="Met at the youth club."
+    referral.contacts.create(
+        person=referral.person,
+        on=today - dt.timedelta(days=35),
+        attendance="attended",
+        notes="Met at the youth club.",
     )
     return referral
 

@@ -34,7 +34,10 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-def supervised(record, imposed=D(2025, 8, 31), months=24):
+AUGUST_31 = D(2025, 8, 31)
+
+
+def supervised(record, imposed=AUGUST_31, months=24):
     return impose_order(record, type="cpo", court="sheriff_summary", imposed_on=imposed,
                         supervision_months=months)  # fmt: skip
 

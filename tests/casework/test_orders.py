@@ -10,13 +10,13 @@ import datetime as dt
 import pytest
 
 from pathways.casework.models import Order, Variation
-from pathways.casework.refusals import Refused
 from pathways.casework.orders import (
     end_order,
     impose_order,
     other_activity_cap,
     vary_order,
 )
+from pathways.casework.refusals import Refused
 from tests.world import make_person, make_user
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pathways.outcomes.metrics import follow_up
 from pathways.months import add_months
+from pathways.outcomes.metrics import follow_up
 from pathways.outcomes.parameters import report_parameters
 
 from .builders import engagement, event, person

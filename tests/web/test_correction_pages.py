@@ -22,7 +22,9 @@ START = dt.date(2026, 10, 5)
 def engaged(partnership: None) -> Referral:
     person = make_person("Cora", "Corrected", dt.date(2009, 1, 1), records=(("POLICE", "K1"),))
     referral = refer(person, "POLICE", "ADAPT", START, state="engaged")
-    referral.contacts.create(person=referral.person, on=START, attendance="attended", notes="Met at hom.")
+    referral.contacts.create(
+        person=referral.person, on=START, attendance="attended", notes="Met at hom."
+    )
     return referral
 
 

@@ -510,7 +510,9 @@ def add_cases(first: int, last: int, worker: object) -> None:
         referral.worker = worker if n % 2 else None
         referral.save()
         if state == "engaged":
-            referral.contacts.create(person=referral.person, on=TODAY - dt.timedelta(days=3), attendance="attended")
+            referral.contacts.create(
+                person=referral.person, on=TODAY - dt.timedelta(days=3), attendance="attended"
+            )
 
 
 @pytest.mark.parametrize("who", list(HOME_USERS))
