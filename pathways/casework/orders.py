@@ -12,6 +12,7 @@ function that locks, checks, changes and records who did it.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -34,10 +35,10 @@ ENDINGS = (
 )  # fmt: skip
 
 
-def other_activity_cap(upw_hours: int) -> int:
+def other_activity_cap(upw_hours: int) -> Decimal:
     """The most hours of other activity that count towards `upw_hours` of unpaid work:
-    30% of them (rounded down) or 30, whichever is less."""
-    return min(upw_hours * 30 // 100, 30)
+    30% of them or 30, whichever is less (25 hours: 7.5)."""
+    return min(Decimal(upw_hours) * 3 / 10, Decimal(30))
 
 
 def order_problems(
@@ -74,7 +75,7 @@ def order_problems(
         elif other_activity_hours > other_activity_cap(upw_hours):
             problems.append((
                 "other_activity_hours",
-                f"other activity is at most {other_activity_cap(upw_hours)} hours of "
+                f"other activity is at most {other_activity_cap(upw_hours):f} hours of "
                 f"{upw_hours} (30% or 30 hours, whichever is less), not {other_activity_hours}",
             ))  # fmt: skip
     if supervision_months is not None:

@@ -57,13 +57,13 @@ class Ledger:
     imposed: int
     credited_upw: Decimal
     credited_other: Decimal
-    other_cap: int
+    other_cap: Decimal
     must_be_done_by: dt.date
     suspended_days: int
 
     @property
     def other_counted(self) -> Decimal:
-        return min(self.credited_other, Decimal(self.other_cap))
+        return min(self.credited_other, self.other_cap)
 
     @property
     def credited(self) -> Decimal:
@@ -113,8 +113,7 @@ def ledger(order: Order, as_of: dt.date) -> Ledger:
         imposed=imposed,
         credited_upw=Decimal(sums["upw"] or 0),
         credited_other=Decimal(sums["other"] or 0),
-        other_cap=min(order.other_activity_hours or other_activity_cap(imposed),
-                      other_activity_cap(imposed)),
+        other_cap=min(Decimal(order.other_activity_hours or 30), other_activity_cap(imposed)),
         must_be_done_by=time_limit(order, as_of),
         suspended_days=suspended_days(order, as_of),
     )  # fmt: skip
@@ -189,7 +188,7 @@ def _within_hours(order: Order, kind: str, credited: Decimal | None, as_of: dt.d
     ):
         raise refuse(
             "hours_credited",
-            f"other activity counts for at most {book.other_cap} hours of this order; "
+            f"other activity counts for at most {said(book.other_cap)} hours of this order; "
             f"{said(book.credited_other)} are credited already",
         )
     if book.credited_upw + book.credited_other - back + credited > book.imposed:

@@ -14,23 +14,30 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 
 from pathways.audit.log import operator_name, record_access
+from pathways.outcomes.casework import CaseworkParameters
 from pathways.outcomes.parameters import ReportParameters
 
 
 def record_unsuppressed_export(
-    user: Any, params: ReportParameters, *, what: str, channel: str | None = None
+    user: Any,
+    params: ReportParameters | CaseworkParameters,
+    *,
+    what: str,
+    channel: str | None = None,
 ) -> None:
     """Write to the audit that unsuppressed figures left Pathways: who (the signed-in
-    user, or the operating-system user at the command line), what and for which report."""
+    user, or the operating-system user at the command line), what and for which report
+    (the outcome report's services, or casework's)."""
     by_operator = user is None
-    services = ", ".join(params.services)
-    detail = (
-        f"{what}: services {services}; {params.period_from} to {params.period_to}; "
-        f"as of {params.as_of}"
+    about = (
+        f"services {', '.join(params.services)}"
+        if isinstance(params, ReportParameters)
+        else "justice social work casework"
     )
+    detail = f"{what}: {about}; {params.period_from} to {params.period_to}; as of {params.as_of}"
     # The filters are what narrow figures to small groups: the audit names them.
-    for name in ("area", "sex", "age_band"):
-        if getattr(params, name):
+    for name in ("area", "sex", "age_band", "team"):
+        if getattr(params, name, ""):
             detail += f"; {name.replace('_', ' ')} {getattr(params, name)}"
     if by_operator:
         detail += f"; by operating-system user {operator_name()}"

@@ -11,7 +11,7 @@ from tests.world import make_person
 
 
 @pytest.fixture
-def record(db):
+def record(config_loaded):
     person = make_person("Pat", "Order", dt.date(1990, 1, 1), records=(("HSCP_CJSW", "C1990"),))
     return person.records.get()
 

@@ -66,8 +66,8 @@ def test_no_unpaid_work_under_16_and_supervision_always_under_18() -> None:
     assert order.requirements == ["supervision", "unpaid_work"]
 
 
-@pytest.mark.parametrize(("hours", "cap"), [(20, 6), (60, 18), (100, 30), (300, 30)])
-def test_other_activity_is_at_most_30_percent_or_30_hours(hours: int, cap: int) -> None:
+@pytest.mark.parametrize(("hours", "cap"), [(20, 6), (25, 7.5), (60, 18), (100, 30), (300, 30)])
+def test_other_activity_is_at_most_30_percent_or_30_hours(hours: int, cap: float) -> None:
     assert other_activity_cap(hours) == cap
 
 

@@ -1,5 +1,6 @@
-"""`pathways report outcomes …` and `pathways report annual …`: the partnership's figures
-(OUTCOMES.md) as JSON, CSV, XLSX or PDF, and the annual "by the numbers" PDF.
+"""`pathways report outcomes …`, `pathways report casework …` and `pathways report annual
+…`: the partnership's figures (OUTCOMES.md) as JSON, CSV, XLSX or PDF, justice social
+work's (CASEWORK.md) as JSON, CSV or XLSX, and the annual "by the numbers" PDF.
 
 The command line acts with the operator's authority (whoever can run it can reach the
 database): it needs no user, and every unsuppressed export it makes is written to the
@@ -16,8 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from rich.console import Console
 
+from pathways.outcomes.casework import casework_parameters, casework_report
+from pathways.outcomes.casework_exports import casework_csv, casework_xlsx
 from pathways.outcomes.documents import write_annual_report, write_outcomes_pdf
 from pathways.outcomes.exports import write_csv, write_xlsx
 from pathways.outcomes.parameters import ReportError, report_parameters
@@ -40,7 +44,9 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        kinds = parser.add_subparsers(dest="kind", required=True, metavar="outcomes|annual")
+        kinds = parser.add_subparsers(
+            dest="kind", required=True, metavar="outcomes|casework|annual"
+        )
         outcomes = kinds.add_parser(
             "outcomes", help="the outcome report (OUTCOMES.md) for some services and a period"
         )
@@ -63,6 +69,17 @@ class Command(BaseCommand):
         outcomes.add_argument("--sex", default="", help="only people of this sex (M, F, X, U)")
         outcomes.add_argument("--age-band", default="", help="only people in this age band")
         outcomes.add_argument("--out", type=Path, metavar="FILE")
+        casework = kinds.add_parser(
+            "casework", help="justice social work's figures (CASEWORK.md) for a period"
+        )
+        self._period(casework)
+        casework.add_argument("--team", default="", help="one justice social work team")
+        casework.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+        casework.add_argument(
+            "--unsuppressed", action="store_true",
+            help="CSV or XLSX as computed, for authorised analysts (audited)",
+        )  # fmt: skip
+        casework.add_argument("--out", type=Path, metavar="FILE")
         annual = kinds.add_parser("annual", help="the annual report PDF")
         self._period(annual)
         annual.add_argument("--out", type=Path, metavar="FILE", required=True)
@@ -80,6 +97,8 @@ class Command(BaseCommand):
         try:
             if options["kind"] == "annual":
                 self._annual(options)
+            elif options["kind"] == "casework":
+                self._casework(options)
             else:
                 self._outcomes(options)
         except ReportError as error:
@@ -117,6 +136,33 @@ class Command(BaseCommand):
             write_xlsx(report, out, suppress=not unsuppressed)
             self._done(out)
             return
+        if out is None:
+            self.stdout.write(text, ending="")
+        else:
+            out.write_text(text, encoding="utf-8")
+            self._done(out)
+
+    def _casework(self, options: dict[str, Any]) -> None:
+        fmt, out = options["format"], options["out"]
+        if fmt == "xlsx" and out is None:
+            raise CommandError("--out FILE is required for xlsx")
+        params = casework_parameters(
+            options["period_from"], options["period_to"],
+            options["as_of"] or timezone.localdate(), options["team"],
+        )  # fmt: skip
+        report = casework_report(params)
+        unsuppressed = fmt == "json" or options["unsuppressed"]
+        if unsuppressed:
+            record_unsuppressed_export(None, params, what=f"{fmt} casework report")
+        if fmt == "xlsx":
+            casework_xlsx(report, out, suppress=not unsuppressed)
+            self._done(out)
+            return
+        text = (
+            json.dumps(report.as_json(), indent=2) + "\n"
+            if fmt == "json"
+            else casework_csv(report, suppress=not unsuppressed)
+        )
         if out is None:
             self.stdout.write(text, ending="")
         else:
