@@ -78,12 +78,14 @@ def record_assessment(
 
 
 def record_mappa(
-    user: Any, person_id: int, *, category: int, level: int, from_on: dt.date
+    user: Any, record: AgencyRecord, *, category: int, level: int, from_on: dt.date
 ) -> Mappa:
-    """The person is managed under MAPPA from `from_on` (an earlier entry ends then)."""
+    """The person `record` names is managed under MAPPA from `from_on` (an earlier entry
+    ends then)."""
     if category not in (1, 2, 3) or level not in (1, 2, 3):
         raise refuse("category", "MAPPA category and level are 1, 2 or 3")
-    Mappa.objects.filter(person_id=person_id, to_on=None).update(to_on=from_on)
+    Mappa.objects.filter(person_id=record.person_id, to_on=None).update(to_on=from_on)
     return Mappa.objects.create(
-        person_id=person_id, category=category, level=level, from_on=from_on, by=who(user)
-    )
+        person_id=record.person_id, record=record, category=category, level=level,
+        from_on=from_on, by=who(user),
+    )  # fmt: skip

@@ -62,6 +62,10 @@ class Order(models.Model):
     team = models.ForeignKey(
         "partners.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The unpaid work project the person is placed on (its squad's register lists them).
+    project = models.ForeignKey(
+        "casework.Project", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # Months a court added to the unpaid work time limit (CASEWORK.md "Clocks").
     upw_extension_months = models.PositiveSmallIntegerField(default=0)
     state = models.CharField(max_length=16, choices=State.choices, default=State.ACTIVE)
@@ -382,6 +386,7 @@ class Mappa(models.Model):
     Shown only to roles whose agreements name the `mappa` category."""
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    record = models.ForeignKey("people.AgencyRecord", on_delete=models.PROTECT, related_name="+")
     category = models.PositiveSmallIntegerField(choices=[(1, "1"), (2, "2"), (3, "3")])
     level = models.PositiveSmallIntegerField(choices=[(1, "1"), (2, "2"), (3, "3")])
     from_on = models.DateField()

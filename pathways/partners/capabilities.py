@@ -28,10 +28,14 @@ MANAGE_IMPORTS = "manage_imports"
 REVIEW_LINKS = "review_links"  # the linkage review: identity fields of records in doubt
 READ_REPORTS = "read_reports"  # published outcome figures (small numbers suppressed)
 UNSUPPRESSED_REPORTS = "unsuppressed_reports"  # the figures as computed, audited
+CASEWORK = "casework"  # justice social work: orders, reports, sessions, plans, reviews
+MANAGE_CASEWORK = "manage_casework"  # the team manager: the team's caseload, allocation
+RECORD_SESSIONS = "record_sessions"  # an unpaid work supervisor: a squad's register only
 CAPABILITIES = frozenset(
     {
         VIEW, REFER, APPROVE, ACCEPT, RECORD_CONTACT, CONFIGURE, READ_AUDIT,
         RESEARCH_EXTRACT, MANAGE_IMPORTS, REVIEW_LINKS, READ_REPORTS, UNSUPPRESSED_REPORTS,
+        CASEWORK, MANAGE_CASEWORK, RECORD_SESSIONS,
     }
 )  # fmt: skip
 # The two sides of a joint approval: a team of an agency of one of these sectors.

@@ -34,10 +34,12 @@ __all__ = [
     "Decision",
     "User",
     "category_of_kind",
+    "category_rows_q",
     "decide",
     "events_open_q",
     "grants_holding",
     "grounds",
+    "own_agency_q",
     "person_if_visible",
     "referrals_open_q",
     "visible_events",
@@ -306,6 +308,32 @@ def events_open_q(user: User, *, person: str, agency: str, kind: str) -> Q | Non
             part &= when
         condition = part if condition is None else condition | part
     return condition
+
+
+def category_rows_q(user: User, category: str, *, agency: str, person: str) -> Q | None:
+    """SQL on rows of a category held by an agency (justice social work's orders, court
+    reports, plans, assessments): those a grant opening `category` from the row's agency
+    (the field `agency`), whose condition holds for the row's person (`person`), opens to
+    the user. None: none is."""
+    condition: Q | None = None
+    for grant in grants_of(user):
+        if category not in grant.categories:
+            continue
+        part = Q(**{agency: grant.source})
+        when = _when(grant, person)
+        if when is not None:
+            part &= when
+        condition = part if condition is None else condition | part
+    return condition
+
+
+def own_agency_q(user: User, category: str, *, agency: str) -> Q | None:
+    """SQL on rows of a category: those held by an agency whose role rule opens the
+    category to the user (their own agency's records, in full). None: none is."""
+    mine = sorted(
+        {g.source for g in grants_of(user) if not g.agreement and category in g.categories}
+    )
+    return Q(**{f"{agency}__in": mine}) if mine else None
 
 
 def visible_record_list(user: User, person_ids: Iterable[int]) -> QuerySet[AgencyRecord]:

@@ -149,7 +149,7 @@ def every(value: Any, roles: tuple[str, ...]) -> dict[str, Any]:
     return dict.fromkeys(roles, value)
 
 
-WITHOUT_VIEW = ("data_quality", "dpo", "researcher", "admin")  # no `view`: no person data
+WITHOUT_VIEW = ("data_quality", "dpo", "researcher", "admin", "upw_supervisor")  # no `view`
 
 # 1. Alerts. Avery Alert is known only to the police (a record, an offence), who referred
 # them to ADAPT; each user has an alert about that offence. Columns: the referral
@@ -164,6 +164,8 @@ EXPECTED_ALERTS: dict[str, dict[str, bool]] = {
     # ISP_POLICE_CJSW_REFERRED (active_referral, any service): while the referral is active;
     # opted out is not active, and ADAPT is no statutory case.
     "cjsw_worker": {"consented": True, "consent_withdrawn": False},
+    # Their team manager is of the same team and agency: the same agreements.
+    "cjsw_manager": {"consented": True, "consent_withdrawn": False},
     # POLICE_ADAPT_REFERRAL (active_referral) and _OFFENDING (consented_referral).
     "partner_worker": {"consented": True, "consent_withdrawn": False},
     # ISP_POLICE_CF_APPROVAL holds only while a referral awaits approval: never here.
@@ -195,6 +197,7 @@ EXPECTED_CUSTODY: dict[str, frozenset[str] | None] = {
     # No record_contact: the police see these people on their own pages, not here.
     "police_analyst": None,
     "manager": None,
+    "cjsw_manager": None,
     **every(None, WITHOUT_VIEW),
 }
 
@@ -210,6 +213,7 @@ EXPECTED_CANDIDATES: dict[str, frozenset[str] | None] = {
     "pop_worker": frozenset({"POP"}),
     # They may refer, but rules.toml names none of their teams: an empty queue.
     "cjsw_worker": NOTHING,
+    "cjsw_manager": NOTHING,
     "cf_worker": NOTHING,
     "custody_mentor": NOTHING,
     # No refer capability.
@@ -238,6 +242,7 @@ EXPECTED_ENGAGEMENT: dict[str, dict[str, frozenset[str]]] = {
     # ISP_POLICE_CJSW_REFERRED shows the police's referral while active; no agreement
     # shares INCLUDEM's engagement with justice social work.
     "cjsw_worker": {"engaged": REFERRAL, "completed": NOTHING},
+    "cjsw_manager": {"engaged": REFERRAL, "completed": NOTHING},
     # Approval only (not awaiting it now); POP's, COS's and the mentors' agreements are
     # about their own services.
     "cf_worker": every(NOTHING, ENGAGEMENT_STATES),

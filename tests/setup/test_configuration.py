@@ -84,8 +84,8 @@ def test_glasgow_has_its_thirteen_services_each_with_its_provider() -> None:
 
 
 @pytest.mark.django_db
-def test_glasgow_has_twenty_teams_and_twelve_roles() -> None:
-    assert (Team.objects.count(), Role.objects.count()) == (20, 12)
+def test_glasgow_has_twenty_teams_and_fourteen_roles() -> None:
+    assert (Team.objects.count(), Role.objects.count()) == (20, 14)
 
 
 @pytest.mark.django_db

@@ -71,6 +71,15 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "engagement_closed": NOTHING,
         "statutory_case": PROTOCOL,
     },
+    # Their team manager: the same team, agency and agreements.
+    "cjsw_manager": {
+        "no_referral": NOTHING,
+        "referral_pending": PROTOCOL,
+        "consented": PROTOCOL,
+        "consent_withdrawn": NOTHING,
+        "engagement_closed": NOTHING,
+        "statutory_case": PROTOCOL,
+    },
     # Who and why from the moment the referral is sent; offending once consented; the
     # referral it worked (read-only) after the work ended, but not after a withdrawal.
     "partner_worker": {
@@ -92,6 +101,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "dpo": every_state(NOTHING),
     "researcher": every_state(NOTHING),
     "admin": every_state(NOTHING),
+    # No view capability: only a squad's register (tests/casework), never a person page.
+    "upw_supervisor": every_state(NOTHING),
 }
 
 

@@ -233,6 +233,11 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person'),
         ),
         migrations.AddField(
+            model_name='mappa',
+            name='record',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.agencyrecord'),
+        ),
+        migrations.AddField(
             model_name='plan',
             name='by',
             field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
