@@ -7,6 +7,7 @@ from django.urls import URLPattern, path
 
 from pathways.web import (
     alert_views,
+    casework_views,
     consent_views,
     custody_views,
     engagement_views,
@@ -34,6 +35,35 @@ urlpatterns: list[URLPattern] = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", home_views.home, name="home"),
     path("caseload/", home_views.caseload, name="caseload"),
+    path("casework/due/", casework_views.due, name="casework-due"),
+    path("casework/orders/<int:order_id>/", casework_views.order, name="casework-order"),
+    path(
+        "casework/orders/<int:order_id>/sessions/new/",
+        casework_views.order_session,
+        name="casework-session",
+    ),
+    path(
+        "casework/orders/<int:order_id>/sessions/<int:session_id>/attendance/",
+        casework_views.session_attendance,
+        name="casework-session-attendance",
+    ),
+    path(
+        "casework/orders/<int:order_id>/warnings/new/",
+        casework_views.order_warning,
+        name="casework-warning",
+    ),
+    path(
+        "casework/orders/<int:order_id>/breaches/new/",
+        casework_views.order_breach,
+        name="casework-breach",
+    ),
+    path("casework/reports/<int:report_id>/", casework_views.report, name="casework-report"),
+    path("casework/squads/", casework_views.squads, name="casework-squads"),
+    path(
+        "casework/squads/<str:project>/<str:on>/",
+        casework_views.register,
+        name="casework-register",
+    ),
     path("people/", views.people_search, name="people-search"),
     path("people/<int:person_id>/", views.person, name="person"),
     path("people/<int:person_id>/refer/", referral_views.new_referral, name="person-refer"),

@@ -18,3 +18,14 @@ def add_refusal(form: forms.Form, error: Exception, *, date_field: str | None = 
     """Put `error` on `form`: on `date_field` when it is about the date, else the form's."""
     field = date_field if isinstance(error, DateOutOfOrder) else None
     form.add_error(field, as_sentence(error))
+
+
+def add_problems(form: forms.Form, problems: list[tuple[str, str]]) -> None:
+    """Put a casework step's problems (field, why) on `form`: each on its field where the
+    form has one, else above the form, named."""
+    for field, why in problems:
+        sentence = why[:1].upper() + why[1:] + "."
+        if field in form.fields:
+            form.add_error(field, sentence)
+        else:
+            form.add_error(None, f"{field.replace('_', ' ').capitalize()}: {sentence}")

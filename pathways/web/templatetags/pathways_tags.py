@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from pathlib import PurePath
 
 from django import forms, template
@@ -12,12 +13,17 @@ from django.utils import timezone
 
 from pathways.access.alerts import unread_count
 from pathways.access.linkage import pairs_waiting
+from pathways.casework.sessions import said
 from pathways.identification.queue import queue_services
 from pathways.partners.capabilities import (
+    CASEWORK,
+    MANAGE_CASEWORK,
     MANAGE_IMPORTS,
     READ_AUDIT,
+    RECORD_SESSIONS,
     RESEARCH_EXTRACT,
     VIEW,
+    has_any,
     has_capability,
     is_custody_mentor,
     may_read_reports,
@@ -87,6 +93,8 @@ def navigation_for(user: User) -> dict[str, bool | int]:
         "can_read_audit": has_capability(user, READ_AUDIT),
         "can_extract": has_capability(user, RESEARCH_EXTRACT),
         "unread_alerts": unread_count(user) if can_view else 0,
+        "does_casework": has_any(user, CASEWORK, MANAGE_CASEWORK),
+        "keeps_registers": has_any(user, RECORD_SESSIONS, CASEWORK),
     }
 
 
@@ -179,3 +187,9 @@ def operator_words(operator: str | None) -> str:
     if text.startswith("cli:"):
         return f"{text[4:]}, on the command line"
     return text
+
+
+@register.filter
+def hours(value: Decimal | int | None) -> str:
+    """Hours as a page says them: 2, 2.5, 87.25 (no trailing zeros); "0" for none."""
+    return said(value or 0)

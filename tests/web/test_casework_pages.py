@@ -1,0 +1,146 @@
+"""Justice social work's pages through the door: the worker's due list and order page
+with its forms (a refusal said on its field, nothing saved), the police's summary of an
+order and nothing more, a partner's 404, the unpaid work supervisor's register (names,
+hours and attendance only; no person pages), and the team manager's view."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from pathways.audit.models import AccessEvent
+from pathways.cases.models import Contact
+from pathways.casework.models import BreachReport, Order, Project
+from pathways.casework.orders import impose_order
+from pathways.casework.reports import allocate_report, request_report
+from tests.world import make_person, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(partnership: None):
+    today = timezone.localdate()
+    worker = make_user("socialworker", "CJSW_NE", "cjsw_worker")
+    person = make_person("Rory", "Payback", dt.date(1990, 3, 3),
+                         records=(("HSCP_CJSW", "CJ1"), ("POLICE", "PR1")))  # fmt: skip
+    record = person.records.get(agency_id="HSCP_CJSW")
+    order = impose_order(record, type="cpo", court="sheriff_summary",
+                         imposed_on=today - dt.timedelta(days=10), upw_hours=100,
+                         supervision_months=12, team="CJSW_NE", worker=worker)  # fmt: skip
+    Order.objects.filter(pk=order.pk).update(project_id="NE_GARDENS")
+    order.refresh_from_db()
+    return {"today": today, "worker": worker, "person": person, "record": record, "order": order}
+
+
+def test_the_worker_sees_what_is_due_and_why(client: Client, world) -> None:
+    client.force_login(world["worker"])
+    page = client.get("/casework/due/").content.decode()
+    assert "Rory Payback" in page
+    # Imposed 10 days ago with no session: the placement is overdue.
+    assert "Unpaid work to start by" in page and "Overdue" in page
+    assert "Case management plan to agree by" in page
+    assert AccessEvent.objects.filter(action="casework", user=world["worker"]).exists()
+
+
+def test_the_order_page_records_a_session_and_says_a_refusal_on_its_field(client, world):
+    client.force_login(world["worker"])
+    url = f"/casework/orders/{world['order'].pk}/"
+    page = client.get(url).content.decode()
+    assert "0 of 100 hours done" in page and "Sessions and appointments (0)" in page
+    day = (world["today"] - dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    refused = client.post(url + "sessions/new/", {
+        "kind": "upw", "on": day, "project": "NE_GARDENS", "hours_offered": "6",
+        "attendance": "attended", "hours_credited": "7",
+    })  # fmt: skip
+    assert refused.status_code == 400
+    assert "7 hours credited is more than the 6 offered." in refused.content.decode()
+    assert not Contact.objects.exists()
+    ok = client.post(url + "sessions/new/", {
+        "kind": "upw", "on": day, "project": "NE_GARDENS", "hours_offered": "6.5",
+        "attendance": "attended",
+    })  # fmt: skip
+    assert ok.status_code == 302
+    assert "6.5 of 100 hours done" in client.get(url).content.decode()
+
+
+def test_a_breach_report_without_a_warning_asks_why(client, world):
+    client.force_login(world["worker"])
+    url = f"/casework/orders/{world['order'].pk}/breaches/new/"
+    day = world["today"].strftime("%d/%m/%Y")
+    asked = client.post(url, {"breach-on": day, "breach-reason": "Failed to attend"})
+    assert asked.status_code == 400
+    assert "No warning is recorded on this order" in asked.content.decode()
+    ok = client.post(url, {"breach-on": day, "breach-reason": "Failed to attend",
+                           "breach-without_warning_reason": "A serious new offence"})  # fmt: skip
+    assert ok.status_code == 302 and BreachReport.objects.count() == 1
+
+
+def test_the_police_see_that_an_order_exists_and_nothing_of_its_progress(client, world):
+    client.force_login(make_user("police", "ONE_GLASGOW", "police_analyst"))
+    page = client.get(f"/casework/orders/{world['order'].pk}/").content.decode()
+    assert "is subject to a community payback order" in page
+    for private in ("hours done", "Sessions and appointments", "Requirements", "Plan and reviews"):
+        assert private not in page
+    look = AccessEvent.objects.filter(action="order").latest("id")
+    assert look.categories == {"orders": ["HSCP_CJSW"]} or "orders" in str(look.categories)
+
+
+def test_a_partner_is_not_told_the_order_exists(client, world):
+    client.force_login(make_user("adapt", "INCLUDEM_ADAPT", "partner_worker"))
+    assert client.get(f"/casework/orders/{world['order'].pk}/").status_code == 404
+    assert AccessEvent.objects.filter(action="order", decision="refused").exists()
+
+
+def test_the_supervisor_keeps_a_register_of_twelve_in_one_request(client, world):
+    others = []
+    for n in range(11):
+        p = make_person("Squad", f"Member{n:02d}", dt.date(1995, 1, 1),
+                        records=(("HSCP_CJSW", f"SQ{n}"),))  # fmt: skip
+        o = impose_order(p.records.get(), type="cpo", court="justice_of_peace",
+                         imposed_on=world["today"] - dt.timedelta(days=5), upw_hours=40)  # fmt: skip
+        Order.objects.filter(pk=o.pk).update(project_id="NE_GARDENS")
+        others.append(o)
+    supervisor = make_user("upwsupervisor", "CJSW_NE", "upw_supervisor")
+    client.force_login(supervisor)
+    # No person pages, no orders' pages: only the register.
+    assert client.get(f"/people/{world['person'].pk}/").status_code in (403, 404)
+    assert client.get(f"/casework/orders/{world['order'].pk}/").status_code == 403
+    url = f"/casework/squads/NE_GARDENS/{world['today']:%Y-%m-%d}/"
+    page = client.get(url).content.decode()
+    assert "Rory Payback" in page and "Squad Member10" in page
+    assert "1990" not in page  # no date of birth, nothing beyond the session's needs
+    orders = [world["order"], *others]
+    post = {"hours_offered": "7"} | {f"att_{o.pk}": "attended" for o in orders}
+    post[f"att_{others[0].pk}"] = "sent_home"  # without the hours worked: refused
+    refused = client.post(url, post)
+    assert refused.status_code == 400 and "nothing was saved" in refused.content.decode()
+    assert "Squad Member00" in refused.content.decode()
+    assert not Contact.objects.exists()
+    post[f"worked_{others[0].pk}"] = "3"
+    post[f"reason_{others[0].pk}"] = "Unwell"
+    assert client.post(url, post).status_code == 302
+    assert Contact.objects.filter(project_id="NE_GARDENS").count() == 12
+    assert sum(c.hours_credited for c in Contact.objects.all()) == 11 * 7 + 3
+    # Another team's project is not theirs.
+    other = f"/casework/squads/NW_PAINTING/{world['today']:%Y-%m-%d}/"
+    assert client.get(other).status_code == 404
+
+
+def test_the_team_manager_sees_the_teams_casework_and_a_report_with_days_left(client, world):
+    manager = make_user("cjswmanager", "CJSW_NE", "cjsw_manager")
+    report = request_report(None, world["record"], court="sheriff_summary",
+                            requested_on=world["today"] - dt.timedelta(days=20),
+                            due_on=world["today"] + dt.timedelta(days=21), team="CJSW_NE")  # fmt: skip
+    allocate_report(manager, report, author=world["worker"])
+    client.force_login(manager)
+    mine = client.get("/casework/due/").content.decode()
+    assert "No order is allocated to you" in mine
+    team = client.get("/casework/due/?team=1").content.decode()
+    assert "Rory Payback" in team and "<td>Socialworker</td>" in team
+    page = client.get(f"/casework/reports/{report.pk}/").content.decode()
+    assert "working days left" in page
+    assert Project.objects.filter(code="NE_GARDENS").exists()
