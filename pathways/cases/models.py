@@ -107,6 +107,8 @@ class Contact(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # The fingerprint of the row a migration feed last wrote (feeds: unchanged rows).
+    content_hash = models.CharField(max_length=32, blank=True)
     # Optimistic lock: two workers recording one session, the second is told.
     version = models.PositiveIntegerField(default=1)
 

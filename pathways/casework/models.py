@@ -72,6 +72,8 @@ class Order(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     # Optimistic lock: every change bumps it; a stale writer is refused.
     version = models.PositiveIntegerField(default=1)
+    # The fingerprint of the row a migration feed last wrote (feeds: unchanged rows).
+    content_hash = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Person data: queried in a request only through the door (people.scoping).
@@ -161,6 +163,8 @@ class CourtReport(models.Model):
     proposal = models.TextField(blank=True)
     sentence = models.CharField(max_length=12, choices=Sentence.choices, blank=True)
     cancelled_reason = models.CharField(max_length=300, blank=True)
+    # The fingerprint of the row a migration feed last wrote (feeds: unchanged rows).
+    content_hash = models.CharField(max_length=32, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -278,6 +282,9 @@ class Plan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
+    # The fingerprint of the row a migration feed last wrote (feeds: unchanged rows).
+    content_hash = models.CharField(max_length=32, blank=True)
+
     objects = PersonDataManager()
 
     class Meta:
@@ -333,6 +340,9 @@ class Review(models.Model):
     )  # fmt: skip
     version = models.PositiveIntegerField(default=1)
 
+    # The fingerprint of the row a migration feed last wrote (feeds: unchanged rows).
+    content_hash = models.CharField(max_length=32, blank=True)
+
     objects = PersonDataManager()
 
     class Meta:
@@ -371,6 +381,9 @@ class Assessment(models.Model):
         related_name="+",
     )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # The fingerprint of the row a migration feed last wrote (feeds: unchanged rows).
+    content_hash = models.CharField(max_length=32, blank=True)
 
     objects = PersonDataManager()
 

@@ -18,3 +18,21 @@ REFERRAL_COLUMNS = (
     "decided_on", "consent_on", "started_on", "ended_on", "end_reason",
 )  # fmt: skip
 TRUTH_COLUMNS = ("agency", "person_ref", "true_person")
+# Justice social work's migration feeds (CASEWORK.md "Feeds").
+COURT_REPORT_COLUMNS = (
+    "report_ref", "agency", "person_ref", "court", "requested_on", "due_on", "submitted_on",
+    "status", "risk_level", "proposal", "sentence",
+)  # fmt: skip
+ORDER_COLUMNS = (
+    "order_ref", "agency", "person_ref", "type", "court", "imposed_on", "expected_end",
+    "upw_hours", "other_activity_hours", "supervision_months", "requirements", "ended_on",
+    "end_reason",
+)  # fmt: skip
+SESSION_COLUMNS = (
+    "session_ref", "order_ref", "kind", "date", "hours_offered", "outcome", "hours_credited",
+)  # fmt: skip
+PLAN_COLUMNS = ("plan_ref", "order_ref", "agreed_on")
+REVIEW_COLUMNS = ("review_ref", "order_ref", "due_on", "held_on")
+ASSESSMENT_COLUMNS = (
+    "assessment_ref", "agency", "person_ref", "instrument", "stage", "assessed_on", "level",
+)  # fmt: skip

@@ -21,6 +21,7 @@ from django.db import connection
 from django.utils import timezone
 
 from pathways.feeds.after_import import AfterImport, after_import
+from pathways.feeds.casework import SPECS as CASEWORK_SPECS
 from pathways.feeds.csvfile import CsvSource, FileRefused
 from pathways.feeds.events import EventsSpec
 from pathways.feeds.models import ImportRun, RejectedRow
@@ -31,9 +32,11 @@ from pathways.feeds.sinks import Progress, Sink, SpoolSink, StagingSink, conflic
 from pathways.feeds.specs import Codes, Pending, RowInvalid, RowSpec, content_hash
 from pathways.feeds.staging import give_temporary_tables_memory
 
-KINDS = ("people", "events", "referrals")
+KINDS = ("people", "events", "referrals", *CASEWORK_SPECS)
 BATCH_SIZE = 5000
-_SPECS: dict[str, Any] = {"people": PeopleSpec, "events": EventsSpec, "referrals": ReferralsSpec}
+_SPECS: dict[str, Any] = {
+    "people": PeopleSpec, "events": EventsSpec, "referrals": ReferralsSpec, **CASEWORK_SPECS,
+}  # fmt: skip
 
 
 def spec_for(kind: str, codes: Codes | None = None, *, defer_linking: bool = False) -> RowSpec:
