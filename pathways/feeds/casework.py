@@ -40,7 +40,8 @@ from pathways.feeds.formats import (
 from pathways.feeds.models import SupersededRow
 from pathways.feeds.records import resolve_person_refs, unknown_person_reason
 from pathways.feeds.specs import BatchResult, Codes, Pending, ProblemList
-from pathways.people.models import Person
+from pathways.partners.models import Team
+from pathways.people.models import AgencyRecord, Person
 
 SESSION_KINDS = ("upw", "other_activity", "supervision")
 OUTCOMES = ("attended", "acceptable_absence", "unacceptable_absence", "sent_home")
@@ -106,6 +107,9 @@ class _Upsert:
     columns: tuple[str, ...]
     required: tuple[str, ...]
     model: type[models.Model]
+    # What Pathways holds beside the feed's columns (who works the case, the project,
+    # notes): kept when a changed row replaces the record.
+    kept: tuple[str, ...] = ()
 
     def __init__(self, codes: Codes) -> None:
         self.codes = codes
@@ -142,7 +146,7 @@ class _Upsert:
                 run_id=run_id, kind=self.kind, key=item.key[0], content=self.as_row(old)
             )
             built.pk = old.pk
-            for name in ("created_at", "recorded_at"):  # kept from the first version
+            for name in ("created_at", "recorded_at", *self.kept):
                 if hasattr(old, name):
                     setattr(built, name, getattr(old, name))
             if hasattr(old, "version"):
@@ -155,12 +159,28 @@ class _Upsert:
 
 
 class _ByPerson(_Upsert):
-    """Rows naming a person by agency and person_ref."""
+    """Rows naming a person by agency and person_ref. A migrated order or report goes to
+    the agency's team for the record's area (CJSW_NE for a record held in the north
+    east), when the configuration has exactly one."""
 
     def context(self, batch: list[Pending]) -> dict[str, Any]:
-        return {
-            "people": resolve_person_refs((i.clean["agency"], i.clean["person_ref"]) for i in batch)
-        }
+        people = resolve_person_refs((i.clean["agency"], i.clean["person_ref"]) for i in batch)
+        areas = dict(
+            AgencyRecord.objects.filter(pk__in=[r for r, _ in people.values()]).values_list(
+                "pk", "area_id"
+            )
+        )
+        teams: dict[tuple[str, str], list[str]] = {}
+        for code, agency, area in Team.objects.filter(service__isnull=True).values_list(
+            "code", "agency_id", "area_id"
+        ):
+            teams.setdefault((agency, area or ""), []).append(code)
+        return {"people": people, "areas": areas, "teams": teams}
+
+    def team(self, item: Pending, record_id: int, context: dict[str, Any]) -> str | None:
+        area = context["areas"].get(record_id) or ""
+        found = context["teams"].get((item.clean["agency"], area), [])
+        return found[0] if len(found) == 1 else None
 
     def person(self, item: Pending, context: dict[str, Any]) -> tuple[int, int] | tuple[str, str]:
         ref = (item.clean["agency"], item.clean["person_ref"])
@@ -190,6 +210,7 @@ class CourtReportsSpec(_ByPerson):
     columns = COURT_REPORT_COLUMNS
     required = ("report_ref", "agency", "person_ref", "court", "requested_on", "due_on", "status")
     model = CourtReport
+    kept = ("author_id", "team_id", "cancelled_reason")
 
     def clean(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]]:
         p = ProblemList()
@@ -241,6 +262,7 @@ class CourtReportsSpec(_ByPerson):
         c = item.clean
         return CourtReport(
             report_ref=c["report_ref"], record_id=record_id, person_id=person_id,
+            team_id=self.team(item, record_id, context),
             court=c["court"], requested_on=c["requested_on"], due_on=c["due_on"],
             submitted_on=c["submitted_on"], status=c["status"], risk_level=c["risk_level"],
             proposal=c["proposal"], sentence=c["sentence"],
@@ -268,6 +290,7 @@ class OrdersSpec(_ByPerson):
     columns = ORDER_COLUMNS
     required = ("order_ref", "agency", "person_ref", "type", "court", "imposed_on")
     model = Order
+    kept = ("worker_id", "project_id", "team_id", "upw_extension_months")
 
     def clean(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]]:
         p = ProblemList()
@@ -346,6 +369,7 @@ class OrdersSpec(_ByPerson):
             return problems[0]
         return Order(
             order_ref=c["order_ref"], record_id=record_id, person_id=person_id, type=c["type"],
+            team_id=self.team(item, record_id, context),
             court=c["court"], imposed_on=c["imposed_on"], expected_end=c["expected_end"],
             upw_hours=c["upw_hours"], other_activity_hours=c["other_activity_hours"],
             supervision_months=c["supervision_months"], requirements=codes,
@@ -376,6 +400,7 @@ class SessionsSpec(_ByOrder):
     columns = SESSION_COLUMNS
     required = ("session_ref", "order_ref", "kind", "date")
     model = Contact
+    kept = ("project_id", "mode", "reason", "evidence", "notes", "recorded_by_id")
 
     def clean(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]]:
         p = ProblemList()
@@ -438,6 +463,7 @@ class PlansSpec(_ByOrder):
     columns = PLAN_COLUMNS
     required = ("plan_ref", "order_ref", "agreed_on")
     model = Plan
+    kept = ("by_id",)
 
     def clean(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]]:
         p = ProblemList()
@@ -468,6 +494,7 @@ class ReviewsSpec(_ByOrder):
     columns = REVIEW_COLUMNS
     required = ("review_ref", "order_ref", "due_on")
     model = Review
+    kept = ("attended", "progress", "notes", "by_id", "court_set")
 
     def clean(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]]:
         p = ProblemList()
@@ -510,6 +537,7 @@ class AssessmentsSpec(_ByPerson):
     columns = ASSESSMENT_COLUMNS
     required = ("assessment_ref", "agency", "person_ref", "instrument", "stage", "assessed_on")
     model = Assessment
+    kept = ("scores", "assessor_id", "order_id", "report_id")
 
     def clean(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]]:
         p = ProblemList()

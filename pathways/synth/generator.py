@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pathways.synth.agency_records import AgencyRecords
+from pathways.synth.casework import Casework, CaseworkRows
 from pathways.synth.courts import Courts
 from pathways.synth.identity import Identities
 from pathways.synth.lives import SimReferral
@@ -32,14 +33,18 @@ class Household:
     events: list[tuple[str, ...]] = field(default_factory=list)
     referrals: list[tuple[str, ...]] = field(default_factory=list)
     truth: list[tuple[str, ...]] = field(default_factory=list)
+    casework: CaseworkRows = field(default_factory=CaseworkRows)
 
 
-class Generator(Identities, Offending, Courts, PoliceRecords, AgencyRecords, ReferralHistory):
+class Generator(
+    Identities, Offending, Courts, PoliceRecords, AgencyRecords, ReferralHistory, Casework
+):
     """Generates households one true person at a time from a single seeded generator."""
 
     def __init__(self, people: int, seed: int, as_of: dt.date) -> None:
         super().__init__(seed, as_of)
         self.people = people
+        self.seed = seed
 
     def households(self) -> Iterator[Household]:
         """Each true person's rows, `T0000001` first."""
@@ -96,4 +101,13 @@ class Generator(Identities, Offending, Courts, PoliceRecords, AgencyRecords, Ref
             house.events.append((agency, event_ref, ref, kind, occurred, *details))
         for referral in referrals:
             house.referrals.append(self.referral_row(referral, refs["POLICE"]))
+        if "HSCP_CJSW" in refs:
+            # Justice social work's casework, from its own random source (synth.casework).
+            convictions = [o.conviction for o in offences if o.conviction]
+            # The latest date of birth any record gives: the person's may be any of them,
+            # and the order's rules (unpaid work from 16, supervision under 18) must hold
+            # whichever it is.
+            written = [row[4] for row in house.people if row[4]]
+            born = max([person.born, *(dt.date.fromisoformat(d).toordinal() for d in written)])
+            house.casework = self.casework(truth_id, refs["HSCP_CJSW"], born, convictions)
         return house

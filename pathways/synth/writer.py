@@ -10,6 +10,14 @@ import csv
 import os
 from pathlib import Path
 
+from pathways.feeds.formats import (
+    ASSESSMENT_COLUMNS,
+    COURT_REPORT_COLUMNS,
+    ORDER_COLUMNS,
+    PLAN_COLUMNS,
+    REVIEW_COLUMNS,
+    SESSION_COLUMNS,
+)
 from pathways.synth.population import (
     EVENT_COLUMNS,
     PEOPLE_COLUMNS,
@@ -23,13 +31,22 @@ FILES: dict[str, tuple[str, tuple[str, ...]]] = {
     "events": ("events.csv", EVENT_COLUMNS),
     "referrals": ("referrals.csv", REFERRAL_COLUMNS),
     "truth": ("truth.csv", TRUTH_COLUMNS),
+    # Justice social work's casework (CASEWORK.md "Feeds"), in the order they import.
+    "orders": ("orders.csv", ORDER_COLUMNS),
+    "sessions": ("sessions.csv", SESSION_COLUMNS),
+    "court_reports": ("court_reports.csv", COURT_REPORT_COLUMNS),
+    "plans": ("plans.csv", PLAN_COLUMNS),
+    "reviews": ("reviews.csv", REVIEW_COLUMNS),
+    "assessments": ("assessments.csv", ASSESSMENT_COLUMNS),
 }
+CASEWORK_FILES = ("orders", "sessions", "court_reports", "plans", "reviews", "assessments")
 BUFFER_BYTES = 1 << 20
 
 
 def write_csvs(data: SynthData, out_dir: Path) -> dict[str, Path]:
-    """Write people.csv, events.csv, referrals.csv and truth.csv into `out_dir` (created if
-    need be) and return their paths by name (`people`, `events`, `referrals`, `truth`).
+    """Write people.csv, events.csv, referrals.csv, truth.csv and justice social work's
+    six casework files into `out_dir` (created if need be) and return their paths by name
+    (`people`, `events`, `referrals`, `truth`, `orders`, `sessions`, ...).
 
     UTF-8 without BOM, RFC 4180 quoting, `\\n` line ends. Each file is written under a
     temporary name and renamed into place when complete, so an interrupted run never leaves
@@ -44,17 +61,22 @@ def write_csvs(data: SynthData, out_dir: Path) -> dict[str, Path]:
         for name, path in partial.items()
     }
     try:
-        people, events, referrals, truth = (
-            csv.writer(handles[name], lineterminator="\n") for name in FILES
-        )
-        for name, writer in zip(FILES, (people, events, referrals, truth), strict=True):
+        writers = {name: csv.writer(handles[name], lineterminator="\n") for name in FILES}
+        for name, writer in writers.items():
             writer.writerow(FILES[name][1])
+        people, events, referrals, truth = (
+            writers[n] for n in ("people", "events", "referrals", "truth")
+        )
         for house in data.households():
             people.writerows(house.people)
             events.writerows(house.events)
             if house.referrals:
                 referrals.writerows(house.referrals)
             truth.writerows(house.truth)
+            for name in CASEWORK_FILES:
+                rows = getattr(house.casework, name)
+                if rows:
+                    writers[name].writerows(rows)
     except BaseException:
         for handle in handles.values():
             handle.close()

@@ -129,3 +129,28 @@ def test_reports_plans_reviews_and_assessments_land_and_the_figures_read_them(pe
     assert figures["plan_within_20_days"].percent == 100
     assert figures["reviews_on_time"].percent == 100
     assert figures["reports_on_time"].percent == 100
+
+
+def test_a_changed_order_keeps_its_worker_and_project_and_goes_to_the_area_team(people, write_csv):
+    from pathways.casework.models import Project
+    from pathways.people.models import AgencyRecord
+    from tests.world import make_user
+
+    AgencyRecord.objects.filter(person_ref="C1").update(area_id="NE")
+    import_file("orders", write_csv("o1.csv", ORDERS,
+                "O1,HSCP_CJSW,C1,cpo,sheriff_summary,2025-06-01,,100,,12,,,"))  # fmt: skip
+    order = Order.objects.get()
+    assert order.team_id == "CJSW_NE"
+    worker = make_user("worker", "CJSW_NE", "cjsw_worker")
+    Order.objects.filter(pk=order.pk).update(
+        worker=worker, project=Project.objects.get(code="NE_GARDENS"), team_id="CJSW_NW"
+    )
+    import_file("orders", write_csv("o2.csv", ORDERS,
+                "O1,HSCP_CJSW,C1,cpo,sheriff_summary,2025-06-01,,120,,12,,,"))  # fmt: skip
+    order.refresh_from_db()
+    assert (order.upw_hours, order.worker, order.project_id, order.team_id) == (
+        120,
+        worker,
+        "NE_GARDENS",
+        "CJSW_NW",
+    )

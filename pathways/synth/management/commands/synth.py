@@ -1,6 +1,7 @@
 """`pathways synth --people N [--seed S] [--out DIR]`: a synthetic partnership.
 
-With `--out`, writes people.csv, events.csv, referrals.csv and truth.csv there;
+With `--out`, writes people.csv, events.csv, referrals.csv, truth.csv and the six
+casework files there;
 without, loads them straight in through the same importers an agency's files use.
 """
 
@@ -17,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pathways.synth.parameters import DEFAULT_AS_OF
 from pathways.synth.population import generate
-from pathways.synth.writer import write_csvs
+from pathways.synth.writer import CASEWORK_FILES, write_csvs
 
 
 class Command(BaseCommand):
@@ -54,6 +55,6 @@ class Command(BaseCommand):
                 f"generated {options['people']:,} people in {time.perf_counter() - started:.1f} s; "
                 "loading them…"
             )
-            for kind in ("people", "events", "referrals"):
+            for kind in ("people", "events", "referrals", *CASEWORK_FILES):
                 self.stderr.write(f"importing {kind}")
                 call_command("import", kind, str(files[kind]), stdout=self.stdout)
