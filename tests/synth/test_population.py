@@ -79,6 +79,13 @@ HEADERS = {
     "events": "agency,event_ref,person_ref,kind,occurred_at,crime_group,category,area,flags,disposal,offence_date",
     "referrals": "referral_ref,agency,person_ref,service,referred_on,decision,decided_on,consent_on,started_on,ended_on,end_reason",
     "truth": "agency,person_ref,true_person",
+    # CASEWORK.md "Feeds", copied from the contract.
+    "court_reports": "report_ref,agency,person_ref,court,requested_on,due_on,submitted_on,status,risk_level,proposal,sentence",
+    "orders": "order_ref,agency,person_ref,type,court,imposed_on,expected_end,upw_hours,other_activity_hours,supervision_months,requirements,ended_on,end_reason",
+    "sessions": "session_ref,order_ref,kind,date,hours_offered,outcome,hours_credited",
+    "plans": "plan_ref,order_ref,agreed_on",
+    "reviews": "review_ref,order_ref,due_on,held_on",
+    "assessments": "assessment_ref,agency,person_ref,instrument,stage,assessed_on,level",
 }
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
@@ -277,7 +284,7 @@ def test_another_seed_and_date_are_valid_too(tmp_path: Path) -> None:
 
 def test_files_have_exactly_the_interchange_columns(tmp_path: Path) -> None:
     paths = write_csvs(generate(50), tmp_path)
-    assert set(paths) == {"people", "events", "referrals", "truth"}
+    assert set(paths) == set(HEADERS)
     for name, path in paths.items():
         assert path.name == f"{name}.csv"
         assert path.read_text(encoding="utf-8").splitlines()[0] == HEADERS[name]
