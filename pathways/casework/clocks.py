@@ -122,6 +122,10 @@ def due_for_orders(orders: Iterable[Order], as_of: dt.date) -> list[Due]:
             found.append(Due(kind, on, why, o.person_id, o.worker_id, order_id=o.pk,
                              overdue=on < as_of))  # fmt: skip
 
+        for on in sorted(reviews[o.pk]):
+            due("review", on, f"review {'overdue since' if on < as_of else 'due'} {_day(on)}")
+        if o.state == Order.State.SUSPENDED:
+            continue  # in custody: the order's other clocks stop
         upw = o.type == Order.Type.CPO and o.upw_hours
         if upw and o.pk not in started:
             by = o.imposed_on + dt.timedelta(days=PLACEMENT_DAYS)
@@ -129,9 +133,7 @@ def due_for_orders(orders: Iterable[Order], as_of: dt.date) -> list[Due]:
         if o.supervision_months and o.pk not in planned:
             by = working_days_after(o.imposed_on, PLAN_WORKING_DAYS)
             due("plan", by, f"case management plan to agree by {_day(by)} (20 working days)")
-        for on in sorted(reviews[o.pk]):
-            due("review", on, f"review {'overdue since' if on < as_of else 'due'} {_day(on)}")
-        if upw and o.state == Order.State.ACTIVE:
+        if upw:
             sums = credited.get(o.pk, {})
             other = min(Decimal(sums.get("other") or 0), other_activity_cap(o.upw_hours or 0))
             left = Decimal(o.upw_hours or 0) - Decimal(sums.get("upw") or 0) - other

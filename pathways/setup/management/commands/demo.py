@@ -16,6 +16,7 @@ from django.utils import timezone
 from rich.console import Console
 from rich.table import Table
 
+from pathways.setup.demo_casework import seed_casework
 from pathways.setup.demo_pathway import holds_people, seed_pathway
 from pathways.setup.demo_users import DEMO_PASSWORD, create_demo_users, read_demo_users
 
@@ -49,6 +50,11 @@ class Command(BaseCommand):
         if seeded:
             self.stdout.write(
                 "Demo pathway: " + ", ".join(f"{n} {stage}" for stage, n in seeded.items()) + "."
+            )
+        casework = seed_casework()
+        if casework:
+            self.stdout.write(
+                "Demo casework: " + ", ".join(f"{n} {what}" for what, n in casework.items()) + "."
             )
         table = Table(title="Demo users (one per role)")
         table.add_column("username")
