@@ -19,6 +19,7 @@ from pathways.access.people import chronology, person_record
 from pathways.access.search import find_people as search
 from pathways.api.alerts import router as alerts_router
 from pathways.api.candidates import router as candidates_router
+from pathways.api.casework import router as casework_router
 from pathways.api.ids import an_id
 from pathways.api.outcomes import router as outcomes_router
 from pathways.api.referrals import people_router as people_referrals_router
@@ -209,6 +210,7 @@ api.add_router("/referrals", referrals_router)
 api.add_router("/people", people_referrals_router)
 api.add_router("", alerts_router)
 api.add_router("", outcomes_router)
+api.add_router("", casework_router)
 # Last, so every real endpoint above (and in the routers) is matched first.
 fallback = Router()
 
