@@ -20,6 +20,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
 from pathways.audit.log import record_access
+from pathways.casework.models import Assessment, CourtReport, Mappa, Order
 from pathways.events.models import Event
 from pathways.feeds.models import RejectedRow, SupersededRow
 from pathways.governance.models import GovernanceJob
@@ -57,6 +58,10 @@ def _people_with_nothing_left(cutoff: dt.date) -> QuerySet[Person]:
         Person.objects.exclude(family_name=ANONYMISED)
         .filter(~Exists(Event.objects.filter(person=OuterRef("pk"))))
         .filter(~Exists(Referral.objects.filter(person=OuterRef("pk"))))
+        .filter(~Exists(Order.objects.filter(person=OuterRef("pk"))))
+        .filter(~Exists(CourtReport.objects.filter(person=OuterRef("pk"))))
+        .filter(~Exists(Assessment.objects.filter(person=OuterRef("pk"))))
+        .filter(~Exists(Mappa.objects.filter(person=OuterRef("pk"))))
         .annotate(last_change=Max("records__updated_at"))
         .filter(Q(last_change__date__lt=cutoff) | Q(last_change__isnull=True))
     )
@@ -99,6 +104,16 @@ def _deleting(rows: QuerySet[Any]) -> Callable[[], int]:
     return delete
 
 
+def _deleting_with_parts(rows: QuerySet[Any]) -> Callable[[], int]:
+    """Delete the rows with everything of theirs (an order's sessions, plans, reviews);
+    how many of the rows themselves, as the dry run counts them."""
+
+    def delete() -> int:
+        return rows.delete()[1].get(rows.model._meta.label, 0)
+
+    return delete
+
+
 def _deleting_referrals(referrals: QuerySet[Referral]) -> Callable[[], int]:
     def delete() -> int:
         return _delete_referrals(referrals)
@@ -132,6 +147,10 @@ KEPT_WORDS = {
     "rejected_rows": "rejected import rows",
     "superseded_rows": "earlier versions of imported rows",
     "job_files": "files of subject access requests and extracts",
+    "orders": "ended orders, with their sessions, appointments, plans and reviews",
+    "court_reports": "reports to court",
+    "assessments": "assessments",
+    "mappa": "ended MAPPA entries",
 }
 
 
@@ -183,6 +202,20 @@ def run_retention(
         referrals = _old_referrals(cutoff("referral"))
         steps.append(("referral", "finished referrals deleted", referrals.count,
                       _deleting_referrals(referrals)))  # fmt: skip
+    # Justice social work's records: an order from the day it ended (with everything of
+    # it), a report from the hearing, an assessment from the day made, MAPPA from its end.
+    casework = {
+        "orders": ("ended orders deleted", Order.objects.filter(ended_on__isnull=False),
+                   "ended_on"),
+        "court_reports": ("court reports deleted", CourtReport.objects.all(), "due_on"),
+        "assessments": ("assessments deleted", Assessment.objects.all(), "assessed_on"),
+        "mappa": ("ended MAPPA entries deleted", Mappa.objects.filter(to_on__isnull=False),
+                  "to_on"),
+    }  # fmt: skip
+    for code, (what, rows, day) in casework.items():
+        if code in periods:
+            old = rows.filter(**{f"{day}__lt": cutoff(code)})
+            steps.append((code, what, old.count, _deleting_with_parts(old)))
     if "rejected_rows" in periods:
         since = now - dt.timedelta(days=periods["rejected_rows"])
         rejected = RejectedRow.objects.filter(run__started_at__lt=since)

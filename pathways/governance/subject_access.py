@@ -19,6 +19,18 @@ from django.utils import timezone
 
 from pathways.audit.log import operator_name, record_access
 from pathways.cases.models import Amendment, Contact, CustodyVisit, EngagementPlan
+from pathways.casework.models import (
+    Assessment,
+    BreachReport,
+    CourtReport,
+    Mappa,
+    Objective,
+    Order,
+    Review,
+    Suspension,
+    Variation,
+    Warning,
+)
 from pathways.events.models import Event
 from pathways.feeds.models import SupersededRow
 from pathways.governance.audit_queries import looks_at_person
@@ -206,6 +218,10 @@ def gather(person_id: int) -> dict[str, Any]:
                 "at",
             ),
         ),  # fmt: skip
+        # Justice social work's records (CASEWORK.md): reports to court, orders with
+        # their variations, warnings, breach reports and plans, reviews, assessments and
+        # MAPPA (sessions and appointments are in "contacts").
+        **_casework(person),
         # What agencies sent before they corrected it: earlier versions of the person's
         # records, events and referrals that a later import replaced.
         "earlier_versions": _earlier_versions(person, referrals),
@@ -224,6 +240,63 @@ def gather(person_id: int) -> dict[str, Any]:
             ),
         ),  # fmt: skip
     }
+
+
+CASEWORK_SECTIONS = (
+    "court_reports", "orders", "order_variations", "order_suspensions", "warnings",
+    "breach_reports", "case_plans", "reviews", "assessments", "mappa",
+)  # fmt: skip
+
+
+def _casework(person: Person) -> dict[str, list[dict[str, Any]]]:
+    of_orders = {"order__person": person}
+    return {
+        "court_reports": _rows(
+            CourtReport.objects.filter(person=person).order_by("requested_on", "id"),
+            ("id", "report_ref", "record__agency_id", "court", "requested_on", "due_on",
+             "status", "submitted_on", "risk_level", "proposal", "sentence"),
+        ),
+        "orders": _rows(
+            Order.objects.filter(person=person).order_by("imposed_on", "id"),
+            ("id", "order_ref", "record__agency_id", "type", "court", "imposed_on",
+             "expected_end", "upw_hours", "other_activity_hours", "supervision_months",
+             "requirements", "state", "ended_on", "team_id", "project_id"),
+        ),
+        "order_variations": _rows(
+            Variation.objects.filter(**of_orders).order_by("on", "id"),
+            ("order_id", "on", "field", "old", "new", "reason", "at"),
+        ),
+        "order_suspensions": _rows(
+            Suspension.objects.filter(**of_orders).order_by("from_on", "id"),
+            ("order_id", "from_on", "to_on", "reason"),
+        ),
+        "warnings": _rows(
+            Warning.objects.filter(**of_orders).order_by("on", "id"),
+            ("order_id", "on", "reason", "contact__on"),
+        ),
+        "breach_reports": _rows(
+            BreachReport.objects.filter(**of_orders).order_by("on", "id"),
+            ("order_id", "on", "reason", "without_warning_reason", "outcome", "outcome_on"),
+        ),
+        "case_plans": _rows(
+            Objective.objects.filter(plan__order__person=person).order_by("plan_id", "id"),
+            ("plan__order_id", "plan__agreed_on", "need_area", "what", "who", "by_when",
+             "status", "dropped_reason"),
+        ),
+        "reviews": _rows(
+            Review.objects.filter(**of_orders).order_by("due_on", "id"),
+            ("order_id", "due_on", "held_on", "attended", "progress", "notes"),
+        ),
+        "assessments": _rows(
+            Assessment.objects.filter(person=person).order_by("assessed_on", "id"),
+            ("assessment_ref", "record__agency_id", "instrument", "stage", "assessed_on",
+             "level", "scores"),
+        ),
+        "mappa": _rows(
+            Mappa.objects.filter(person=person).order_by("from_on", "id"),
+            ("category", "level", "from_on", "to_on"),
+        ),
+    }  # fmt: skip
 
 
 def _who(user: User | None, channel: str) -> str:
@@ -275,6 +348,7 @@ def write_subject_access(
             "corrections",
             "earlier_versions",
             "access_log",
+            *CASEWORK_SECTIONS,
         )
     }
     from django.contrib.auth.models import AnonymousUser

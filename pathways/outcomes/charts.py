@@ -206,3 +206,45 @@ def svg(chart: alt.Chart | None) -> str:
 def warm_up() -> None:
     """Draw a tiny chart, so the renderer's engine is started before anyone waits."""
     svg(alt.Chart(alt.Data(values=[{"n": 1}])).mark_bar().encode(x="n:Q"))
+
+
+CASEWORK_LABELS = {
+    "placement_within_7_days": "Placement within 7 days",
+    "plan_within_20_days": "Plan within 20 working days",
+    "reviews_on_time": "Reviews on time",
+    "attendance_rate": "Attendance",
+    "hours_completed_in_time": "Hours completed in time",
+    "orders_completed": "Orders completed",
+    "reports_on_time": "Reports on time",
+}
+
+
+def casework_chart(figures: dict[str, dict[str, Any]], targets: dict[str, int]) -> alt.Chart | None:
+    """Each casework figure's percentage as a bar, with the plan's target as a tick where
+    it has one (placement within 7 days: 75%). Suppressed and empty figures are left out."""
+    rows = _numbers(
+        [{"figure": CASEWORK_LABELS[name], "percent": f["percent"],
+          "target": targets.get(name)} for name, f in figures.items()],
+        "percent",
+    )  # fmt: skip
+    if not rows:
+        return None
+    order = [CASEWORK_LABELS[name] for name in figures]
+    bars = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar(color=BLUE)
+        .encode(
+            y=alt.Y("figure:N", sort=order, title=None),
+            x=alt.X("percent:Q", title="Per cent", scale=alt.Scale(domain=[0, 100])),
+        )
+    )
+    labels = bars.mark_text(align="left", dx=3, color=DARK).encode(text="percent:Q")
+    target = (
+        alt.Chart(alt.Data(values=[r for r in rows if r["target"] is not None]))
+        .mark_tick(color=GREEN, thickness=3, size=22)
+        .encode(y=alt.Y("figure:N", sort=order), x="target:Q")
+    )
+    return _configured(
+        (bars + labels + target).properties(width=360, height=220),
+        "Justice social work: the plan's figures (green: the target)",
+    )

@@ -157,7 +157,8 @@ def check_agreements(
 
 # What retention can act on: event categories, referrals, identity, import leftovers.
 RETAINED = {"offending", "custody", "health", "risk", "referral", "identity", "rejected_rows",
-            "superseded_rows", "job_files"}  # fmt: skip
+            "superseded_rows", "job_files", "orders", "court_reports", "assessments",
+            "mappa"}  # fmt: skip
 
 
 def check_retention(check: Checker, entries: dict[str, dict[str, Any]]) -> dict[str, int]:

@@ -7,6 +7,7 @@ from django.urls import URLPattern, path
 
 from pathways.web import (
     alert_views,
+    casework_figure_views,
     casework_views,
     consent_views,
     custody_views,
@@ -75,6 +76,19 @@ urlpatterns: list[URLPattern] = [
     path("outcomes/figures.csv", outcome_views.download, {"fmt": "csv"}, name="outcomes-csv"),
     path("outcomes/figures.xlsx", outcome_views.download, {"fmt": "xlsx"}, name="outcomes-xlsx"),
     path("outcomes/annual-report.pdf", outcome_views.annual_report, name="outcomes-annual"),
+    path("outcomes/casework/", casework_figure_views.casework_figures, name="outcomes-casework"),
+    path(
+        "outcomes/casework/figures.csv",
+        casework_figure_views.casework_download,
+        {"fmt": "csv"},
+        name="outcomes-casework-csv",
+    ),
+    path(
+        "outcomes/casework/figures.xlsx",
+        casework_figure_views.casework_download,
+        {"fmt": "xlsx"},
+        name="outcomes-casework-xlsx",
+    ),
     path("alerts/", alert_views.alerts, name="alerts"),
     path("alerts/<int:alert_id>/open/", alert_views.alert_open, name="alert-open"),
     path("referrals/", referral_views.inbox, name="referral-inbox"),
