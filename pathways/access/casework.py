@@ -247,6 +247,15 @@ def report_shown(user: User, report_id: int) -> CourtReport:
     return report
 
 
+def report_to_act_on(
+    user: User, report_id: int, *, version: int | None = None
+) -> AbstractContextManager[CourtReport]:
+    """The report a step acts on (submitting it, recording the sentence), fetched and
+    audited as `report_shown` does, with the `version` the user read; the block runs with
+    the door open."""
+    return acting_on(report_shown(user, report_id), version)
+
+
 def orders_of(user: User, person: Person) -> list[Order]:
     """The person's orders the user may see (for the person page): in full or, under an
     agreement, their summary; the caller shows only ORDER_SUMMARY of the latter."""

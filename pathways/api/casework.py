@@ -23,6 +23,7 @@ from pathways.access.casework import (
     order_to_act_on,
     register_to_act_on,
     report_shown,
+    report_to_act_on,
     session_of,
     squad_register,
 )
@@ -268,14 +269,13 @@ class SubmitIn(Schema):
              summary="Record the report as submitted to the court")  # fmt: skip
 def submit(request: HttpRequest, body: SubmitIn, report_id: int = an_id()) -> Any:
     _may(request, CASEWORK)
-    found = report_shown(request.user, report_id)  # type: ignore[arg-type]
-    found.version = body.version
-    try:
-        done = submit_report(request.user, found, on=body.on, risk_level=body.risk_level,
-                             proposal=body.proposal)  # fmt: skip
-    except Refused as refused:
-        raise _refused(refused) from None
-    return _report(report_shown(request.user, done.pk))  # type: ignore[arg-type]
+    with report_to_act_on(request.user, report_id, version=body.version) as found:  # type: ignore[arg-type]
+        try:
+            done = submit_report(request.user, found, on=body.on, risk_level=body.risk_level,
+                                 proposal=body.proposal)  # fmt: skip
+        except Refused as refused:
+            raise _refused(refused) from None
+        return _report(done)
 
 
 class RowIn(Schema):

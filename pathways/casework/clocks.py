@@ -23,7 +23,8 @@ from pathways.cases.models import Contact
 from pathways.casework.compliance import policy
 from pathways.casework.models import BreachReport, CourtReport, Order, Plan, Review, Suspension
 from pathways.casework.models import Warning as FormalWarning
-from pathways.casework.orders import ENDINGS, other_activity_cap
+from pathways.casework.orders import ENDINGS
+from pathways.casework.sessions import other_activity_counted
 from pathways.casework.working_days import (
     last_working_day_before,
     working_days_after,
@@ -135,7 +136,7 @@ def due_for_orders(orders: Iterable[Order], as_of: dt.date) -> list[Due]:
             due("plan", by, f"case management plan to agree by {_day(by)} (20 working days)")
         if upw:
             sums = credited.get(o.pk, {})
-            other = min(Decimal(sums.get("other") or 0), other_activity_cap(o.upw_hours or 0))
+            other = min(Decimal(sums.get("other") or 0), other_activity_counted(o))
             left = Decimal(o.upw_hours or 0) - Decimal(sums.get("upw") or 0) - other
             months = (3 if (o.upw_hours or 0) <= 100 else 6) + o.upw_extension_months
             limit = add_months(o.imposed_on, months) + dt.timedelta(days=suspended[o.pk])

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from pathways.cases.models import Contact
 from pathways.casework.models import Order, Project, Suspension
@@ -94,6 +95,13 @@ def suspended_days(order: Order, as_of: dt.date) -> int:
     return total
 
 
+def other_activity_counted(order: Order) -> Decimal:
+    """The most other activity that counts towards the order's unpaid work: the court's
+    allowance where it set one, never more than 30% of the hours or 30."""
+    cap = other_activity_cap(order.upw_hours or 0)
+    return min(Decimal(order.other_activity_hours), cap) if order.other_activity_hours else cap
+
+
 def time_limit(order: Order, as_of: dt.date) -> dt.date:
     """When the unpaid work must be done: 3 months after imposition for up to 100 hours
     (level 1), 6 months above (level 2), plus any extension, plus days suspended."""
@@ -113,7 +121,7 @@ def ledger(order: Order, as_of: dt.date) -> Ledger:
         imposed=imposed,
         credited_upw=Decimal(sums["upw"] or 0),
         credited_other=Decimal(sums["other"] or 0),
-        other_cap=min(Decimal(order.other_activity_hours or 30), other_activity_cap(imposed)),
+        other_cap=other_activity_counted(order),
         must_be_done_by=time_limit(order, as_of),
         suspended_days=suspended_days(order, as_of),
     )  # fmt: skip
@@ -140,11 +148,17 @@ def _order_takes(order: Order, kind: str, on: dt.date) -> None:
         raise refuse("kind", "the order has no supervision requirement")
 
 
-def _outcome(kind: str, values: dict[str, Any]) -> dict[str, Any]:
-    """The attendance fields, checked: hours credited only for attended or sent home and
-    never above the hours offered; a reason for lateness and absence."""
+def _outcome(kind: str, values: dict[str, Any], on: dt.date | None = None) -> dict[str, Any]:
+    """The attendance fields, checked: an outcome only once the day has come; hours
+    credited only for attended or sent home and never above the hours offered; a reason
+    for lateness and absence."""
     attendance = values.get("attendance") or ""
-    allowed = [a for a in A.values if a != A.SENT_HOME or kind in SESSION_KINDS]
+    if attendance and on is not None and on > timezone.localdate():
+        raise refuse("attendance", f"{on} has not come yet: book it, and record what happened then")
+    # A session of unpaid work is attended or sent home (lateness goes in the reason); an
+    # appointment may be attended late, and nobody is sent home from one.
+    wrong = (A.LATE,) if kind in SESSION_KINDS else (A.SENT_HOME,)
+    allowed = [a for a in A.values if a not in wrong]
     if attendance and attendance not in allowed:
         raise refuse("attendance", f"{attendance!r} is not one of {', '.join(allowed)}")
     offered = hours(values.get("hours_offered"), "hours_offered")
@@ -163,7 +177,7 @@ def _outcome(kind: str, values: dict[str, Any]) -> dict[str, Any]:
                 "hours_credited",
                 f"{said(credited)} hours credited is more than the {said(offered)} offered",
             )
-    if credited and attendance not in (A.ATTENDED, A.LATE, A.SENT_HOME):
+    if credited and attendance not in (A.ATTENDED, A.SENT_HOME):
         raise refuse("hours_credited", "hours are credited only for a session attended")
     if kind == Contact.Kind.SUPERVISION:
         credited = None
@@ -222,7 +236,7 @@ def record_session(
             raise refuse("project", f"{project.name} is not a project for {kind} sessions")
     if mode and mode not in Contact.Mode.values:
         raise refuse("mode", f"{mode!r} is not one of {', '.join(Contact.Mode.values)}")
-    outcome = _outcome(kind, values)
+    outcome = _outcome(kind, values, on)
     with transaction.atomic():
         row = Order.objects.select_for_update().get(pk=order.pk)
         _order_takes(row, kind, on)
@@ -248,7 +262,7 @@ def record_attendance(user: Any, session: Contact, **values: Any) -> Contact:
             )
         order = Order.objects.select_for_update().get(pk=row.order.pk)
         _order_takes(order, row.kind, row.on)
-        outcome = _outcome(row.kind, {"hours_offered": row.hours_offered, **values})
+        outcome = _outcome(row.kind, {"hours_offered": row.hours_offered, **values}, row.on)
         _within_hours(order, row.kind, outcome["hours_credited"], row.on)
         Contact.objects.filter(pk=row.pk).update(
             **outcome, recorded_by=who(user), version=row.version + 1
@@ -300,7 +314,7 @@ def record_squad(user: Any, project: Project, on: dt.date, rows: list[SquadRow])
                 if order.pk in done:
                     raise refuse("attendance", "already recorded for this session by someone else")
                 _order_takes(order, kind, on)
-                outcome = _outcome(kind, row.__dict__ | {"order": None})
+                outcome = _outcome(kind, row.__dict__ | {"order": None}, on)
                 _within_hours(order, kind, outcome["hours_credited"], on)
             except Refused as refused:
                 problems.extend((f"row {n}: {field}", why) for field, why in refused.problems)

@@ -47,7 +47,7 @@ SESSION_KINDS = ("upw", "other_activity", "supervision")
 OUTCOMES = ("attended", "acceptable_absence", "unacceptable_absence", "sent_home")
 
 
-def _number(p: ProblemList, column: str, value: str, low: int, high: int) -> int | None:
+def _number(p: ProblemList, column: str, value: str) -> int | None:
     text = value.strip()
     if not text:
         return None
@@ -123,6 +123,9 @@ class _Upsert:
     def as_row(self, old: Any) -> dict[str, str]:
         raise NotImplementedError
 
+    def carry(self, old: Any, built: Any) -> None:
+        """What else of the record held (`old`) its new version keeps (none here)."""
+
     @transaction.atomic
     def write(self, batch: list[Pending], run_id: int) -> BatchResult:
         result = BatchResult()
@@ -149,6 +152,7 @@ class _Upsert:
             for name in ("created_at", "recorded_at", *self.kept):
                 if hasattr(old, name):
                     setattr(built, name, getattr(old, name))
+            self.carry(old, built)
             if hasattr(old, "version"):
                 built.version = old.version + 1
             built.save()
@@ -301,9 +305,9 @@ class OrdersSpec(_ByPerson):
         court = p.check("court", fields.choice, values["court"], frozenset(Court.values), "court")
         imposed = p.check("imposed_on", fields.parse_date, values["imposed_on"])
         expected = p.check("expected_end", fields.optional_date, values["expected_end"])
-        upw = _number(p, "upw_hours", values["upw_hours"], 20, 300)
-        other = _number(p, "other_activity_hours", values["other_activity_hours"], 0, 30)
-        months = _number(p, "supervision_months", values["supervision_months"], 6, 36)
+        upw = _number(p, "upw_hours", values["upw_hours"])
+        other = _number(p, "other_activity_hours", values["other_activity_hours"])
+        months = _number(p, "supervision_months", values["supervision_months"])
         codes = sorted({c.strip() for c in values["requirements"].split(";") if c.strip()})
         for code in codes:
             if code not in REQUIREMENTS:
@@ -376,6 +380,11 @@ class OrdersSpec(_ByPerson):
             state=c["end_reason"] or Order.State.ACTIVE, ended_on=c["ended_on"],
         )  # fmt: skip
 
+    def carry(self, old: Any, built: Any) -> None:
+        # A suspension recorded in Pathways stands while the feed says the order is on.
+        if old.state == Order.State.SUSPENDED and built.state == Order.State.ACTIVE:
+            built.state = Order.State.SUSPENDED
+
     def as_row(self, old: Any) -> dict[str, str]:
         return {
             "order_ref": old.order_ref,
@@ -433,12 +442,28 @@ class SessionsSpec(_ByOrder):
         }
         return (ref,), clean
 
+    def context(self, batch: list[Pending]) -> dict[str, Any]:
+        found = super().context(batch)
+        ids = sorted({order for order, _ in found["orders"].values()})
+        found["dates"] = {
+            pk: (imposed, ended)
+            for pk, imposed, ended in Order.objects.filter(pk__in=ids).values_list(
+                "pk", "imposed_on", "ended_on"
+            )
+        }
+        return found
+
     def build(self, item: Pending, context: dict[str, Any]) -> Any:
         found = self.order(item, context)
         if found is None:
             return UNKNOWN_ORDER
         order_id, person_id = found
         c = item.clean
+        imposed, ended = context["dates"][order_id]
+        if c["date"] < imposed:
+            return ("date", f"{c['date']} is before the order was imposed ({imposed})")
+        if ended and c["date"] > ended:
+            return ("date", f"{c['date']} is after the order ended ({ended})")
         return Contact(
             session_ref=c["session_ref"], order_id=order_id, person_id=person_id, kind=c["kind"],
             on=c["date"], hours_offered=c["hours_offered"], attendance=c["outcome"],

@@ -21,7 +21,7 @@ from pathways.access.casework import (
     order_to_act_on,
     projects_for,
     register_to_act_on,
-    report_shown,
+    report_to_act_on,
     session_of,
     squad_register,
 )
@@ -95,6 +95,7 @@ def _order_page(
             "warning_form": WarningForm(prefix="warning"),
             "breach_form": BreachForm(prefix="breach"),
             "can_act": order.state == Order.State.ACTIVE,
+            "today": timezone.localdate(),
         }
         context |= forms or {}
     return render(request, "casework/order.html", context, status=status)
@@ -194,27 +195,28 @@ def report(request: HttpRequest, report_id: int) -> HttpResponse:
     """A court report: the hearing, the day it must reach the court, the working days
     left, and submitting it (then the sentence)."""
     user = signed_in(request)
-    found = report_shown(user, report_id)
     today = timezone.localdate()
-    by = deadline(found)
     submit = SubmitReportForm(request.POST if "submit" in request.POST else None)
     sentence = SentenceForm(request.POST if "sentence_step" in request.POST else None)
     status = 200
-    if request.method == "POST":
-        try:
-            if submit.is_bound and submit.is_valid():
-                data = submit.cleaned_data
-                submit_report(user, found, on=data["on"], risk_level=data["risk_level"],
-                              proposal=data["proposal"])  # fmt: skip
-                messages.success(request, "The report is recorded as submitted.")
-                return redirect("casework-report", report_id)
-            if sentence.is_bound and sentence.is_valid():
-                record_sentence(user, found, sentence=sentence.cleaned_data["sentence"])
-                messages.success(request, "The sentence is recorded.")
-                return redirect("casework-report", report_id)
-        except Refused as refused:
-            add_problems(submit if submit.is_bound else sentence, refused.problems)
-        status = 400
+    version = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
+    with report_to_act_on(user, report_id, version=version) as found:
+        if request.method == "POST":
+            try:
+                if submit.is_bound and submit.is_valid():
+                    data = submit.cleaned_data
+                    submit_report(user, found, on=data["on"], risk_level=data["risk_level"],
+                                  proposal=data["proposal"])  # fmt: skip
+                    messages.success(request, "The report is recorded as submitted.")
+                    return redirect("casework-report", report_id)
+                if sentence.is_bound and sentence.is_valid():
+                    record_sentence(user, found, sentence=sentence.cleaned_data["sentence"])
+                    messages.success(request, "The sentence is recorded.")
+                    return redirect("casework-report", report_id)
+            except Refused as refused:
+                add_problems(submit if submit.is_bound else sentence, refused.problems)
+            status = 400
+    by = deadline(found)
     return render(request, "casework/report.html", {
         "report": found, "deadline": by, "late": by < today and not found.submitted_on,
         "days_left": working_days_between(today, by), "submit_form": submit,
@@ -228,6 +230,18 @@ def squads(request: HttpRequest) -> HttpResponse:
     return render(request, "casework/squads.html", {
         "projects": projects_for(signed_in(request)), "today": timezone.localdate(),
     })  # fmt: skip
+
+
+# The register's columns, as its table heads them.
+REGISTER_COLUMNS = {
+    "attendance": "What happened",
+    "hours_offered": "Hours offered today",
+    "hours_credited": "Hours worked (sent home)",
+    "reason": "Reason",
+    "evidence": "Evidence",
+    "on": "Date",
+    "order": "The order",
+}
 
 
 def _hours(text: str) -> Decimal | None:
@@ -273,7 +287,8 @@ def register(request: HttpRequest, project: str, on: str) -> HttpResponse:
                 names = {f"row {n}": r.name for n, r in enumerate(chosen, start=1)}
                 for field, why in refused.problems:
                     row, _, rest = field.partition(": ")
-                    problems.append((names.get(row, row), f"{rest.replace('_', ' ')}: {why}"))
+                    column = REGISTER_COLUMNS.get(rest, rest.replace("_", " "))
+                    problems.append((names.get(row, row), f"{column}: {why}"))
             else:
                 messages.success(request, f"The register of {len(chosen)} is saved.")
                 return redirect("casework-register", project=found.code, on=day.isoformat())

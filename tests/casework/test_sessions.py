@@ -68,6 +68,10 @@ def test_hours_above_the_offer_or_for_an_absence_are_refused(record, squad):
         record_session(None, order, kind="upw", on=IMPOSED, project=squad, hours_offered=6,
                        attendance="unacceptable_absence", hours_credited=6)  # fmt: skip
     assert problems(refused) == {"hours_credited": "hours are credited only for a session attended"}
+    # Lateness at unpaid work goes in the reason: the session is attended or sent home.
+    with pytest.raises(Refused, match="'late' is not one of"):
+        record_session(None, order, kind="upw", on=IMPOSED, project=squad, hours_offered=6,
+                       attendance="late", reason="bus")  # fmt: skip
     with pytest.raises(Refused) as refused:
         record_session(None, order, kind="upw", on=IMPOSED, project=squad, hours_offered=6,
                        attendance="acceptable_absence", reason="ill")  # fmt: skip

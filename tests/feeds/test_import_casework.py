@@ -154,3 +154,25 @@ def test_a_changed_order_keeps_its_worker_and_project_and_goes_to_the_area_team(
         "NE_GARDENS",
         "CJSW_NW",
     )
+
+
+def test_a_session_outside_its_order_is_rejected_and_a_suspension_stands(people, write_csv):
+    from pathways.casework.orders import suspend_order
+
+    import_file("orders", write_csv("o1.csv", ORDERS,
+                "O1,HSCP_CJSW,C1,cpo,sheriff_summary,2025-06-01,,100,,12,,,",
+                "O2,HSCP_CJSW,C1,sds,sheriff_summary,2025-01-06,,,,,,2025-07-04,completed"))  # fmt: skip
+    run = import_file("sessions", write_csv("sessions.csv", SESSIONS,
+        "S1,O1,upw,2025-05-31,7,attended,7",
+        "S2,O2,supervision,2025-07-05,,attended,",
+        "S3,O2,supervision,2025-07-04,,attended,",
+    ))  # fmt: skip
+    assert rejected(run) == {
+        2: "date: 2025-05-31 is before the order was imposed (2025-06-01)",
+        3: "date: 2025-07-05 is after the order ended (2025-07-04)",
+    }
+    suspend_order(None, Order.objects.get(order_ref="O1"), on=dt.date(2025, 7, 1),
+                  reason="remanded")  # fmt: skip
+    import_file("orders", write_csv("o2.csv", ORDERS,
+                "O1,HSCP_CJSW,C1,cpo,sheriff_summary,2025-06-01,,110,,12,,,"))  # fmt: skip
+    assert Order.objects.get(order_ref="O1").state == "suspended"
