@@ -8,7 +8,7 @@ import sys
 BENCHES = [
     "bench.synth", "bench.import_yardstick", "bench.person_page", "bench.governance",
     "bench.identify", "bench.alerts", "bench.outcomes", "bench.linkage_quality",
-    "bench.role_pages",
+    "bench.role_pages", "bench.casework",
 ]  # fmt: skip
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ def load_partnership(url: str, work: Path, people: int, extra_events: int) -> di
     from pathways.synth.writer import write_csvs
 
     print(f"generating {people:,} synthetic people…", flush=True)
-    files = write_csvs(generate(people, seed=13), work)
+    files = write_csvs(generate(people, seed=13), work, casework=False)
     busy_people, busy_events = write_busy_person(work, 5000)
     filler = write_filler_events(files["people"], work, extra_events)
     env = {**os.environ, "DATABASE_URL": url, "PATHWAYS_VAR_DIR": str(work / "var")}

@@ -38,7 +38,7 @@ from pathways.casework.models import (
 )
 from pathways.casework.models import Warning as FormalWarning
 from pathways.casework.orders import ENDINGS
-from pathways.casework.sessions import Ledger, ledger
+from pathways.casework.sessions import Ledger, ledger, ledgers
 from pathways.partners.capabilities import MANAGE_CASEWORK, RECORD_SESSIONS, has_capability
 from pathways.partners.memberships import User, memberships_of
 from pathways.people.models import Person
@@ -113,7 +113,8 @@ def casework_desk(user: User, as_of: dt.date, *, team: bool = False) -> Desk:
             else []
         )
         due = due_for_orders(orders, as_of) + due_for_reports(reports, as_of)
-        rows = [OrderRow(o, ledger(o, as_of) if o.upw_hours else None) for o in orders]
+        books = ledgers(orders, as_of)
+        rows = [OrderRow(o, books.get(o.pk)) for o in orders]
     of_order = {o.pk: (o.person, _name(o.worker)) for o in orders}
     of_report = {r.pk: (r.person, _name(r.author)) for r in reports}
     shown = [

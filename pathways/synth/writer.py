@@ -43,10 +43,11 @@ CASEWORK_FILES = ("orders", "sessions", "court_reports", "plans", "reviews", "as
 BUFFER_BYTES = 1 << 20
 
 
-def write_csvs(data: SynthData, out_dir: Path) -> dict[str, Path]:
+def write_csvs(data: SynthData, out_dir: Path, *, casework: bool = True) -> dict[str, Path]:
     """Write people.csv, events.csv, referrals.csv, truth.csv and justice social work's
     six casework files into `out_dir` (created if need be) and return their paths by name
-    (`people`, `events`, `referrals`, `truth`, `orders`, `sessions`, ...).
+    (`people`, `events`, `referrals`, `truth`, `orders`, `sessions`, ...); without
+    `casework`, only the first four (benchmarks that do not read casework).
 
     UTF-8 without BOM, RFC 4180 quoting, `\\n` line ends. Each file is written under a
     temporary name and renamed into place when complete, so an interrupted run never leaves
@@ -54,14 +55,15 @@ def write_csvs(data: SynthData, out_dir: Path) -> dict[str, Path]:
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {name: out_dir / file for name, (file, _) in FILES.items()}
+    files = {n: f for n, f in FILES.items() if casework or n not in CASEWORK_FILES}
+    paths = {name: out_dir / file for name, (file, _) in files.items()}
     partial = {name: path.with_name(path.name + ".partial") for name, path in paths.items()}
     handles = {
         name: path.open("w", encoding="utf-8", newline="", buffering=BUFFER_BYTES)
         for name, path in partial.items()
     }
     try:
-        writers = {name: csv.writer(handles[name], lineterminator="\n") for name in FILES}
+        writers = {name: csv.writer(handles[name], lineterminator="\n") for name in files}
         for name, writer in writers.items():
             writer.writerow(FILES[name][1])
         people, events, referrals, truth = (
@@ -73,7 +75,7 @@ def write_csvs(data: SynthData, out_dir: Path) -> dict[str, Path]:
             if house.referrals:
                 referrals.writerows(house.referrals)
             truth.writerows(house.truth)
-            for name in CASEWORK_FILES:
+            for name in CASEWORK_FILES if casework else ():
                 rows = getattr(house.casework, name)
                 if rows:
                     writers[name].writerows(rows)

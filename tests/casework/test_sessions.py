@@ -204,3 +204,21 @@ def test_two_workers_recording_one_session_at_once_one_wins(record):
         t.join()
     assert sorted(outcomes) == ["saved", "told"]
     assert Contact.objects.get(pk=booked.pk).version == 2
+
+
+def test_the_ledgers_of_many_orders_are_each_orders_own(record, squad, learning):
+    from pathways.casework.sessions import ledgers
+
+    first = cpo(record, 100, other_activity_hours=10)
+    other = make_person("Lee", "Ledger", dt.date(1992, 2, 2), records=(("HSCP_CJSW", "LL1"),))
+    second = cpo(other.records.get(), 150)
+    record_session(None, first, kind="upw", on=IMPOSED, project=squad, hours_offered=7,
+                   attendance="attended")  # fmt: skip
+    record_session(None, first, kind="other_activity", on=IMPOSED, project=learning,
+                   hours_offered=6, attendance="attended")  # fmt: skip
+    suspend_order(None, second, on=IMPOSED + dt.timedelta(days=1), reason="remanded")
+    as_of = IMPOSED + dt.timedelta(days=11)
+    many = ledgers([first, Order.objects.get(pk=second.pk)], as_of)
+    for order in (first, second):
+        assert many[order.pk] == ledger(Order.objects.get(pk=order.pk), as_of)
+    assert many[second.pk].suspended_days == 10
