@@ -17,12 +17,20 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from pathways.outcomes import charts
+from pathways.outcomes.casework import (
+    TARGETS,
+    CaseworkParameters,
+    casework_parameters,
+    casework_report,
+)
+from pathways.outcomes.casework_exports import shown_figure
+from pathways.outcomes.charts import CASEWORK_LABELS
 from pathways.outcomes.dashboard import build_dashboard
 from pathways.outcomes.framework import FrameworkIndicators, framework_indicators
 from pathways.outcomes.parameters import ReportError, ReportParameters, diversion_services
 from pathways.outcomes.report import outcome_report
 from pathways.outcomes.sentences import engagement_sentences, follow_up_sentences
-from pathways.outcomes.suppression import published
+from pathways.outcomes.suppression import count, published
 from pathways.outcomes.templatetags.outcomes_tags import funnel_labels
 from pathways.partners.models import Service
 
@@ -64,6 +72,7 @@ def _write(
     params: ReportParameters,
     sections: list[Section],
     framework: FrameworkIndicators | None,
+    casework: dict[str, Any] | None = None,
 ) -> None:
     from weasyprint import HTML
 
@@ -74,6 +83,7 @@ def _write(
             "params": params,
             "sections": sections,
             "framework": framework,
+            "casework": casework,
             "funnel_labels": funnel_labels(),
             "generated": timezone.localdate(),
         },
@@ -119,5 +129,29 @@ def write_annual_report(
         )
     tell("the national performance framework")
     framework = framework_indicators(period_from, period_to)
+    tell("justice social work")
+    casework = casework_section(casework_parameters(period_from, period_to, params.as_of))
     tell("the PDF")
-    _write(path, "Community justice by the numbers", params, sections, framework)
+    _write(path, "Community justice by the numbers", params, sections, framework, casework)
+
+
+def casework_section(params: CaseworkParameters) -> dict[str, Any]:
+    """Justice social work's published figures for the annual report: the plan's figures
+    with their targets and a chart, court reports on time by court, and the risk/need
+    levels by stage (small numbers suppressed)."""
+    report = casework_report(params)
+    figures = [
+        {"label": CASEWORK_LABELS[name], "target": TARGETS.get(name),
+         **shown_figure(f, suppress=True)}
+        for name, f in report.figures.items()
+    ]  # fmt: skip
+    chart = charts.casework_chart(dict(zip(report.figures, figures, strict=True)), TARGETS)
+    return {
+        "figures": figures,
+        "chart": charts.svg(chart),
+        "by_court": {c: shown_figure(f, suppress=True)
+                     for c, f in report.reports_by_court.items()},
+        "risk_levels": {s: {lv: count(n) for lv, n in levels.items()}
+                        for s, levels in report.risk_levels.items()},
+        "new_orders": {k: count(n) for k, n in report.new_orders.items()},
+    }  # fmt: skip

@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +28,8 @@ from pathways.access.casework import (
 )
 from pathways.cases.models import Contact
 from pathways.casework.compliance import give_warning, report_breach
+from pathways.casework.court_documents import KINDS as COURT_DOCUMENTS
+from pathways.casework.court_documents import court_document
 from pathways.casework.models import Order, Project
 from pathways.casework.refusals import Refused
 from pathways.casework.reports import deadline, record_sentence, submit_report
@@ -304,3 +307,33 @@ def register(request: HttpRequest, project: str, on: str) -> HttpResponse:
         "problems": problems, "posted": request.POST, "squad_size": SQUAD_SIZE,
         "previous": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1),
     }, status=400 if problems else 200)  # fmt: skip
+
+
+class CourtDocumentForm(forms.Form):
+    text = forms.CharField(
+        label="Your report to the court", max_length=20_000,
+        help_text="In your own words; the order, hours, attendance and warnings are added "
+        "from the record.",
+        widget=forms.Textarea(attrs={"rows": 10, "class": "ds_input"}),
+    )  # fmt: skip
+
+
+@capability_required(CASEWORK)
+def court_document_page(request: HttpRequest, order_id: int, kind: str) -> HttpResponse:
+    """A progress review, breach or completion report for court: the worker writes their
+    part, and the PDF is drawn from the record."""
+    if kind not in COURT_DOCUMENTS:
+        raise Http404("No such document.")
+    user = signed_in(request)
+    form = CourtDocumentForm(request.POST or None)
+    with order_to_act_on(user, order_id) as found:
+        if form.is_bound and form.is_valid():
+            pdf = court_document(kind, found, author=user, text=form.cleaned_data["text"],
+                                 on=timezone.localdate())  # fmt: skip
+            response = HttpResponse(pdf, content_type="application/pdf")
+            name = f"{kind}-report-order-{found.pk}-{timezone.localdate()}.pdf"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        return render(request, "casework/court_document_form.html", {
+            "order": found, "form": form, "title": COURT_DOCUMENTS[kind],
+        }, status=400 if form.is_bound else 200)  # fmt: skip

@@ -58,6 +58,11 @@ urlpatterns: list[URLPattern] = [
         casework_views.order_breach,
         name="casework-breach",
     ),
+    path(
+        "casework/orders/<int:order_id>/documents/<str:kind>/",
+        casework_views.court_document_page,
+        name="casework-document",
+    ),
     path("casework/reports/<int:report_id>/", casework_views.report, name="casework-report"),
     path("casework/squads/", casework_views.squads, name="casework-squads"),
     path(

@@ -165,6 +165,9 @@ def test_the_annual_report_says_what_the_figures_say(six_completed, tmp_path: Pa
     assert "Annex: how the figures are defined" in text
     for service in ("ADAPT", "SIDESTEP", "NRS Youth Intervention Team"):
         assert service in text  # a page for each diversion service
+    # Justice social work's section: the plan's figures with the target, reports by court.
+    assert "Justice social work" in text and "Placement within 7 days" in text
+    assert "Sheriff summary" in text and "Pre sentence" in text
 
 
 def test_the_outcomes_pdf_is_one_section_for_the_chosen_services(

@@ -16,6 +16,7 @@ from pathways.cases.models import Contact
 from pathways.casework.models import BreachReport, Order, Project
 from pathways.casework.orders import impose_order
 from pathways.casework.reports import allocate_report, request_report
+from tests.conftest import REQUIRE_ALL
 from tests.world import make_person, make_user
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +145,37 @@ def test_the_team_manager_sees_the_teams_casework_and_a_report_with_days_left(cl
     page = client.get(f"/casework/reports/{report.pk}/").content.decode()
     assert "working days left" in page
     assert Project.objects.filter(code="NE_GARDENS").exists()
+
+
+def test_a_breach_report_for_court_is_drawn_from_the_record(client, world, tmp_path):
+    import shutil
+    import subprocess
+
+    from pathways.casework.compliance import give_warning
+
+    give_warning(world["worker"], world["order"], on=world["today"], reason="Missed two sessions")
+    client.force_login(world["worker"])
+    url = f"/casework/orders/{world['order'].pk}/documents/breach/"
+    assert "Your report to the court" in client.get(url).content.decode()
+    empty = client.post(url, {"text": ""})
+    assert empty.status_code == 400 and "This field is required" in empty.content.decode()
+    made = client.post(url, {"text": "Mr Payback has not attended since the order began."})
+    assert made.status_code == 200 and made["Content-Type"] == "application/pdf"
+    assert made.content.startswith(b"%PDF")
+    assert (
+        client.get(f"/casework/orders/{world['order'].pk}/documents/nonsense/").status_code == 404
+    )
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        assert not REQUIRE_ALL, "pdftotext (poppler-utils) is missing"
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    pdf = tmp_path / "breach.pdf"
+    pdf.write_bytes(made.content)
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    for said in ("Breach report", "Rory Payback", "Hours imposed", "Missed two sessions",
+                 "has not attended since the order began"):  # fmt: skip
+        assert said in text
+    # A partner cannot make one: not even told the order exists.
+    client.force_login(make_user("adapt", "INCLUDEM_ADAPT", "partner_worker"))
+    assert client.post(url, {"text": "x"}).status_code == 403

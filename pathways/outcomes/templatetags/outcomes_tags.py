@@ -59,3 +59,10 @@ def change(value: Any) -> str:
 @register.filter
 def get_item(mapping: dict[str, Any] | None, key: str) -> Any:
     return (mapping or {}).get(key)
+
+
+@register.filter
+def words(code: str | None) -> str:
+    """A stored code as words, capitalised: `sheriff_summary` → "Sheriff summary"."""
+    text = (code or "").replace("_", " ")
+    return text[:1].upper() + text[1:]
