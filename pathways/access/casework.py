@@ -43,7 +43,7 @@ from pathways.partners.capabilities import MANAGE_CASEWORK, RECORD_SESSIONS, has
 from pathways.partners.memberships import User, memberships_of
 from pathways.people.models import Person
 from pathways.people.scoping import door_open
-from pathways.sharing.policy import category_rows_q, decide, own_agency_q
+from pathways.sharing.policy import category_rows_q, decide, own_agency_q, person_if_visible
 
 ORDER_SUMMARY = ("type", "court", "imposed_on", "expected_end", "state", "ended_on")
 
@@ -167,6 +167,11 @@ def order_shown(user: User, order_id: int, as_of: dt.date) -> OrderShown:
         own = _own(user, "orders")
         full = own is not None and Order.objects.filter(own, pk=order.pk).exists()
         agency = order.record.agency_id
+        if not full and person_if_visible(user, order.person_id) is None:
+            # An agreement that shares `orders` tells of the orders of people the user
+            # already sees; it never opens a person of its own.
+            refusal(user, action="order", detail=f"order {order_id}")
+            raise Http404(NOT_FOUND)
         if not full:
             look(user, order.person, action="order", shown={"orders": {agency}},
                  detail=f"order {order.pk}: that it exists, its type and dates")  # fmt: skip

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from pathways.access.looks import NOT_FOUND, look, refusal
+from pathways.casework.models import Order
 from pathways.events.models import Event
 from pathways.feeds.earlier_versions import Change, event_changes
 from pathways.partners.memberships import User
@@ -22,6 +23,7 @@ from pathways.people.scoping import door_open
 from pathways.referrals.models import Referral
 from pathways.sharing.policy import (
     category_of_kind,
+    category_rows_q,
     person_if_visible,
     visible_events,
     visible_records,
@@ -40,6 +42,9 @@ class PersonShown:
     referrals: list[Referral]
     events: QuerySet[Event]
     counts: dict[str, int]
+    # Justice social work's orders the user may see: in full for justice social work,
+    # that they exist (type, court, dates, state) under an agreement that shares `orders`.
+    orders: list[Order] = field(default_factory=list)
 
 
 def _visible(user: User, person_id: int, *, action: str) -> Person:
@@ -100,13 +105,21 @@ def _shown(user: User, person_id: int, *, action: str, with_events: bool) -> Per
         referrals = list(visible_referrals(user, person))
         events = visible_events(user, person) if with_events else Event.objects.none()
         counted = _counted(events) if with_events else {}
+        opened = category_rows_q(user, "orders", agency="record__agency_id", person="person_id")
+        orders = (
+            list(Order.objects.filter(opened, person=person).select_related("record")
+                 .order_by("-imposed_on", "-id"))
+            if opened is not None and with_events
+            else []
+        )  # fmt: skip
         shown = {
             **_events_shown(user, counted),
             "identity": identity_sources(user, person, records),
             "referral": {r.record.agency_id for r in referrals},
+            "orders": {o.record.agency_id for o in orders},
         }
         look(user, person, action=action, shown=shown)
-    return PersonShown(person, records, referrals, events, _by_kind(counted))
+    return PersonShown(person, records, referrals, events, _by_kind(counted), orders)
 
 
 def person_page(user: User, person_id: int, *, action: str = "view_person") -> PersonShown:

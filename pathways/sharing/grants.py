@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
@@ -45,17 +45,11 @@ STATES_FOR = {
 RECENT_CUSTODY_DAYS = 7
 # Case records whose category the software fixes (categories.toml says so too).
 REFERRAL_CATEGORIES = frozenset({"referral"})
-# Categories whose records live in apps above this one (justice social work's court
-# reports, orders, plans, assessments, MAPPA): each app registers, when it is ready, the
-# SQL that says an agency holds such a record on a person (`register_holder`), so the
-# policy asks of them what it asks of events and referrals without importing upwards.
-HOLDERS: dict[str, Callable[[list[str]], Q]] = {}
-
-
-def register_holder(category: str, holds: Callable[[list[str]], Q]) -> None:
-    """`holds(agencies)` is SQL on Person: one of these agencies holds a record of
-    `category` about them."""
-    HOLDERS[category] = holds
+# Justice social work's categories (court_reports, orders, case_plans, assessments,
+# mappa) never make a person visible by themselves: they say what more a user sees of a
+# person some other grant already shows them (the police told that an order exists,
+# never shown everyone who has one). Justice social work sees its own people by its
+# identity grant.
 
 
 @dataclass(frozen=True)
@@ -168,9 +162,6 @@ def holds_data_q(
         if referral_services is not None:
             referrals = referrals.filter(service_id__in=referral_services)
         held = Q(Exists(referrals))
-        condition = held if condition is None else condition | held
-    for category in sorted(categories & set(HOLDERS)):
-        held = HOLDERS[category](agencies)
         condition = held if condition is None else condition | held
     return condition
 

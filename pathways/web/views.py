@@ -89,6 +89,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": shown.person,
             "records": shown.records,
             "referrals": shown.referrals,
+            "orders": shown.orders,
             "acts_for": services_acted_for(user),
             "can_refer": has_capability(user, REFER),
             "events": page,

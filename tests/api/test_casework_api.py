@@ -23,8 +23,9 @@ TODAY = timezone.localdate()
 
 @pytest.fixture
 def order(partnership: None) -> Order:
-    person = make_person("Ivy", "Order", dt.date(1991, 2, 2), records=(("HSCP_CJSW", "CA1"),))
-    made = impose_order(person.records.get(), type="cpo", court="sheriff_summary",
+    person = make_person("Ivy", "Order", dt.date(1991, 2, 2),
+                         records=(("HSCP_CJSW", "CA1"), ("POLICE", "PA1")))  # fmt: skip
+    made = impose_order(person.records.get(agency_id="HSCP_CJSW"), type="cpo", court="sheriff_summary",
                         imposed_on=TODAY - dt.timedelta(days=3), upw_hours=50,
                         supervision_months=6, team="CJSW_NE")  # fmt: skip
     Order.objects.filter(pk=made.pk).update(project_id="NE_GARDENS")

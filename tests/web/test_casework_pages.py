@@ -179,3 +179,17 @@ def test_a_breach_report_for_court_is_drawn_from_the_record(client, world, tmp_p
     # A partner cannot make one: not even told the order exists.
     client.force_login(make_user("adapt", "INCLUDEM_ADAPT", "partner_worker"))
     assert client.post(url, {"text": "x"}).status_code == 403
+
+
+def test_the_orders_agreement_never_opens_a_person_the_police_do_not_know(client, world):
+    # Known to justice social work only: the police are not told of them, or their order.
+    stranger = make_person("Quinn", "Unknown", dt.date(1988, 8, 8),
+                           records=(("HSCP_CJSW", "CJ9"),))  # fmt: skip
+    order = impose_order(stranger.records.get(), type="cpo", court="sheriff_summary",
+                         imposed_on=world["today"] - dt.timedelta(days=3), upw_hours=40)  # fmt: skip
+    client.force_login(make_user("police", "ONE_GLASGOW", "police_analyst"))
+    assert client.get(f"/casework/orders/{order.pk}/").status_code == 404
+    assert client.get(f"/people/{stranger.pk}/").status_code == 404
+    # The person they know shows the order on their page, as its summary's link.
+    page = client.get(f"/people/{world['person'].pk}/").content.decode()
+    assert 'id="orders"' in page and "Community payback order" in page
