@@ -248,3 +248,21 @@ def casework_chart(figures: dict[str, dict[str, Any]], targets: dict[str, int]) 
         (bars + labels + target).properties(width=360, height=220),
         "Justice social work: the plan's figures (green: the target)",
     )
+
+
+def distance_chart(points: Sequence[dict[str, Any]]) -> alt.Chart | None:
+    """Distance travelled: each life area's score (1-10) at each assessment, over time.
+    `points` are {"on": ISO date, "area": label, "score": n}. None with fewer than two
+    assessments (no distance to draw)."""
+    if len({p["on"] for p in points}) < 2:
+        return None
+    lines = (
+        alt.Chart(alt.Data(values=list(points)))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("on:T", title="Assessed on", axis=alt.Axis(format="%d %b %Y")),
+            y=alt.Y("score:Q", title="Score", scale=alt.Scale(domain=[1, 10])),
+            color=alt.Color("area:N", title="Life area"),
+        )
+    )
+    return _configured(lines.properties(width=420, height=220), "Distance travelled")

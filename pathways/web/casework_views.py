@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,12 +28,14 @@ from pathways.access.casework import (
     squad_register,
 )
 from pathways.cases.models import Contact
+from pathways.casework.assessments import record_assessment
 from pathways.casework.compliance import give_warning, report_breach
 from pathways.casework.court_documents import KINDS as COURT_DOCUMENTS
 from pathways.casework.court_documents import court_document
-from pathways.casework.models import Order, Project
+from pathways.casework.models import Instrument, Objective, Order, Plan, Project, Review
+from pathways.casework.plans import agree_plan, hold_review
 from pathways.casework.refusals import Refused
-from pathways.casework.reports import deadline, record_sentence, submit_report
+from pathways.casework.reports import allocate_report, deadline, record_sentence, submit_report
 from pathways.casework.sessions import (
     SQUAD_SIZE,
     SquadRow,
@@ -41,15 +44,22 @@ from pathways.casework.sessions import (
     record_squad,
 )
 from pathways.casework.working_days import working_days_between
+from pathways.outcomes.charts import distance_chart, svg
 from pathways.partners.capabilities import (
     CASEWORK,
     MANAGE_CASEWORK,
     RECORD_SESSIONS,
     has_capability,
 )
+from pathways.partners.memberships import memberships_of
+from pathways.partners.models import Membership
 from pathways.web.forms.casework import (
     ATTENDANCE,
+    AllocateForm,
+    AssessmentForm,
     BreachForm,
+    PlanForm,
+    ReviewForm,
     SentenceForm,
     SessionForm,
     SubmitReportForm,
@@ -85,19 +95,33 @@ def _projects() -> list[Project]:
     return list(Project.objects.filter(active=True).order_by("name"))
 
 
+def _distance_chart(assessments: list[Any]) -> str:
+    """The open instrument's scores over time, drawn (empty with fewer than two)."""
+    labels = {i.code: dict(i.items) for i in Instrument.objects.filter(licensed=False)}
+    points = [
+        {"on": a.assessed_on.isoformat(), "area": labels[a.instrument].get(code, code),
+         "score": score}
+        for a in assessments if a.instrument in labels
+        for code, score in a.scores.items()
+    ]  # fmt: skip
+    return svg(distance_chart(points))
+
+
 def _order_page(
     request: HttpRequest, order_id: int, forms: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     user = signed_in(request)
     shown = order_shown(user, order_id, timezone.localdate())
     order = shown.order
-    context: dict[str, Any] = {"shown": shown, "order": order}
+    context: dict[str, Any] = {"shown": shown, "order": order,
+                               "distance": _distance_chart(shown.assessments)}  # fmt: skip
     if shown.full and has_capability(user, CASEWORK):
         context |= {
             "session_form": SessionForm(kinds=_order_kinds(order), projects=_projects()),
             "warning_form": WarningForm(prefix="warning"),
             "breach_form": BreachForm(prefix="breach"),
             "can_act": order.state == Order.State.ACTIVE,
+            "instruments": list(Instrument.objects.order_by("licensed", "name")),
             "today": timezone.localdate(),
         }
         context |= forms or {}
@@ -201,6 +225,9 @@ def report(request: HttpRequest, report_id: int) -> HttpResponse:
     today = timezone.localdate()
     submit = SubmitReportForm(request.POST if "submit" in request.POST else None)
     sentence = SentenceForm(request.POST if "sentence_step" in request.POST else None)
+    manages = has_capability(user, MANAGE_CASEWORK)
+    authors = _authors(user) if manages else []
+    allocate = AllocateForm(request.POST if "allocate" in request.POST else None, authors=authors)
     status = 200
     version = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
     with report_to_act_on(user, report_id, version=version) as found:
@@ -212,18 +239,24 @@ def report(request: HttpRequest, report_id: int) -> HttpResponse:
                                   proposal=data["proposal"])  # fmt: skip
                     messages.success(request, "The report is recorded as submitted.")
                     return redirect("casework-report", report_id)
+                if allocate.is_bound and manages and allocate.is_valid():
+                    author = get_user_model().objects.get(pk=allocate.cleaned_data["author"])
+                    allocate_report(user, found, author=author)
+                    messages.success(request, f"The report is allocated to {_name(author)}.")
+                    return redirect("casework-report", report_id)
                 if sentence.is_bound and sentence.is_valid():
                     record_sentence(user, found, sentence=sentence.cleaned_data["sentence"])
                     messages.success(request, "The sentence is recorded.")
                     return redirect("casework-report", report_id)
             except Refused as refused:
-                add_problems(submit if submit.is_bound else sentence, refused.problems)
+                form = submit if submit.is_bound else allocate if allocate.is_bound else sentence
+                add_problems(form, refused.problems)
             status = 400
     by = deadline(found)
     return render(request, "casework/report.html", {
         "report": found, "deadline": by, "late": by < today and not found.submitted_on,
         "days_left": working_days_between(today, by), "submit_form": submit,
-        "sentence_form": sentence,
+        "sentence_form": sentence, "allocate_form": allocate if manages else None,
     }, status=status)  # fmt: skip
 
 
@@ -245,6 +278,21 @@ REGISTER_COLUMNS = {
     "on": "Date",
     "order": "The order",
 }
+
+
+def _name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
+def _authors(manager: Any) -> list[tuple[int, str]]:
+    """The workers of the manager's teams who write reports (their role does casework)."""
+    teams = [m.team_id for m in memberships_of(manager)]
+    found = {
+        m.user_id: _name(m.user)
+        for m in Membership.objects.filter(team_id__in=teams).select_related("user", "role")
+        if CASEWORK in (m.role.capabilities or []) and m.user.is_active
+    }
+    return sorted(found.items(), key=lambda pair: pair[1])
 
 
 def _hours(text: str) -> Decimal | None:
@@ -336,4 +384,89 @@ def court_document_page(request: HttpRequest, order_id: int, kind: str) -> HttpR
             return response
         return render(request, "casework/court_document_form.html", {
             "order": found, "form": form, "title": COURT_DOCUMENTS[kind],
+        }, status=400 if form.is_bound else 200)  # fmt: skip
+
+
+def _plan_objectives(order: Order) -> list[Objective]:
+    plan = Plan.objects.filter(order=order).order_by("-agreed_on", "-id").first()
+    return list(plan.objectives.all()) if plan else []
+
+
+@capability_required(CASEWORK)
+def order_plan(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Agree the case management plan: up to five SMART objectives, each dated."""
+    user = signed_in(request)
+    form = PlanForm(request.POST or None)
+    with order_to_act_on(user, order_id) as found:
+        if form.is_bound and form.is_valid():
+            try:
+                agree_plan(user, found, agreed_on=form.cleaned_data["agreed_on"],
+                           objectives=form.objectives())  # fmt: skip
+            except Refused as refused:
+                add_problems(form, [(_plan_field(f), w) for f, w in refused.problems])
+            else:
+                messages.success(request, "The plan is agreed.")
+                return redirect("casework-order", order_id)
+        return render(request, "casework/plan_form.html", {"order": found, "form": form},
+                      status=400 if form.is_bound else 200)  # fmt: skip
+
+
+def _plan_field(field: str) -> str:
+    """'objective 2: by_when' -> the form's field `by_2`."""
+    if not field.startswith("objective "):
+        return field
+    number, _, name = field.removeprefix("objective ").partition(": ")
+    short = {"need_area": "need", "what": "what", "who": "who", "by_when": "by"}
+    return f"{short.get(name, name)}_{number}"
+
+
+@capability_required(CASEWORK)
+def order_review(request: HttpRequest, order_id: int, review_id: int) -> HttpResponse:
+    """Hold a review, walking through each objective of the plan."""
+    user = signed_in(request)
+    with order_to_act_on(user, order_id) as found:
+        review = get_object_or_404(Review, order=found, pk=review_id)
+        objectives = _plan_objectives(found)
+        form = ReviewForm(request.POST or None, objectives=objectives)
+        if form.is_bound and form.is_valid():
+            review.version = int(request.POST.get("version") or review.version)
+            try:
+                data = form.cleaned_data
+                hold_review(user, review, held_on=data["held_on"], attended=data["attended"],
+                            progress=form.progress(), notes=data["notes"],
+                            today=timezone.localdate())  # fmt: skip
+            except Refused as refused:
+                problems = [(f"note_{f.removeprefix('objective ')}" if f.startswith("objective ")
+                             else f, w) for f, w in refused.problems]  # fmt: skip
+                add_problems(form, problems)
+            else:
+                messages.success(request, "The review is recorded.")
+                return redirect("casework-order", order_id)
+        return render(request, "casework/review_form.html", {
+            "order": found, "review": review, "form": form, "objectives": objectives,
+        }, status=400 if form.is_bound else 200)  # fmt: skip
+
+
+@capability_required(CASEWORK)
+def order_assessment(request: HttpRequest, order_id: int, instrument: str) -> HttpResponse:
+    """Record an assessment with a configured instrument for the order."""
+    user = signed_in(request)
+    chosen = get_object_or_404(Instrument, code=instrument)
+    form = AssessmentForm(request.POST or None, instrument=chosen)
+    with order_to_act_on(user, order_id) as found:
+        if form.is_bound and form.is_valid():
+            try:
+                record_assessment(
+                    user, found.record, instrument=chosen.code,
+                    stage=form.cleaned_data["stage"], assessed_on=form.cleaned_data["assessed_on"],
+                    level=form.cleaned_data.get("level", ""), scores=form.scores(), order=found,
+                )  # fmt: skip
+            except Refused as refused:
+                add_problems(form, [(f"score_{f}" if f"score_{f}" in form.fields else f, w)
+                                    for f, w in refused.problems])  # fmt: skip
+            else:
+                messages.success(request, "The assessment is recorded.")
+                return redirect("casework-order", order_id)
+        return render(request, "casework/assessment_form.html", {
+            "order": found, "form": form, "instrument": chosen,
         }, status=400 if form.is_bound else 200)  # fmt: skip

@@ -63,6 +63,17 @@ urlpatterns: list[URLPattern] = [
         casework_views.court_document_page,
         name="casework-document",
     ),
+    path("casework/orders/<int:order_id>/plan/", casework_views.order_plan, name="casework-plan"),
+    path(
+        "casework/orders/<int:order_id>/reviews/<int:review_id>/",
+        casework_views.order_review,
+        name="casework-review",
+    ),
+    path(
+        "casework/orders/<int:order_id>/assessments/<str:instrument>/",
+        casework_views.order_assessment,
+        name="casework-assessment",
+    ),
     path("casework/reports/<int:report_id>/", casework_views.report, name="casework-report"),
     path("casework/squads/", casework_views.squads, name="casework-squads"),
     path(

@@ -193,3 +193,77 @@ def test_the_orders_agreement_never_opens_a_person_the_police_do_not_know(client
     # The person they know shows the order on their page, as its summary's link.
     page = client.get(f"/people/{world['person'].pk}/").content.decode()
     assert 'id="orders"' in page and "Community payback order" in page
+
+
+def test_a_plan_is_agreed_and_a_review_walks_through_it(client, world):
+    from pathways.casework.models import Objective, Review
+
+    client.force_login(world["worker"])
+    order = world["order"]
+    url = f"/casework/orders/{order.pk}/plan/"
+    today = world["today"].strftime("%d/%m/%Y")
+    later = (world["today"] + dt.timedelta(days=60)).strftime("%d/%m/%Y")
+    undated = client.post(url, {"agreed_on": today, "need_1": "money", "what_1": "Budget",
+                                "who_1": "Rory"})  # fmt: skip
+    assert undated.status_code == 400
+    assert "An objective has a date it is due by." in undated.content.decode()
+    ok = client.post(url, {"agreed_on": today, "need_1": "money", "what_1": "Budget",
+                           "who_1": "Rory", "by_1": later, "need_2": "health",
+                           "what_2": "Register with a GP", "who_2": "Worker", "by_2": later})  # fmt: skip
+    assert ok.status_code == 302 and Objective.objects.count() == 2
+    review = Review.objects.filter(order=order).first()
+    page = client.get(f"/casework/orders/{order.pk}/reviews/{review.pk}/").content.decode()
+    assert "Budget (by" in page and "Register with a GP" in page
+    budget, gp = Objective.objects.order_by("id")
+    dropped = client.post(f"/casework/orders/{order.pk}/reviews/{review.pk}/", {
+        "held_on": today, "attended": "Rory, worker", f"status_{budget.pk}": "achieved",
+        f"status_{gp.pk}": "dropped", "version": review.version,
+    })  # fmt: skip
+    assert (
+        dropped.status_code == 400
+        and "Say why the objective is dropped." in dropped.content.decode()
+    )
+    held = client.post(f"/casework/orders/{order.pk}/reviews/{review.pk}/", {
+        "held_on": today, "attended": "Rory, worker", f"status_{budget.pk}": "achieved",
+        f"status_{gp.pk}": "dropped", f"note_{gp.pk}": "Already registered",
+        "version": review.version,
+    })  # fmt: skip
+    assert held.status_code == 302
+    review.refresh_from_db()
+    assert review.held_on == world["today"]
+    assert Objective.objects.get(pk=gp.pk).dropped_reason == "Already registered"
+
+
+def test_distance_travelled_is_scored_and_drawn_over_time(client, world):
+    from pathways.casework.models import Assessment, Instrument
+
+    client.force_login(world["worker"])
+    instrument = Instrument.objects.get(code="DISTANCE")
+    url = f"/casework/orders/{world['order'].pk}/assessments/DISTANCE/"
+    scores = {f"score_{code}": "4" for code, _ in instrument.items}
+    out_of_range = client.post(url, {"assessed_on": world["today"].strftime("%d/%m/%Y"),
+                                     "stage": "review", **scores, "score_money": "11"})  # fmt: skip
+    assert out_of_range.status_code == 400 and not Assessment.objects.exists()
+    for days, score in ((20, "3"), (0, "6")):
+        on = (world["today"] - dt.timedelta(days=days)).strftime("%d/%m/%Y")
+        answer = client.post(url, {"assessed_on": on, "stage": "review",
+                                   **{k: score for k in scores}})  # fmt: skip
+        assert answer.status_code == 302
+    page = client.get(f"/casework/orders/{world['order'].pk}/").content.decode()
+    assert "<svg" in page and "Distance travelled" in page
+
+
+def test_the_team_manager_allocates_a_report(client, world):
+    manager = make_user("cjswmanager", "CJSW_NE", "cjsw_manager")
+    report = request_report(None, world["record"], court="justice_of_peace",
+                            requested_on=world["today"] - dt.timedelta(days=2),
+                            due_on=world["today"] + dt.timedelta(days=28), team="CJSW_NE")  # fmt: skip
+    client.force_login(manager)
+    url = f"/casework/reports/{report.pk}/"
+    page = client.get(url).content.decode()
+    assert "Allocate the report" in page and "Socialworker" in page
+    done = client.post(url, {"allocate": "1", "version": report.version,
+                             "author": world["worker"].pk})  # fmt: skip
+    assert done.status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.author) == ("allocated", world["worker"])

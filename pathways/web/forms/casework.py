@@ -9,7 +9,14 @@ from django import forms
 from django.utils.text import capfirst
 
 from pathways.cases.models import Contact
-from pathways.casework.models import CourtReport, Level, Project
+from pathways.casework.models import (
+    Assessment,
+    CourtReport,
+    Instrument,
+    Level,
+    Objective,
+    Project,
+)
 from pathways.web.forms.dates import past_date_field
 
 TEXT = {"class": "ds_input"}
@@ -105,3 +112,127 @@ class SentenceForm(forms.Form):
 ATTENDANCE = [("", "Not recorded"), ("attended", "Attended"), ("sent_home", "Sent home"),
               ("acceptable_absence", "Acceptable absence"),
               ("unacceptable_absence", "Unacceptable absence")]  # fmt: skip
+
+
+NEED_AREAS = [
+    ("accommodation", "Accommodation"), ("education_employment", "Education and employment"),
+    ("money", "Money"), ("relationships", "Relationships"), ("family", "Family"),
+    ("health", "Health"), ("drugs_alcohol", "Drugs and alcohol"), ("attitudes", "Attitudes"),
+    ("use_of_time", "Use of time"), ("safety", "Safety"),
+]  # fmt: skip
+OBJECTIVES_ON_FORM = 5
+
+
+class PlanForm(forms.Form):
+    """A case management plan: the day agreed, and up to five SMART objectives, each
+    specific (what), owned (who) and dated (by when)."""
+
+    agreed_on = past_date_field("Date the plan was agreed with the person")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for n in range(1, OBJECTIVES_ON_FORM + 1):
+            self.fields[f"need_{n}"] = forms.ChoiceField(
+                label=f"Objective {n}: the need", required=False,
+                choices=[("", "Choose a need")] + NEED_AREAS,
+            )  # fmt: skip
+            self.fields[f"what_{n}"] = forms.CharField(
+                label=f"Objective {n}: what will be done", required=False, max_length=500,
+                widget=forms.TextInput(attrs=TEXT),
+            )  # fmt: skip
+            self.fields[f"who_{n}"] = forms.CharField(
+                label=f"Objective {n}: who does it", required=False, max_length=200,
+                widget=forms.TextInput(attrs=TEXT),
+            )  # fmt: skip
+            self.fields[f"by_{n}"] = forms.DateField(
+                label=f"Objective {n}: by when", required=False,
+                input_formats=["%d/%m/%Y", "%Y-%m-%d"], help_text="For example 23/11/2026.",
+                widget=forms.DateInput(attrs={"class": "ds_input ds_input--fixed-10"}),
+            )  # fmt: skip
+
+    def objectives(self) -> list[dict[str, Any]]:
+        """The objectives filled in (a row with anything in it counts)."""
+        found = []
+        for n in range(1, OBJECTIVES_ON_FORM + 1):
+            names = (("need_area", "need"), ("what", "what"), ("who", "who"), ("by_when", "by"))
+            row = {k: self.cleaned_data.get(f"{f}_{n}") for k, f in names}
+            if any(row.values()):
+                found.append(row)
+        return found
+
+    def rows(self) -> list[list[Any]]:
+        return [[self[f"{f}_{n}"] for f in ("need", "what", "who", "by")]
+                for n in range(1, OBJECTIVES_ON_FORM + 1)]  # fmt: skip
+
+
+class ReviewForm(forms.Form):
+    """A review walking through each objective of the plan."""
+
+    held_on = past_date_field("Date the review was held")
+    attended = forms.CharField(label="Who attended", max_length=500,
+                               widget=forms.TextInput(attrs=TEXT))  # fmt: skip
+    notes = forms.CharField(label="Notes", required=False,
+                            widget=forms.Textarea(attrs={"rows": 3, **TEXT}))  # fmt: skip
+
+    def __init__(self, *args: Any, objectives: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.objective_ids = [o.pk for o in objectives]
+        statuses = [(v, capfirst(label)) for v, label in Objective.Status.choices]
+        for o in objectives:
+            self.fields[f"status_{o.pk}"] = forms.ChoiceField(
+                label=f"{capfirst(o.what)} (by {o.by_when:%d/%m/%Y})", choices=statuses,
+                initial=o.status, widget=forms.RadioSelect,
+            )  # fmt: skip
+            self.fields[f"note_{o.pk}"] = forms.CharField(
+                label=f"Progress on: {o.what}", required=False, max_length=300,
+                help_text="Why, when an objective is dropped.",
+                widget=forms.TextInput(attrs=TEXT),
+            )  # fmt: skip
+
+    def progress(self) -> dict[int, dict[str, str]]:
+        return {pk: {"status": self.cleaned_data[f"status_{pk}"],
+                     "note": self.cleaned_data.get(f"note_{pk}", "")}
+                for pk in self.objective_ids}  # fmt: skip
+
+
+class AssessmentForm(forms.Form):
+    """An assessment with a configured instrument: each area of an open one scored, or a
+    licensed tool's level and the scores the partnership may keep."""
+
+    assessed_on = past_date_field("Date of the assessment")
+    stage = forms.ChoiceField(label="Stage", widget=forms.RadioSelect, choices=())
+
+    def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        self.fields["stage"].choices = [(v, capfirst(lb)) for v, lb in Assessment.Stage.choices]  # type: ignore[attr-defined]
+        if instrument.licensed:
+            if instrument.has_level:
+                self.fields["level"] = forms.ChoiceField(
+                    label=f"{instrument.name}: the level",
+                    choices=_choices(Level.choices, "Choose a level"),
+                )  # fmt: skip
+            for code in instrument.scores:
+                self.fields[f"score_{code}"] = forms.IntegerField(
+                    label=f"Score: {code.replace('_', ' ')}", required=False,
+                    widget=forms.NumberInput(attrs={"class": "ds_input ds_input--fixed-4"}),
+                )  # fmt: skip
+        else:
+            for code, label in instrument.items:
+                self.fields[f"score_{code}"] = forms.IntegerField(
+                    label=label, min_value=instrument.scale_min, max_value=instrument.scale_max,
+                    help_text=f"{instrument.scale_min} to {instrument.scale_max}, scored together",
+                    widget=forms.NumberInput(attrs={"class": "ds_input ds_input--fixed-4"}),
+                )  # fmt: skip
+
+    def scores(self) -> dict[str, int]:
+        return {name[6:]: value for name, value in self.cleaned_data.items()
+                if name.startswith("score_") and value is not None}  # fmt: skip
+
+
+class AllocateForm(forms.Form):
+    author = forms.ChoiceField(label="Who writes the report", choices=())
+
+    def __init__(self, *args: Any, authors: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["author"].choices = [("", "Choose a worker"), *authors]  # type: ignore[attr-defined]
