@@ -33,6 +33,7 @@ from pathways.casework.compliance import give_warning, report_breach
 from pathways.casework.court_documents import KINDS as COURT_DOCUMENTS
 from pathways.casework.court_documents import court_document
 from pathways.casework.models import Instrument, Objective, Order, Plan, Project, Review
+from pathways.casework.orders import end_order, resume_order, suspend_order, vary_order
 from pathways.casework.plans import agree_plan, hold_review
 from pathways.casework.refusals import Refused
 from pathways.casework.reports import allocate_report, deadline, record_sentence, submit_report
@@ -58,11 +59,15 @@ from pathways.web.forms.casework import (
     AllocateForm,
     AssessmentForm,
     BreachForm,
+    EndForm,
     PlanForm,
+    ResumeForm,
     ReviewForm,
     SentenceForm,
     SessionForm,
     SubmitReportForm,
+    SuspendForm,
+    VaryForm,
     WarningForm,
 )
 from pathways.web.forms.refusals import add_problems
@@ -120,11 +125,23 @@ def _order_page(
             "session_form": SessionForm(kinds=_order_kinds(order), projects=_projects()),
             "warning_form": WarningForm(prefix="warning"),
             "breach_form": BreachForm(prefix="breach"),
+            **{f"{name}_form": step_form(prefix=name) for name, step_form in ORDER_STEPS.items()},
             "can_act": order.state == Order.State.ACTIVE,
             "instruments": list(Instrument.objects.order_by("licensed", "name")),
             "today": timezone.localdate(),
         }
         context |= forms or {}
+        suspended = order.state == Order.State.SUSPENDED
+        context["steps"] = [
+            (step, context[f"{step}_form"], title, button)
+            for step, title, button in (
+                ("vary", "Record the court's variation", "Record the variation"),
+                ("resume" if suspended else "suspend",
+                 "Back in the community" if suspended else "Suspend (in custody)",
+                 "Resume the order" if suspended else "Suspend the order"),
+                ("end", "End the order", "End the order"),
+            )
+        ]  # fmt: skip
     return render(request, "casework/order.html", context, status=status)
 
 
@@ -470,3 +487,37 @@ def order_assessment(request: HttpRequest, order_id: int, instrument: str) -> Ht
         return render(request, "casework/assessment_form.html", {
             "order": found, "form": form, "instrument": chosen,
         }, status=400 if form.is_bound else 200)  # fmt: skip
+
+
+ORDER_STEPS = {"suspend": SuspendForm, "resume": ResumeForm, "end": EndForm, "vary": VaryForm}
+
+
+@require_POST
+@capability_required(CASEWORK)
+def order_step(request: HttpRequest, order_id: int, step: str) -> HttpResponse:
+    """A state change of the order: suspended (in custody), back, ended, or varied by the
+    court. The page's version is checked: a stale page is told, nothing is lost."""
+    if step not in ORDER_STEPS:
+        raise Http404("No such step.")
+    user = signed_in(request)
+    form = ORDER_STEPS[step](request.POST, prefix=step)
+    with order_to_act_on(user, order_id) as found:
+        found.version = int(request.POST.get("version") or found.version)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if step == "suspend":
+                    suspend_order(user, found, on=data["on"], reason=data["reason"])
+                elif step == "resume":
+                    resume_order(user, found, on=data["on"])
+                elif step == "end":
+                    end_order(user, found, on=data["on"], ending=data["ending"])
+                else:
+                    vary_order(user, found, on=data["on"], reason=data["reason"],
+                               **form.changes())  # type: ignore[attr-defined]  # fmt: skip
+            except Refused as refused:
+                add_problems(form, refused.problems)
+            else:
+                messages.success(request, "The order is updated.")
+                return redirect("casework-order", order_id)
+    return _order_page(request, order_id, {f"{step}_form": form}, status=400)

@@ -74,6 +74,11 @@ urlpatterns: list[URLPattern] = [
         casework_views.order_assessment,
         name="casework-assessment",
     ),
+    path(
+        "casework/orders/<int:order_id>/steps/<str:step>/",
+        casework_views.order_step,
+        name="casework-order-step",
+    ),
     path("casework/reports/<int:report_id>/", casework_views.report, name="casework-report"),
     path("casework/squads/", casework_views.squads, name="casework-squads"),
     path(

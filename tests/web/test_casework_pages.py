@@ -267,3 +267,31 @@ def test_the_team_manager_allocates_a_report(client, world):
     assert done.status_code == 302
     report.refresh_from_db()
     assert (report.status, report.author) == ("allocated", world["worker"])
+
+
+def test_the_court_s_decisions_and_custody_from_the_order_page(client, world):
+    from pathways.casework.models import Variation
+
+    client.force_login(world["worker"])
+    order = world["order"]
+    base = f"/casework/orders/{order.pk}/steps"
+    today = world["today"].strftime("%d/%m/%Y")
+    suspended = client.post(f"{base}/suspend/", {"suspend-on": today,
+                                                 "suspend-reason": "Remanded", "version": 1})  # fmt: skip
+    assert suspended.status_code == 302
+    page = client.get(f"/casework/orders/{order.pk}/").content.decode()
+    assert "Suspended (in custody)" in page and "Resume the order" in page
+    stale = client.post(f"{base}/resume/", {"resume-on": today, "version": 1})
+    assert stale.status_code == 400 and "reload it" in stale.content.decode()
+    assert client.post(f"{base}/resume/", {"resume-on": today, "version": 2}).status_code == 302
+    varied = client.post(f"{base}/vary/", {"vary-on": today, "vary-upw_hours": "120",
+                                           "vary-reason": "On appeal", "version": 3})  # fmt: skip
+    assert varied.status_code == 302
+    assert Variation.objects.get().new == "120"
+    too_many = client.post(f"{base}/vary/", {"vary-on": today, "vary-upw_hours": "400",
+                                             "vary-reason": "x", "version": 4})  # fmt: skip
+    assert too_many.status_code == 400 and "not 400" in too_many.content.decode()
+    ended = client.post(f"{base}/end/", {"end-on": today, "end-ending": "completed",
+                                         "version": 4})  # fmt: skip
+    assert ended.status_code == 302
+    assert "The order has ended." in client.get(f"/casework/orders/{order.pk}/").content.decode()

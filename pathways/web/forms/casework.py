@@ -15,11 +15,14 @@ from pathways.casework.models import (
     Instrument,
     Level,
     Objective,
+    Order,
     Project,
 )
+from pathways.casework.orders import ENDINGS
 from pathways.web.forms.dates import past_date_field
 
 TEXT = {"class": "ds_input"}
+NUMBER = {"class": "ds_input ds_input--fixed-4"}
 
 
 def _choices(pairs: Any, blank: str = "") -> list[tuple[str, str]]:
@@ -236,3 +239,44 @@ class AllocateForm(forms.Form):
     def __init__(self, *args: Any, authors: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["author"].choices = [("", "Choose a worker"), *authors]  # type: ignore[attr-defined]
+
+
+class SuspendForm(forms.Form):
+    on = past_date_field("Suspended from")
+    reason = forms.CharField(label="Why (for example, remanded in custody)", max_length=300,
+                             widget=forms.TextInput(attrs=TEXT))  # fmt: skip
+
+
+class ResumeForm(forms.Form):
+    on = past_date_field("Back in the community on")
+
+
+class EndForm(forms.Form):
+    on = past_date_field("Ended on")
+    ending = forms.ChoiceField(label="How it ended", widget=forms.RadioSelect, choices=())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(Order.State.choices)
+        self.fields["ending"].choices = [(e, capfirst(labels[e])) for e in ENDINGS]  # type: ignore[attr-defined]
+
+
+class VaryForm(forms.Form):
+    """A court's variation: only the values it changed; the reason always."""
+
+    on = past_date_field("Date of the court's decision")
+    upw_hours = forms.IntegerField(label="Unpaid work hours (new)", required=False,
+                                   widget=forms.NumberInput(attrs=NUMBER))  # fmt: skip
+    supervision_months = forms.IntegerField(label="Supervision months (new)", required=False,
+                                            widget=forms.NumberInput(attrs=NUMBER))  # fmt: skip
+    upw_extension_months = forms.IntegerField(
+        label="Months added to the time for unpaid work", required=False,
+        widget=forms.NumberInput(attrs=NUMBER),
+    )  # fmt: skip
+    reason = forms.CharField(label="The court's reason", max_length=500,
+                             widget=forms.TextInput(attrs=TEXT))  # fmt: skip
+
+    def changes(self) -> dict[str, int]:
+        return {name: self.cleaned_data[name]
+                for name in ("upw_hours", "supervision_months", "upw_extension_months")
+                if self.cleaned_data.get(name) is not None}  # fmt: skip
