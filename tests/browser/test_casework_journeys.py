@@ -293,3 +293,77 @@ def test_an_unpaid_work_supervisor_keeps_the_squads_register(
     screenshot(page, "casework-register-saved-supervisor")
     credited = {c.order_id: c.hours_credited for c in Contact.objects.filter(order__in=squad)}
     assert credited == {ash.pk: 7, blair.pk: 3, casey.pk: 7}
+
+
+def test_a_justice_social_worker_plans_reviews_assesses_and_writes_for_court(
+    page: Page, live_server, screenshot
+) -> None:
+    """4. The plan with its objectives, the review that walks through them, distance
+    travelled scored twice and drawn, a suspension, and a document for court."""
+    from pathways.casework.models import Assessment, Instrument, Review
+
+    today = timezone.localdate()
+    worker = make_user("socialworker", "CJSW_NE", "cjsw_worker", "Sam Social")
+    order = placed_order("Rory", "Payback", "CJ1", worker=worker, days_ago=100)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server.url, "socialworker")
+    page.goto(f"{live_server.url}/casework/orders/{order.pk}/")
+
+    page.get_by_role("link", name="Agree the plan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rory Payback")
+    page.get_by_label("Date the plan was agreed with the person").fill(_typed(today))
+    page.get_by_label("Objective 1: the need").select_option("accommodation")
+    page.get_by_label("Objective 1: what will be done").fill("Apply for a tenancy")
+    page.get_by_label("Objective 1: who does it").fill("Rory and Sam")
+    page.get_by_role("button", name="Agree the plan").click()
+    expect(page).to_have_title("Error: Agree the plan: Rory Payback – Pathways")
+    expect(page.locator(".ds_error-summary")).to_contain_text(
+        "An objective has a date it is due by."
+    )
+    screenshot(page, "casework-plan-error-worker")
+    page.get_by_label("Objective 1: by when").fill(_typed(today + dt.timedelta(days=60)))
+    page.get_by_role("button", name="Agree the plan").click()
+    expect(page.get_by_role("status")).to_contain_text("The plan is agreed.")
+
+    # The first review (3 months after the order, so overdue now) walks the objective.
+    review = Review.objects.filter(order=order).order_by("due_on").first()
+    page.get_by_role("link", name="hold this review").first.click()
+    expect(page.locator("main")).to_contain_text("Apply for a tenancy")
+    page.get_by_label("Date the review was held").fill(_typed(today))
+    page.get_by_label("Who attended").fill("Rory, Sam")
+    page.locator("label", has_text="Partly achieved").click()
+    page.get_by_label("Progress on: Apply for a tenancy").fill("Form sent, waiting")
+    screenshot(page, "casework-review-worker")
+    page.get_by_role("button", name="Record the review").click()
+    expect(page.get_by_role("status")).to_contain_text("The review is recorded.")
+    review.refresh_from_db()
+    assert review.held_on == today
+
+    # Distance travelled, scored twice: the chart appears.
+    areas = Instrument.objects.get(code="DISTANCE").items
+    for days, score in ((30, "3"), (0, "6")):
+        page.get_by_role("link", name="Distance travelled (Pathways' open instrument)").click()
+        page.get_by_label("Date of the assessment").fill(_typed(today - dt.timedelta(days=days)))
+        page.locator("label", has_text="Review").click()
+        for _, label in areas:
+            page.get_by_label(label, exact=True).fill(score)
+        if days:
+            screenshot(page, "casework-assessment-worker")
+        page.get_by_role("button", name="Record the assessment").click()
+        expect(page.get_by_role("status")).to_contain_text("The assessment is recorded.")
+    assert Assessment.objects.filter(order=order).count() == 2
+    expect(page.locator("#assessments ~ .chart svg")).to_have_count(1)
+    screenshot(page, "casework-order-planned-worker")
+
+    # Remanded in custody: the order is suspended.
+    page.locator("summary", has_text="Suspend (in custody)").click()
+    page.get_by_label("Suspended from").fill(_typed(today))
+    page.get_by_label("Why (for example, remanded in custody)").fill("Remanded")
+    page.get_by_role("button", name="Suspend the order").click()
+    expect(page.get_by_role("status")).to_contain_text("The order is updated.")
+    expect(page.locator("main")).to_contain_text("Suspended (in custody)")
+
+    # A progress review report for court: the form (the PDF itself is a download).
+    page.get_by_role("link", name="progress review report").click()
+    expect(page.get_by_label("Your report to the court")).to_be_visible()
+    screenshot(page, "casework-court-document-worker")
