@@ -29,6 +29,7 @@ from pathways.access.casework import (
 )
 from pathways.cases.models import Contact
 from pathways.casework.assessments import record_assessment
+from pathways.casework.chronology import order_chronology
 from pathways.casework.compliance import give_warning, report_breach
 from pathways.casework.court_documents import KINDS as COURT_DOCUMENTS
 from pathways.casework.court_documents import court_document
@@ -120,6 +121,12 @@ def _order_page(
     order = shown.order
     context: dict[str, Any] = {"shown": shown, "order": order,
                                "distance": _distance_chart(shown.assessments)}  # fmt: skip
+    if shown.full:
+        context["chronology"] = order_chronology(
+            order, sessions=shown.sessions, warnings=shown.warnings, breaches=shown.breaches,
+            variations=shown.variations, suspensions=shown.suspensions, plans=shown.plans,
+            reviews=shown.reviews, assessments=shown.assessments,
+        )  # fmt: skip
     if shown.full and has_capability(user, CASEWORK):
         context |= {
             "session_form": SessionForm(kinds=_order_kinds(order), projects=_projects()),

@@ -192,3 +192,19 @@ def test_assessments_with_the_open_instrument_and_a_licensed_tool(record):
     kept = record_assessment(None, record, instrument="LSCMI", stage="pre_sentence",
                              assessed_on=D(2025, 3, 1), level="high", scores={"total": 27})  # fmt: skip
     assert (kept.level, kept.scores) == ("high", {"total": 27})
+
+
+def test_an_order_s_chronology_holds_every_record_newest_first(record):
+    from pathways.casework.chronology import order_chronology
+
+    order = supervised(record, D(2025, 1, 6), 12)
+    session = record_session(None, order, kind="supervision", on=D(2025, 2, 3),
+                             attendance="unacceptable_absence")  # fmt: skip
+    warning = give_warning(None, order, on=D(2025, 2, 4), reason="missed", contact=session)
+    entries = order_chronology(order, sessions=[session], warnings=[warning])
+    assert [(e.on, e.what) for e in entries] == [
+        (D(2025, 2, 4), "Warning"),
+        (D(2025, 2, 3), "supervision appointment"),
+        (D(2025, 1, 6), "Order made"),
+    ]
+    assert entries[1].said == "did not attend"
