@@ -112,8 +112,8 @@ def casework_desk(user: User, as_of: dt.date, *, team: bool = False) -> Desk:
             if reports_open is not None
             else []
         )
-        due = due_for_orders(orders, as_of) + due_for_reports(reports, as_of)
         books = ledgers(orders, as_of)
+        due = due_for_orders(orders, as_of, books) + due_for_reports(reports, as_of)
         rows = [OrderRow(o, books.get(o.pk)) for o in orders]
     of_order = {o.pk: (o.person, _name(o.worker)) for o in orders}
     of_report = {r.pk: (r.person, _name(r.author)) for r in reports}

@@ -119,7 +119,8 @@ class Contact(models.Model):
         ordering = ["-on", "-id"]
         indexes = [
             models.Index(fields=["order", "on"], name="contact_order_on"),
-            models.Index(fields=["on"], name="contact_on"),
+            # Dated ranges of contacts (the figures' attendance) read from the index alone.
+            models.Index(fields=["on", "attendance", "order_id"], name="contact_on_attendance"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -14,17 +14,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
-
-from django.db.models import Q, Sum
 
 from pathways.cases.models import Contact
 from pathways.casework.compliance import policy
-from pathways.casework.models import BreachReport, CourtReport, Order, Plan, Review, Suspension
+from pathways.casework.models import BreachReport, CourtReport, Order, Plan, Review
 from pathways.casework.models import Warning as FormalWarning
 from pathways.casework.orders import ENDINGS
-from pathways.casework.sessions import other_activity_counted
+from pathways.casework.sessions import Ledger, ledgers
 from pathways.casework.working_days import (
     last_working_day_before,
     working_days_after,
@@ -59,27 +55,19 @@ def _day(d: dt.date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-def _suspended(order_ids: list[int], as_of: dt.date) -> dict[int, int]:
-    days: dict[int, int] = defaultdict(int)
-    for order_id, start, end in Suspension.objects.filter(
-        order_id__in=order_ids, from_on__lte=as_of
-    ).values_list("order_id", "from_on", "to_on"):
-        days[order_id] += max((min(end or as_of, as_of) - start).days, 0)
-    return days
-
-
-def due_for_orders(orders: Iterable[Order], as_of: dt.date) -> list[Due]:
-    """Everything due on these orders (those not ended), soonest first."""
+def due_for_orders(
+    orders: Iterable[Order], as_of: dt.date, books: dict[int, Ledger] | None = None
+) -> list[Due]:
+    """Everything due on these orders (those not ended), soonest first. `books` are their
+    ledgers when the caller has them already (`sessions.ledgers`)."""
     live = [o for o in orders if o.state not in ENDINGS]
     ids = [o.pk for o in live]
     if not ids:
         return []
-    started = set(
-        Contact.objects.filter(
-            order_id__in=ids, kind__in=("upw", "other_activity"), attendance__in=PRESENT,
-            on__lte=as_of,
-        ).values_list("order_id", flat=True)
-    )  # fmt: skip
+    books = books if books is not None else ledgers(live, as_of)
+    # A placement has started once a session of unpaid work or other activity was attended
+    # or sent home: those credit hours, so the ledger says it.
+    started = {pk for pk, book in books.items() if book.credited_upw + book.credited_other > 0}
     planned = set(
         Plan.objects.filter(order_id__in=ids, agreed_on__lte=as_of).values_list(
             "order_id", flat=True
@@ -90,16 +78,6 @@ def due_for_orders(orders: Iterable[Order], as_of: dt.date) -> list[Due]:
         order_id__in=ids, held_on=None, due_on__lte=as_of + dt.timedelta(days=REVIEW_NOTICE_DAYS)
     ).values_list("order_id", "due_on"):
         reviews[order_id].append(due_on)
-    credited: dict[int, dict[str, Any]] = {
-        row["order_id"]: dict(row)
-        for row in Contact.objects.filter(order_id__in=ids, on__lte=as_of)
-        .values("order_id")
-        .annotate(
-            upw=Sum("hours_credited", filter=Q(kind="upw")),
-            other=Sum("hours_credited", filter=Q(kind="other_activity")),
-        )
-    }
-    suspended = _suspended(ids, as_of)
     rules = policy()
     since = add_months(as_of, -rules.within_months)
     absences = defaultdict(list)
@@ -134,16 +112,11 @@ def due_for_orders(orders: Iterable[Order], as_of: dt.date) -> list[Due]:
         if o.supervision_months and o.pk not in planned:
             by = working_days_after(o.imposed_on, PLAN_WORKING_DAYS)
             due("plan", by, f"case management plan to agree by {_day(by)} (20 working days)")
-        if upw:
-            sums = credited.get(o.pk, {})
-            other = min(Decimal(sums.get("other") or 0), other_activity_counted(o))
-            left = Decimal(o.upw_hours or 0) - Decimal(sums.get("upw") or 0) - other
-            months = (3 if (o.upw_hours or 0) <= 100 else 6) + o.upw_extension_months
-            limit = add_months(o.imposed_on, months) + dt.timedelta(days=suspended[o.pk])
-            days_left = (limit - as_of).days
-            if left > 0 and (days_left <= 0 or left * 7 > HOURS_A_WEEK * days_left):
-                due("hours", limit, f"{left.normalize():f} hours left to do by {_day(limit)}: "
-                    f"more than {HOURS_A_WEEK} a week")  # fmt: skip
+        book = books.get(o.pk)
+        if upw and book is not None and book.at_risk(as_of):
+            left, limit = book.remaining, book.must_be_done_by
+            due("hours", limit, f"{left.normalize():f} hours left to do by {_day(limit)}: "
+                f"more than {HOURS_A_WEEK} a week")  # fmt: skip
         since_breach = max(breaches[o.pk], default=None)
         counted = [w for w in warnings[o.pk] if since_breach is None or w > since_breach]
         if len(counted) >= rules.warnings:

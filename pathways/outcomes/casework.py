@@ -199,11 +199,14 @@ def attendance_rate(p: CaseworkParameters) -> Figure:
     """Sessions and appointments of every kind on orders, dated in the period, present or
     absent without good reason; of them, those present."""
     team, params = _team("o", p)
+    # The order is joined only to narrow to a team: a contact of an order has its id.
+    joined = "JOIN casework_order o ON o.id = c.order_id" if p.team else ""
     (num, den), = _rows(f"""
         SELECT COALESCE(SUM(CASE WHEN c.attendance IN {PRESENT} THEN 1 ELSE 0 END), 0),
                COUNT(*)
-        FROM cases_contact c JOIN casework_order o ON o.id = c.order_id
-        WHERE c.attendance IN {COUNTED} AND {_in_period('c."on"', p)}{team}
+        FROM cases_contact c {joined}
+        WHERE c.order_id IS NOT NULL AND c.attendance IN {COUNTED}
+          AND {_in_period('c."on"', p)}{team}
     """, params)  # fmt: skip
     return Figure(int(num), int(den))
 
