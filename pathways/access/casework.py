@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import Http404
 
@@ -75,18 +76,30 @@ class OrderRow:
 
 @dataclass(frozen=True)
 class Desk:
-    """A worker's casework (or their team's, for the team manager): what is due, the
-    orders not ended and the reports not submitted."""
+    """A worker's casework (or their team's, for the team manager): a page of what is due
+    (overdue first), a page of the orders not ended, and the reports not submitted."""
 
-    due: list[DueShown]
-    orders: list[OrderRow]
+    due: Page[DueShown]
+    orders: Page[OrderRow]
+    orders_total: int
     reports: list[CourtReport]
     team: bool
 
 
-def casework_desk(user: User, as_of: dt.date, *, team: bool = False) -> Desk:
+DESK_PAGE = 100  # due items, or orders, a page
+
+
+def casework_desk(
+    user: User,
+    as_of: dt.date,
+    *,
+    team: bool = False,
+    page: str | None = None,
+    orders_page: str | None = None,
+) -> Desk:
     """The user's own orders and reports (`team`: their teams', for a team manager),
-    with everything due on them and why. Audited as a list of the people shown."""
+    with everything due on them and why, a page at a time. Audited as a list of the
+    people the pages show."""
     orders_open, reports_open = _own(user, "orders"), _own(user, "court_reports")
     team = team and has_capability(user, MANAGE_CASEWORK)
     mine = Q(team_id__in=_teams(user)) if team else Q(worker=user)
@@ -114,21 +127,28 @@ def casework_desk(user: User, as_of: dt.date, *, team: bool = False) -> Desk:
         )
         books = ledgers(orders, as_of)
         due = due_for_orders(orders, as_of, books) + due_for_reports(reports, as_of)
-        rows = [OrderRow(o, books.get(o.pk)) for o in orders]
     of_order = {o.pk: (o.person, _name(o.worker)) for o in orders}
     of_report = {r.pk: (r.person, _name(r.author)) for r in reports}
-    shown = [
+    listed = [
         DueShown(d, *(of_order[d.order_id] if d.order_id else of_report[d.report_id or 0]))
         for d in sorted(due, key=lambda d: (not d.overdue, d.due_on, d.kind))
     ]
-    person_ids = {o.person_id for o in orders} | {r.person_id for r in reports}
+    due_page = Paginator(listed, DESK_PAGE).get_page(page)
+    rows = Paginator([OrderRow(o, books.get(o.pk)) for o in orders], DESK_PAGE).get_page(
+        orders_page
+    )
+    person_ids = (
+        {d.person.pk for d in due_page.object_list}
+        | {r.order.person_id for r in rows.object_list}
+        | {r.person_id for r in reports}
+    )
     if person_ids:
         looks(
             user, person_ids, action="casework",
             categories={"identity", "orders", "court_reports"},
             purpose="the justice social work cases of the user" + ("'s team" if team else ""),
         )  # fmt: skip
-    return Desk(shown, rows, reports, team)
+    return Desk(due_page, rows, len(orders), reports, team)
 
 
 @dataclass

@@ -80,16 +80,19 @@ def _session(c: Contact) -> dict[str, Any]:
 
 @router.get("/casework/due", response={200: dict[str, Any], **ANSWERS},
             summary="What is due on the caller's (or their team's) orders and reports")  # fmt: skip
-def due(request: HttpRequest, team: bool = False) -> Any:
+def due(request: HttpRequest, team: bool = False, page: str | None = None) -> Any:
     _may(request, CASEWORK, MANAGE_CASEWORK)
-    desk = casework_desk(request.user, timezone.localdate(), team=team)  # type: ignore[arg-type]
+    desk = casework_desk(request.user, timezone.localdate(), team=team, page=page)  # type: ignore[arg-type]
     return {
         "team": desk.team,
+        "page": desk.due.number,
+        "pages": desk.due.paginator.num_pages,
+        "orders_total": desk.orders_total,
         "due": [
             {"kind": d.due.kind, "due_on": d.due.due_on, "why": d.due.why,
              "overdue": d.due.overdue, "person": {"id": d.person.pk, "name": d.person.display_name},
              "order_id": d.due.order_id, "report_id": d.due.report_id, "worker": d.worker or None}
-            for d in desk.due
+            for d in desk.due.object_list
         ],
         "orders": [
             {"id": r.order.pk, "person": {"id": r.order.person_id,
@@ -97,7 +100,7 @@ def due(request: HttpRequest, team: bool = False) -> Any:
              "type": r.order.type, "imposed_on": r.order.imposed_on, "state": r.order.state,
              "hours_imposed": r.ledger.imposed if r.ledger else None,
              "hours_credited": _hours(r.ledger.credited) if r.ledger else None}
-            for r in desk.orders
+            for r in desk.orders.object_list
         ],
         "reports": [
             {"id": r.pk, "person": {"id": r.person_id, "name": r.person.display_name},

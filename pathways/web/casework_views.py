@@ -72,6 +72,7 @@ from pathways.web.forms.casework import (
     WarningForm,
 )
 from pathways.web.forms.refusals import add_problems
+from pathways.web.pagination import page_links
 from pathways.web.permissions import capability_required, signed_in
 
 
@@ -81,10 +82,12 @@ def due(request: HttpRequest) -> HttpResponse:
     the reports; the team manager may look at the whole team's."""
     user = signed_in(request)
     team = request.GET.get("team") == "1" and has_capability(user, MANAGE_CASEWORK)
-    desk = casework_desk(user, timezone.localdate(), team=team)
+    desk = casework_desk(user, timezone.localdate(), team=team, page=request.GET.get("page"),
+                         orders_page=request.GET.get("orders"))  # fmt: skip
     return render(request, "casework/due.html", {
         "desk": desk, "can_manage": has_capability(user, MANAGE_CASEWORK),
-        "today": timezone.localdate(),
+        "today": timezone.localdate(), "due_pages": page_links(desk.due),
+        "order_pages": page_links(desk.orders),
     })  # fmt: skip
 
 
