@@ -30,6 +30,7 @@ from pathways.casework.models import (
     BreachReport,
     CourtReport,
     Mappa,
+    Objective,
     Order,
     Plan,
     Project,
@@ -271,6 +272,20 @@ def report_shown(user: User, report_id: int) -> CourtReport:
         shown = {"identity": {agency}, "court_reports": {agency}}
         look(user, report.person, action="court_report", shown=shown, detail=f"report {report.pk}")
     return report
+
+
+def plan_objectives(order: Order) -> list[Objective]:
+    """The objectives of the order's latest plan, inside `order_to_act_on`'s block."""
+    plan = Plan.objects.filter(order=order).order_by("-agreed_on", "-id").first()
+    return list(plan.objectives.all()) if plan else []
+
+
+def review_of(order: Order, review_id: int) -> Review:
+    """One of the order's reviews, inside `order_to_act_on`'s block (404 otherwise)."""
+    found = Review.objects.filter(order=order, pk=review_id).first()
+    if found is None:
+        raise Http404(NOT_FOUND)
+    return found
 
 
 def report_to_act_on(

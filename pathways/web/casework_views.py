@@ -21,9 +21,11 @@ from pathways.access.casework import (
     casework_desk,
     order_shown,
     order_to_act_on,
+    plan_objectives,
     projects_for,
     register_to_act_on,
     report_to_act_on,
+    review_of,
     session_of,
     squad_register,
 )
@@ -33,7 +35,7 @@ from pathways.casework.chronology import order_chronology
 from pathways.casework.compliance import give_warning, report_breach
 from pathways.casework.court_documents import KINDS as COURT_DOCUMENTS
 from pathways.casework.court_documents import court_document
-from pathways.casework.models import Instrument, Objective, Order, Plan, Project, Review
+from pathways.casework.models import Instrument, Order, Project
 from pathways.casework.orders import end_order, resume_order, suspend_order, vary_order
 from pathways.casework.plans import agree_plan, hold_review
 from pathways.casework.refusals import Refused
@@ -414,11 +416,6 @@ def court_document_page(request: HttpRequest, order_id: int, kind: str) -> HttpR
         }, status=400 if form.is_bound else 200)  # fmt: skip
 
 
-def _plan_objectives(order: Order) -> list[Objective]:
-    plan = Plan.objects.filter(order=order).order_by("-agreed_on", "-id").first()
-    return list(plan.objectives.all()) if plan else []
-
-
 @capability_required(CASEWORK)
 def order_plan(request: HttpRequest, order_id: int) -> HttpResponse:
     """Agree the case management plan: up to five SMART objectives, each dated."""
@@ -452,8 +449,8 @@ def order_review(request: HttpRequest, order_id: int, review_id: int) -> HttpRes
     """Hold a review, walking through each objective of the plan."""
     user = signed_in(request)
     with order_to_act_on(user, order_id) as found:
-        review = get_object_or_404(Review, order=found, pk=review_id)
-        objectives = _plan_objectives(found)
+        review = review_of(found, review_id)
+        objectives = plan_objectives(found)
         form = ReviewForm(request.POST or None, objectives=objectives)
         if form.is_bound and form.is_valid():
             review.version = int(request.POST.get("version") or review.version)
