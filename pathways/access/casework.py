@@ -88,6 +88,14 @@ class Desk:
 
 
 DESK_PAGE = 100  # due items, or orders, a page
+# What the due list reads of an order, its person and its worker.
+DESK_FIELDS = (
+    "id", "person_id", "worker_id", "team_id", "type", "court", "imposed_on", "upw_hours",
+    "other_activity_hours", "supervision_months", "upw_extension_months", "state",
+    "ended_on", "version", "requirements", "person__id", "person__given_name",
+    "person__family_name", "worker__id", "worker__username", "worker__first_name",
+    "worker__last_name",
+)  # fmt: skip
 
 
 def casework_desk(
@@ -105,15 +113,13 @@ def casework_desk(
     team = team and has_capability(user, MANAGE_CASEWORK)
     mine = Q(team_id__in=_teams(user)) if team else Q(worker=user)
     with door_open():
-        orders = (
-            list(
-                Order.objects.filter(orders_open, mine)
-                .exclude(state__in=ENDINGS)
-                .select_related("person", "worker", "project")
-                .order_by("imposed_on", "id")
-            )
+        live = (
+            Order.objects.filter(orders_open, mine).exclude(state__in=ENDINGS)
             if orders_open is not None
-            else []
+            else Order.objects.none()
+        )
+        orders = list(
+            live.select_related("person", "worker").only(*DESK_FIELDS).order_by("imposed_on", "id")
         )
         authored = Q(team_id__in=_teams(user)) if team else Q(author=user)
         reports = (
@@ -126,8 +132,9 @@ def casework_desk(
             if reports_open is not None
             else []
         )
-        books = ledgers(orders, as_of)
-        due = due_for_orders(orders, as_of, books) + due_for_reports(reports, as_of)
+        among = live.values("pk") if len(orders) > 200 else None
+        books = ledgers(orders, as_of, among=among)
+        due = due_for_orders(orders, as_of, books, among) + due_for_reports(reports, as_of)
     of_order = {o.pk: (o.person, _name(o.worker)) for o in orders}
     of_report = {r.pk: (r.person, _name(r.author)) for r in reports}
     listed = [

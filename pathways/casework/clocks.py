@@ -14,6 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from pathways.cases.models import Contact
 from pathways.casework.compliance import policy
@@ -56,15 +57,20 @@ def _day(d: dt.date) -> str:
 
 
 def due_for_orders(
-    orders: Iterable[Order], as_of: dt.date, books: dict[int, Ledger] | None = None
+    orders: Iterable[Order],
+    as_of: dt.date,
+    books: dict[int, Ledger] | None = None,
+    among: Any = None,
 ) -> list[Due]:
     """Everything due on these orders (those not ended), soonest first. `books` are their
-    ledgers when the caller has them already (`sessions.ledgers`)."""
+    ledgers when the caller has them already (`sessions.ledgers`); `among`, a query of
+    the orders' ids, asks the database for their records by a join instead of a list of
+    thousands of ids (a team's)."""
     live = [o for o in orders if o.state not in ENDINGS]
-    ids = [o.pk for o in live]
-    if not ids:
+    if not live:
         return []
-    books = books if books is not None else ledgers(live, as_of)
+    ids = among if among is not None else [o.pk for o in live]
+    books = books if books is not None else ledgers(live, as_of, among=among)
     # A placement has started once a session of unpaid work or other activity was attended
     # or sent home: those credit hours, so the ledger says it.
     started = {pk for pk, book in books.items() if book.credited_upw + book.credited_other > 0}

@@ -95,11 +95,19 @@ def suspended_days(order: Order, as_of: dt.date) -> int:
     return total
 
 
+# Hours imposed -> the cap (a handful of values; Decimal arithmetic done once each).
+_CAPS: dict[int, Decimal] = {}
+
+
 def other_activity_counted(order: Order) -> Decimal:
     """The most other activity that counts towards the order's unpaid work: the court's
     allowance where it set one, never more than 30% of the hours or 30."""
-    cap = other_activity_cap(order.upw_hours or 0)
-    return min(Decimal(order.other_activity_hours), cap) if order.other_activity_hours else cap
+    cap = _CAPS.get(order.upw_hours or 0)
+    if cap is None:
+        cap = _CAPS[order.upw_hours or 0] = other_activity_cap(order.upw_hours or 0)
+    if order.other_activity_hours and order.other_activity_hours < cap:
+        return Decimal(order.other_activity_hours)
+    return cap
 
 
 def time_limit(order: Order, as_of: dt.date) -> dt.date:
@@ -127,13 +135,14 @@ def ledger(order: Order, as_of: dt.date) -> Ledger:
     )  # fmt: skip
 
 
-def ledgers(orders: list[Order], as_of: dt.date) -> dict[int, Ledger]:
+def ledgers(orders: list[Order], as_of: dt.date, among: Any = None) -> dict[int, Ledger]:
     """The ledgers of many orders with unpaid work at once (two queries, however many):
-    for a caseload or a team's list."""
+    for a caseload or a team's list. `among`: a query of the orders' ids, for the
+    database to join rather than be sent a list of them."""
     with_hours = [o for o in orders if o.upw_hours]
-    ids = [o.pk for o in with_hours]
-    if not ids:
+    if not with_hours:
         return {}
+    ids = among if among is not None else [o.pk for o in with_hours]
     sums: dict[int, dict[str, Any]] = {
         row["order_id"]: dict(row)
         for row in Contact.objects.filter(order_id__in=ids)
