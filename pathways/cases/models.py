@@ -59,7 +59,7 @@ class Contact(models.Model):
 
     class Attendance(models.TextChoices):
         ATTENDED = "attended"
-        LATE = "late", "attended late"
+        LATE = "late"
         SENT_HOME = "sent_home", "sent home"
         ACCEPTABLE_ABSENCE = "acceptable_absence", "did not happen (the person's acceptable reason)"
         UNACCEPTABLE_ABSENCE = "unacceptable_absence", "did not attend"

@@ -303,7 +303,7 @@ def record_attendance(user: Any, session: Contact, **values: Any) -> Contact:
         if row.attendance:
             raise refuse(
                 "attendance",
-                f"already recorded as {row.get_attendance_display()}: correct it instead",
+                f"already recorded as {row.get_attendance_display().lower()}: correct it instead",
             )
         order = Order.objects.select_for_update().get(pk=row.order.pk)
         _order_takes(order, row.kind, row.on)

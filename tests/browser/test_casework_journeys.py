@@ -156,7 +156,7 @@ def test_a_justice_social_worker_records_on_an_order_and_submits_a_court_report(
     page.get_by_role("button", name="Record", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Recorded.")
     expect(page.get_by_role("heading", name="Sessions and appointments (2)")).to_be_visible()
-    expect(page.locator("table tr", has_text=_short(tomorrow))).to_contain_text("Booked")
+    expect(page.locator("#sessions-table tr", has_text=_short(tomorrow))).to_contain_text("Booked")
     expect(page.get_by_label(f"Outcome of {_short(tomorrow)}")).to_have_count(0)
     booked = Contact.objects.get(order=order, kind="supervision")
     assert booked.on == tomorrow and booked.attendance == ""

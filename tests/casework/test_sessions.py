@@ -171,7 +171,7 @@ def test_supervision_appointments_are_contacts_booked_then_recorded(record, squa
     # A second worker with the page read before is told; the first record stands.
     with pytest.raises(Refused, match="changed by someone else"):
         record_attendance(make_user("other"), booked, attendance="attended")
-    with pytest.raises(Refused, match="already recorded as attended late"):
+    with pytest.raises(Refused, match="already recorded as late"):
         record_attendance(make_user("other2"), done, attendance="attended")
     with pytest.raises(Refused, match="no unpaid work requirement"):
         record_session(None, order, kind="upw", on=IMPOSED, project=squad, hours_offered=6)

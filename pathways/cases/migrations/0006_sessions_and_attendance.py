@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='contact',
             name='attendance',
-            field=models.CharField(blank=True, choices=[('attended', 'Attended'), ('late', 'attended late'), ('sent_home', 'sent home'), ('acceptable_absence', "did not happen (the person's acceptable reason)"), ('unacceptable_absence', 'did not attend'), ('service_cancelled', "did not happen (the service's reason)")], max_length=24),
+            field=models.CharField(blank=True, choices=[('attended', 'Attended'), ('late', 'Late'), ('sent_home', 'sent home'), ('acceptable_absence', "did not happen (the person's acceptable reason)"), ('unacceptable_absence', 'did not attend'), ('service_cancelled', "did not happen (the service's reason)")], max_length=24),
         ),
         migrations.AlterField(
             model_name='contact',
