@@ -41,7 +41,12 @@ from pathways.casework.models import (
 from pathways.casework.models import Warning as FormalWarning
 from pathways.casework.orders import ENDINGS
 from pathways.casework.sessions import Ledger, ledger, ledgers
-from pathways.partners.capabilities import MANAGE_CASEWORK, RECORD_SESSIONS, has_capability
+from pathways.partners.capabilities import (
+    CASEWORK,
+    MANAGE_CASEWORK,
+    RECORD_SESSIONS,
+    has_capability,
+)
 from pathways.partners.memberships import User, memberships_of
 from pathways.people.models import Person
 from pathways.people.scoping import door_open
@@ -98,19 +103,12 @@ DESK_FIELDS = (
 )  # fmt: skip
 
 
-def casework_desk(
-    user: User,
-    as_of: dt.date,
-    *,
-    team: bool = False,
-    page: str | None = None,
-    orders_page: str | None = None,
-) -> Desk:
-    """The user's own orders and reports (`team`: their teams', for a team manager),
-    with everything due on them and why, a page at a time. Audited as a list of the
-    people the pages show."""
+def _desk(
+    user: User, as_of: dt.date, team: bool
+) -> tuple[list[Order], list[CourtReport], dict[int, Ledger], list[DueShown]]:
+    """The live orders and reports of the user (or their teams'), their ledgers and
+    everything due on them, overdue first. Not audited: the callers say what they show."""
     orders_open, reports_open = _own(user, "orders"), _own(user, "court_reports")
-    team = team and has_capability(user, MANAGE_CASEWORK)
     mine = Q(team_id__in=_teams(user)) if team else Q(worker=user)
     with door_open():
         live = (
@@ -141,6 +139,31 @@ def casework_desk(
         DueShown(d, *(of_order[d.order_id] if d.order_id else of_report[d.report_id or 0]))
         for d in sorted(due, key=lambda d: (not d.overdue, d.due_on, d.kind))
     ]
+    return orders, reports, books, listed
+
+
+def casework_waiting(user: User, as_of: dt.date) -> tuple[int, int]:
+    """How many things are due on the user's own orders and reports, and how many of
+    them are overdue (the home page's count: it names no one, so it is not audited)."""
+    if not has_capability(user, CASEWORK):
+        return 0, 0
+    *_, listed = _desk(user, as_of, team=False)
+    return len(listed), sum(d.due.overdue for d in listed)
+
+
+def casework_desk(
+    user: User,
+    as_of: dt.date,
+    *,
+    team: bool = False,
+    page: str | None = None,
+    orders_page: str | None = None,
+) -> Desk:
+    """The user's own orders and reports (`team`: their teams', for a team manager),
+    with everything due on them and why, a page at a time. Audited as a list of the
+    people the pages show."""
+    team = team and has_capability(user, MANAGE_CASEWORK)
+    orders, reports, books, listed = _desk(user, as_of, team)
     due_page = Paginator(listed, DESK_PAGE).get_page(page)
     rows = Paginator([OrderRow(o, books.get(o.pk)) for o in orders], DESK_PAGE).get_page(
         orders_page

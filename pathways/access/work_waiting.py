@@ -15,6 +15,7 @@ from django.utils import timezone
 from pathways.access.alerts import unread_count
 from pathways.access.audit import unusual_access
 from pathways.access.candidates import open_candidates_count
+from pathways.access.casework import casework_waiting
 from pathways.access.custody import visits_waiting
 from pathways.access.data_quality import dates_out_of_order_count
 from pathways.access.linkage import pairs_waiting
@@ -75,6 +76,16 @@ def work_waiting(user: User, today: dt.date, caseload: Caseload | None = None) -
     need attention are counted)."""
     found = _referrals(user, today)
     found.append(_waiting("alerts", unread_count(user), "unread alert", "unread alerts"))
+    due, overdue = casework_waiting(user, today)
+    found.append(
+        _waiting(
+            "casework", due,
+            "thing due on your orders and court reports" + (" (overdue)" if overdue else ""),
+            "things due on your orders and court reports"
+            + (f" ({overdue} overdue)" if overdue else ""),
+            urgent=bool(overdue),
+        )
+    )  # fmt: skip
     if caseload is not None:
         attention = sum(c.attention for c in (*caseload.mine, *caseload.team))
         found.append(

@@ -32,6 +32,7 @@ WAITING_PAGES = {
     "to_send": ("referral-inbox", "#to-send"),
     "to_engage": ("referral-inbox", "#to-engage"),
     "alerts": ("alerts", ""),
+    "casework": ("casework-due", "#due"),
     "caseload": ("caseload", "#mine"),
     "candidates": ("candidate-queue", ""),
     "custody": ("custody-visits", ""),

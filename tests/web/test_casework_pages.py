@@ -295,3 +295,11 @@ def test_the_court_s_decisions_and_custody_from_the_order_page(client, world):
                                          "version": 4})  # fmt: skip
     assert ended.status_code == 302
     assert "The order has ended." in client.get(f"/casework/orders/{order.pk}/").content.decode()
+
+
+def test_the_home_page_says_what_is_due_first(client, world):
+    client.force_login(world["worker"])
+    page = client.get("/").content.decode()
+    # The placement (overdue: imposed 10 days ago), the plan and the hours at risk.
+    assert "things due on your orders and court reports (1 overdue)" in page
+    assert 'href="/casework/due/#due"' in page
