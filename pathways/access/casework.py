@@ -25,6 +25,7 @@ from pathways.access.looks import NOT_FOUND, look, looks, refusal
 from pathways.access.pages import acting_on
 from pathways.cases.models import Contact
 from pathways.casework.clocks import Due, due_for_orders, due_for_reports
+from pathways.casework.compliance import policy as compliance_policy
 from pathways.casework.models import (
     Assessment,
     BreachReport,
@@ -40,7 +41,8 @@ from pathways.casework.models import (
 )
 from pathways.casework.models import Warning as FormalWarning
 from pathways.casework.orders import ENDINGS
-from pathways.casework.sessions import Ledger, ledger, ledgers
+from pathways.casework.sessions import Ledger, ledger, ledgers, session_sums
+from pathways.months import add_months
 from pathways.partners.capabilities import (
     CASEWORK,
     MANAGE_CASEWORK,
@@ -131,8 +133,12 @@ def _desk(
             else []
         )
         among = live.values("pk") if len(orders) > 200 else None
-        books = ledgers(orders, as_of, among=among)
-        due = due_for_orders(orders, as_of, books, among) + due_for_reports(reports, as_of)
+        # One pass over the orders' sessions gives the ledgers and the absences counted.
+        since = add_months(as_of, -compliance_policy().within_months)
+        sums = session_sums(among if among is not None else [o.pk for o in orders], as_of, since)
+        books = ledgers(orders, as_of, among=among, sums=sums)
+        absent = {pk: row["absent"] for pk, row in sums.items()}
+        due = due_for_orders(orders, as_of, books, among, absent) + due_for_reports(reports, as_of)
     of_order = {o.pk: (o.person, _name(o.worker)) for o in orders}
     of_report = {r.pk: (r.person, _name(r.author)) for r in reports}
     listed = [

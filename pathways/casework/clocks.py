@@ -61,11 +61,14 @@ def due_for_orders(
     as_of: dt.date,
     books: dict[int, Ledger] | None = None,
     among: Any = None,
+    absent: dict[int, int] | None = None,
 ) -> list[Due]:
     """Everything due on these orders (those not ended), soonest first. `books` are their
     ledgers when the caller has them already (`sessions.ledgers`); `among`, a query of
     the orders' ids, asks the database for their records by a join instead of a list of
-    thousands of ids (a team's)."""
+    thousands of ids (a team's); `absent`, the unacceptable absences of each order in the
+    compliance window (`session_sums`), so that only the orders with enough of them are
+    read absence by absence."""
     live = [o for o in orders if o.state not in ENDINGS]
     if not live:
         return []
@@ -87,8 +90,10 @@ def due_for_orders(
     rules = policy()
     since = add_months(as_of, -rules.within_months)
     absences = defaultdict(list)
+    # Only an order with enough absences in the window can have a warning due.
+    enough = ids if absent is None else [pk for pk, n in absent.items() if n >= rules.absences]
     for order_id, on in Contact.objects.filter(
-        order_id__in=ids, attendance="unacceptable_absence", on__gt=since, on__lte=as_of
+        order_id__in=enough, attendance="unacceptable_absence", on__gt=since, on__lte=as_of
     ).values_list("order_id", "on"):
         absences[order_id].append(on)
     warnings = defaultdict(list)

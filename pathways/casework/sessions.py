@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from pathways.cases.models import Contact
@@ -135,23 +135,43 @@ def ledger(order: Order, as_of: dt.date) -> Ledger:
     )  # fmt: skip
 
 
-def ledgers(orders: list[Order], as_of: dt.date, among: Any = None) -> dict[int, Ledger]:
+def session_sums(
+    ids: Any, as_of: dt.date, absences_since: dt.date | None = None
+) -> dict[int, dict[str, Any]]:
+    """Per order (`ids`: a list, or a query of them), in one pass over its sessions: the
+    hours credited of unpaid work (`upw`) and of other activity (`other`), and with
+    `absences_since` the unacceptable absences after that day up to `as_of` (`absent`)."""
+    sums: dict[str, Any] = {
+        "upw": Sum("hours_credited", filter=Q(kind=Contact.Kind.UPW)),
+        "other": Sum("hours_credited", filter=Q(kind=Contact.Kind.OTHER_ACTIVITY)),
+    }
+    if absences_since is not None:
+        sums["absent"] = Count("id", filter=Q(
+            attendance=Contact.Attendance.UNACCEPTABLE_ABSENCE, on__gt=absences_since,
+            on__lte=as_of,
+        ))  # fmt: skip
+    return {
+        row["order_id"]: dict(row)
+        for row in Contact.objects.filter(order_id__in=ids).values("order_id").annotate(**sums)
+    }
+
+
+def ledgers(
+    orders: list[Order],
+    as_of: dt.date,
+    among: Any = None,
+    sums: dict[int, dict[str, Any]] | None = None,
+) -> dict[int, Ledger]:
     """The ledgers of many orders with unpaid work at once (two queries, however many):
     for a caseload or a team's list. `among`: a query of the orders' ids, for the
-    database to join rather than be sent a list of them."""
+    database to join rather than be sent a list of them; `sums`: `session_sums` of them
+    when the caller has them already."""
     with_hours = [o for o in orders if o.upw_hours]
     if not with_hours:
         return {}
     ids = among if among is not None else [o.pk for o in with_hours]
-    sums: dict[int, dict[str, Any]] = {
-        row["order_id"]: dict(row)
-        for row in Contact.objects.filter(order_id__in=ids)
-        .values("order_id")
-        .annotate(
-            upw=Sum("hours_credited", filter=Q(kind=Contact.Kind.UPW)),
-            other=Sum("hours_credited", filter=Q(kind=Contact.Kind.OTHER_ACTIVITY)),
-        )
-    }
+    if sums is None:
+        sums = session_sums(ids, as_of)
     away: dict[int, int] = {}
     for order_id, start, end in Suspension.objects.filter(
         order_id__in=ids, from_on__lte=as_of

@@ -303,3 +303,27 @@ def test_the_home_page_says_what_is_due_first(client, world):
     # The placement (overdue: imposed 10 days ago), the plan and the hours at risk.
     assert "things due on your orders and court reports (1 overdue)" in page
     assert 'href="/casework/due/#due"' in page
+
+
+def test_the_due_list_counts_absences_since_the_last_warning(client, world):
+    from pathways.casework.compliance import give_warning
+    from pathways.casework.models import CompliancePolicy
+    from pathways.casework.sessions import record_session
+
+    CompliancePolicy.objects.update_or_create(
+        code="default", defaults={"absences": 2, "within_months": 12, "warnings": 3}
+    )
+    order, today = world["order"], world["today"]
+    for days in (9, 8):
+        record_session(world["worker"], order, kind="supervision",
+                       on=today - dt.timedelta(days=days), attendance="unacceptable_absence")  # fmt: skip
+    client.force_login(world["worker"])
+    assert (
+        "2 unacceptable absences since the last warning"
+        in client.get("/casework/due/").content.decode()
+    )
+    give_warning(world["worker"], order, on=today - dt.timedelta(days=7), reason="two missed")
+    record_session(world["worker"], order, kind="supervision", on=today - dt.timedelta(days=6),
+                   attendance="unacceptable_absence")  # fmt: skip
+    page = client.get("/casework/due/").content.decode()
+    assert "unacceptable absences since the last warning" not in page  # one since: not due
