@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pathways.casework.models import Order
+from pathways.casework.sessions import said
 
 
 @dataclass(frozen=True)
@@ -16,11 +17,6 @@ class Entry:
     on: dt.date
     what: str  # the kind of record, as a heading says it
     said: str  # the record in a sentence
-
-
-def _hours(value: Any) -> str:
-    text = f"{value:f}" if value is not None else ""
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def order_chronology(
@@ -44,7 +40,7 @@ def order_chronology(
         found.append(Entry(order.ended_on, "Order ended", order.get_state_display()))
     for s in sessions:
         outcome = s.get_attendance_display() if s.attendance else "booked"
-        hours = f", {_hours(s.hours_credited)} hours" if s.hours_credited else ""
+        hours = f", {said(s.hours_credited)} hours" if s.hours_credited else ""
         found.append(Entry(s.on, s.get_kind_display(), f"{outcome}{hours}"))
     for w in warnings:
         found.append(Entry(w.on, "Warning", w.reason))

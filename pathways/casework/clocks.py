@@ -34,7 +34,6 @@ PLAN_WORKING_DAYS = 20
 REVIEW_NOTICE_DAYS = 14  # a review is listed from two weeks before it is due
 REPORT_NOTICE_WORKING_DAYS = 2
 HOURS_A_WEEK = 5
-PRESENT = ("attended", "late", "sent_home")
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,9 @@ from django.db import transaction
 
 from pathways.cases.models import Contact
 from pathways.casework.models import BreachReport, CompliancePolicy, Order, Warning
+from pathways.casework.orders import ENDINGS
 from pathways.casework.refusals import refuse, who
 from pathways.months import add_months
-
-ENDED = ("completed", "revoked_breach", "revoked_other", "transferred", "died")
 
 
 def policy() -> CompliancePolicy:
@@ -30,7 +29,7 @@ def give_warning(
         raise refuse("reason", "say what the warning is for")
     if on < order.imposed_on:
         raise refuse("on", f"the order began on {order.imposed_on}")
-    if order.state in ENDED:
+    if order.state in ENDINGS:
         raise refuse("on", "the order has ended")
     if contact is not None and contact.order_id != order.pk:
         raise refuse("contact", "the absence is not one of this order's")
@@ -46,7 +45,7 @@ def report_breach(
     why."""
     if not reason.strip():
         raise refuse("reason", "say what the breach is")
-    if order.state in ENDED:
+    if order.state in ENDINGS:
         raise refuse("on", "the order has ended")
     if on < order.imposed_on:
         raise refuse("on", f"the order began on {order.imposed_on}")

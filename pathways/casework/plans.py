@@ -21,7 +21,6 @@ NEED_AREAS = (
     "accommodation", "education_employment", "money", "relationships", "family", "health",
     "drugs_alcohol", "attitudes", "use_of_time", "safety",
 )  # fmt: skip
-ENDED = ("completed", "revoked_breach", "revoked_other", "transferred", "died")
 
 
 def review_schedule(order: Order) -> list[dt.date]:

@@ -186,6 +186,14 @@ class _ByPerson(_Upsert):
         found = context["teams"].get((item.clean["agency"], area), [])
         return found[0] if len(found) == 1 else None
 
+    def whose(self, p: ProblemList, values: dict[str, str]) -> tuple[Any, Any, Any]:
+        """The row's own reference, agency and person_ref, checked."""
+        return (
+            p.check(self.key_column, fields.reference, values[self.key_column]),
+            p.check("agency", fields.choice, values["agency"], self.codes.agencies, "agency"),
+            p.check("person_ref", fields.reference, values["person_ref"]),
+        )
+
     def person(self, item: Pending, context: dict[str, Any]) -> tuple[int, int] | tuple[str, str]:
         ref = (item.clean["agency"], item.clean["person_ref"])
         found = context["people"].get(ref)
@@ -197,6 +205,13 @@ class _ByOrder(_Upsert):
 
     def context(self, batch: list[Pending]) -> dict[str, Any]:
         return {"orders": _orders_by_ref(sorted({i.clean["order_ref"] for i in batch}))}
+
+    def whose(self, p: ProblemList, values: dict[str, str]) -> tuple[Any, Any]:
+        """The row's own reference and its order's, checked."""
+        return (
+            p.check(self.key_column, fields.reference, values[self.key_column]),
+            p.check("order_ref", fields.reference, values["order_ref"]),
+        )
 
     def order(self, item: Pending, context: dict[str, Any]) -> tuple[int, int] | None:
         return context["orders"].get(item.clean["order_ref"])
@@ -218,9 +233,7 @@ class CourtReportsSpec(_ByPerson):
 
     def clean(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]]:
         p = ProblemList()
-        ref = p.check("report_ref", fields.reference, values["report_ref"])
-        agency = p.check("agency", fields.choice, values["agency"], self.codes.agencies, "agency")
-        person_ref = p.check("person_ref", fields.reference, values["person_ref"])
+        ref, agency, person_ref = self.whose(p, values)
         court = p.check("court", fields.choice, values["court"], frozenset(Court.values), "court")
         requested = p.check("requested_on", fields.parse_date, values["requested_on"])
         due = p.check("due_on", fields.parse_date, values["due_on"])
@@ -298,9 +311,7 @@ class OrdersSpec(_ByPerson):
 
     def clean(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]]:
         p = ProblemList()
-        ref = p.check("order_ref", fields.reference, values["order_ref"])
-        agency = p.check("agency", fields.choice, values["agency"], self.codes.agencies, "agency")
-        person_ref = p.check("person_ref", fields.reference, values["person_ref"])
+        ref, agency, person_ref = self.whose(p, values)
         kind = p.check("type", fields.choice, values["type"], frozenset(Order.Type.values), "type")
         court = p.check("court", fields.choice, values["court"], frozenset(Court.values), "court")
         imposed = p.check("imposed_on", fields.parse_date, values["imposed_on"])
@@ -413,8 +424,7 @@ class SessionsSpec(_ByOrder):
 
     def clean(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]]:
         p = ProblemList()
-        ref = p.check("session_ref", fields.reference, values["session_ref"])
-        order_ref = p.check("order_ref", fields.reference, values["order_ref"])
+        ref, order_ref = self.whose(p, values)
         kind = p.check("kind", fields.choice, values["kind"], frozenset(SESSION_KINDS), "kind")
         on = p.check("date", fields.parse_date, values["date"])
         offered = _hours(p, "hours_offered", values["hours_offered"])
@@ -492,8 +502,7 @@ class PlansSpec(_ByOrder):
 
     def clean(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]]:
         p = ProblemList()
-        ref = p.check("plan_ref", fields.reference, values["plan_ref"])
-        order_ref = p.check("order_ref", fields.reference, values["order_ref"])
+        ref, order_ref = self.whose(p, values)
         agreed = p.check("agreed_on", fields.parse_date, values["agreed_on"])
         p.raise_if_any()
         return (ref,), {"plan_ref": ref, "order_ref": order_ref, "agreed_on": agreed}
@@ -523,8 +532,7 @@ class ReviewsSpec(_ByOrder):
 
     def clean(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]]:
         p = ProblemList()
-        ref = p.check("review_ref", fields.reference, values["review_ref"])
-        order_ref = p.check("order_ref", fields.reference, values["order_ref"])
+        ref, order_ref = self.whose(p, values)
         due = p.check("due_on", fields.parse_date, values["due_on"])
         held = p.check("held_on", fields.optional_date, values["held_on"])
         p.raise_if_any()
@@ -566,9 +574,7 @@ class AssessmentsSpec(_ByPerson):
 
     def clean(self, values: dict[str, str]) -> tuple[tuple[str, ...], dict[str, Any]]:
         p = ProblemList()
-        ref = p.check("assessment_ref", fields.reference, values["assessment_ref"])
-        agency = p.check("agency", fields.choice, values["agency"], self.codes.agencies, "agency")
-        person_ref = p.check("person_ref", fields.reference, values["person_ref"])
+        ref, agency, person_ref = self.whose(p, values)
         instruments = frozenset(Instrument.objects.values_list("code", flat=True))
         instrument = p.check("instrument", fields.choice, values["instrument"], instruments,
                              "instrument")  # fmt: skip

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from pathways.casework.models import Assessment, Court, Level, Order
+from pathways.casework.orders import ENDINGS
 from pathways.casework.working_days import working_day_index
 from pathways.outcomes.parameters import ReportError
 from pathways.outcomes.rounding import percentage
@@ -27,7 +28,6 @@ from pathways.partners.models import Team
 
 PRESENT = "('attended', 'late', 'sent_home')"
 COUNTED = "('attended', 'late', 'sent_home', 'unacceptable_absence')"
-ENDINGS = ("completed", "revoked_breach", "revoked_other", "transferred", "died")
 FIGURES = (
     "placement_within_7_days", "plan_within_20_days", "reviews_on_time", "attendance_rate",
     "hours_completed_in_time", "orders_completed", "reports_on_time",
