@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     # an app imports only the apps listed before it (`make lint` checks it).
     "pathways.partners",
     "pathways.audit",
+    "pathways.background",
     "pathways.people",
     "pathways.linkage",
     "pathways.events",
