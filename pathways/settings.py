@@ -87,6 +87,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from the server process, before sessions or the database are
+    # touched: the design system's styles load even while the database is down.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -124,7 +127,11 @@ WSGI_APPLICATION = "pathways.wsgi.application"
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'pathways.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL, conn_max_age=60
+        os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        conn_max_age=60,
+        # A kept connection is tried before a request reuses it: after a database restart
+        # the first request replaces the dead connection instead of failing on it.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -169,7 +176,27 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "pathways" / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# whitenoise serves /static/ (decision 0016). In production from STATIC_ROOT, which
+# `collectstatic` (run by `pathways serve`, or by the operator at an upgrade) fills with
+# compressed copies under names holding a hash of their content, cached by browsers for
+# a year. The demo serves the files where they are (the apps' static folders, listed when
+# the server starts) and collects nothing, unless STATIC_ROOT is given.
+STATIC_ROOT = (
+    Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+    if PRODUCTION or os.environ.get("STATIC_ROOT")
+    else None
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Tests read no static file through Django's test client, and listing the folders for
+# each test's client would cost 20 ms a test; live_server serves static files itself.
+WHITENOISE_USE_FINDERS = PATHWAYS_ENV not in ("production", "test")
 # Uploaded files (scans of signed consent forms) are person data: kept under VAR_DIR (or
 # MEDIA_ROOT), never in the working directory, and never served as static files.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "uploads"))

@@ -8,3 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("pathways.web.urls")),
 ]
+
+# Every uncaught error, raised in any middleware or view, ends here: 503 while the
+# database is unavailable, the designed 500 page otherwise (pathways.web.unavailable).
+handler500 = "pathways.web.unavailable.server_error"

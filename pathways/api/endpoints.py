@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from django.core.paginator import EmptyPage, Paginator
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -77,6 +78,14 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database cannot be reached: left to the server's error handler, which answers
+    503 with a message on every endpoint and page alike (pathways.web.unavailable)."""
+    raise exc
 
 
 @api.exception_handler(Exception)
