@@ -33,7 +33,13 @@ from pathways.people.models import AgencyRecord, Person
 from pathways.referrals import states
 from pathways.referrals.dates import as_day
 from pathways.referrals.models import Approval, Consent, Referral, ReferralState, Transition
-from pathways.referrals.transitions import DateOutOfOrder, StaleReferral, TransitionRefused, move
+from pathways.referrals.transitions import (
+    DateOutOfOrder,
+    StaleReferral,
+    TransitionRefused,
+    changed_since_read,
+    move,
+)
 
 S = ReferralState
 
@@ -74,6 +80,9 @@ def may_record_consent(user: Any, referral: Referral) -> bool:
 
 def _allowed(user: Any, referral: Referral, step: str) -> None:
     if step not in steps_for(user, referral):
+        # Refused because someone else's step came first: say that, not "you cannot".
+        if changed_since_read(referral):
+            raise StaleReferral
         raise TransitionRefused(_why_not(user, referral, step))
 
 
@@ -197,10 +206,7 @@ def do_approve(user: Any, referral: Referral, *, on: dt.date, note: str = "") ->
     with transaction.atomic():
         locked = Referral.objects.select_for_update().select_related("service").get(pk=referral.pk)
         if locked.version != referral.version:
-            raise StaleReferral(
-                "someone else changed this referral while you were looking at it; "
-                "reload the page to see what they did"
-            )
+            raise StaleReferral
         _allowed(user, locked, "approve")
         sector = approving_sector(user)
         assert sector is not None  # _allowed checked it

@@ -39,6 +39,18 @@ class DateOutOfOrder(TransitionRefused):
 class StaleReferral(Exception):
     """Someone else changed the referral first; reload and decide again."""
 
+    def __init__(self, message: str = "") -> None:
+        super().__init__(
+            message
+            or "someone else changed this referral while you were looking at it; "
+            "reload the page to see what they did"
+        )
+
+
+def changed_since_read(referral: Referral) -> bool:
+    """Whether the stored referral is no longer the version that was read (one query)."""
+    return Referral.objects.filter(pk=referral.pk).exclude(version=referral.version).exists()
+
 
 def check_step(referral: Referral, to_state: str) -> None:
     """Raise TransitionRefused, with a reason a person can act on, unless allowed."""
@@ -102,10 +114,29 @@ def move(
 ) -> Transition:
     """Take one step; the referral object is updated in place.
 
-    Refused when the table does not allow it, or when the referral changed since it was
-    read (its `version` is no longer the stored one): two users acting at once cannot
-    both win.
+    Refused when the referral changed since it was read (its `version` is no longer the
+    stored one: two users acting at once cannot both win, and the one who lost is told
+    it changed rather than that the step is not allowed), or when the table does not
+    allow the step.
     """
+    with transaction.atomic():
+        stored = (
+            Referral.objects.select_for_update()
+            .filter(pk=referral.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if stored != referral.version:
+            raise StaleReferral
+        return _move(referral, to_state, on=on, by=by, reason=reason,
+                     closing_reason=closing_reason)  # fmt: skip
+
+
+def _move(
+    referral: Referral, to_state: str, *, on: dt.date, by: User | None, reason: str,
+    closing_reason: str,
+) -> Transition:  # fmt: skip
+    """`move`'s step, the row locked and its version checked."""
     check_step(referral, to_state)
     check_date(referral, on)
     changes: dict[str, object] = {"state": to_state}
@@ -122,23 +153,15 @@ def move(
             if closing_reason not in CLOSING_REASONS:
                 raise TransitionRefused(f"closing needs a reason: {', '.join(CLOSING_REASONS)}")
             changes["closing_reason"] = closing_reason
-    with transaction.atomic():
-        updated = Referral.objects.filter(pk=referral.pk, version=referral.version).update(
-            **changes, version=F("version") + 1
-        )
-        if not updated:
-            raise StaleReferral(
-                "someone else changed this referral while you were looking at it; "
-                "reload the page to see what they did"
-            )
-        step = Transition.objects.create(
-            referral=referral,
-            from_state=referral.state,
-            to_state=to_state,
-            on=on,
-            by=by,
-            reason=reason[:500],
-        )
+    Referral.objects.filter(pk=referral.pk).update(**changes, version=F("version") + 1)
+    step = Transition.objects.create(
+        referral=referral,
+        from_state=referral.state,
+        to_state=to_state,
+        on=on,
+        by=by,
+        reason=reason[:500],
+    )
     for name, value in changes.items():
         setattr(referral, name, value)
     referral.version += 1
