@@ -150,6 +150,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles any query its planner thinks costly, which the sharing
     # policy's EXISTS clauses look like: over a second of compiling for a 50 ms search.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # A server that does not answer at all (not one that refuses) holds a request at most
+    # this many seconds before the request gets the "service unavailable" page.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
     if PATHWAYS_ENV == "test":
         # Django empties tables between transactional tests with TRUNCATE, which the
         # audit's trigger refuses everywhere else (sharing migration 0010).
@@ -225,6 +228,8 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = 365 * 24 * 3600
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+# The health checks answer a probe on the server's own address, without the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Scripts, styles, fonts and images from this site only; no framing, no plugins.
 PATHWAYS_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

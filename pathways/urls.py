@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pathways.api.endpoints import api
+from pathways.web import health_views
 
 urlpatterns = [
+    path("healthz", health_views.healthz, name="healthz"),
+    path("readyz", health_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("pathways.web.urls")),

@@ -16,8 +16,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pathways.web.signin import needs_two_factor
 
-# Pages a user who still owes a second factor may open.
-OPEN_PATHS = ("/account/two-factor/", "/logout/", "/static/", "/login/")
+# Pages a user who still owes a second factor may open (and the health checks, which
+# show no one's data and must answer without touching the session).
+OPEN_PATHS = ("/account/two-factor/", "/logout/", "/static/", "/login/", "/healthz", "/readyz")
 
 
 class CodeForm(forms.Form):
