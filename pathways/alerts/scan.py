@@ -14,9 +14,12 @@ history already in the database is not news.
 
 from __future__ import annotations
 
+import os
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Max
@@ -70,9 +73,19 @@ def scan_new_events(*, also: Iterable[Callable[[int, int], object]]) -> AlertSca
             scan.save(update_fields=["alerts"])
             for work in also:
                 work(scan.after_event, scan.up_to_event)
+            _pause_for_a_test()
     if scan.alerts:
         email_new_alerts()
     return scan
+
+
+def _pause_for_a_test() -> None:
+    """Test-only, under PATHWAYS_ENV=test: hold the scan's transaction open, its alerts
+    made but not committed, for PATHWAYS_TEST_SCAN_PAUSE seconds, so that
+    tests/background/test_worker_kill.py can kill its worker mid-scan."""
+    pause = os.environ.get("PATHWAYS_TEST_SCAN_PAUSE")
+    if pause and settings.PATHWAYS_ENV == "test":
+        time.sleep(float(pause))
 
 
 def _told_of() -> dict[str, tuple[str, set[str]]]:

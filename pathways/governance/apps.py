@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class GovernanceConfig(AppConfig):
     name = "pathways.governance"
     label = "governance"
+
+    def ready(self) -> None:
+        # A job fails with its background task, in whichever process sees the task fail
+        # (the worker, or the next one after it died): connect the receiver everywhere.
+        from pathways.governance import jobs  # noqa: F401

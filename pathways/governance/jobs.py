@@ -12,11 +12,14 @@ and the researcher an extract is for.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResult, TaskResultStatus, task
+from django_tasks.signals import task_finished
 
 from pathways.governance.models import GovernanceJob
 from pathways.governance.research import write_research_extract
@@ -167,3 +170,25 @@ def run_job(job_id: int) -> GovernanceJob:
 def run_governance_job(job_id: int) -> str:
     """The background worker's part of a governance job; its status when done."""
     return str(run_job(job_id).status)
+
+
+# A job's task can fail where `run_job` cannot catch it: its worker killed part-way
+# (marked failed by the next worker, `background.orphans`). Its job must not say
+# "running" for ever, and is not run again (a retention run must not run twice).
+@receiver(task_finished)
+def fail_the_job_with_its_task(sender: Any, task_result: TaskResult, **kwargs: Any) -> None:
+    """Mark a governance job failed when its background task failed and it is not done."""
+    if task_result.status != TaskResultStatus.FAILED:
+        return
+    if task_result.task.module_path != run_governance_job.module_path or not task_result.args:
+        return
+    died = any(e.exception_class_path.endswith(".WorkerDied") for e in task_result.errors)
+    why = (
+        "the background worker running this job stopped before it finished (killed, or "
+        "its machine restarted); ask for it again"
+        if died
+        else "the background task running this job failed; ask for it again"
+    )
+    GovernanceJob.objects.filter(
+        pk=task_result.args[0], status__in=[Status.QUEUED, Status.RUNNING]
+    ).update(status=Status.FAILED, error=why, finished_at=timezone.now())

@@ -9,10 +9,13 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.db.models import Q
 
 from pathways.partners.config_checks import ConfigError, ConfigProblem
 from pathways.partners.models import Membership, Role, Team
 
+# The background worker's records in the admin (pathways.background, django-tasks-db's tasks).
+WORKER_APPS = ("background", "django_tasks_database")
 DEMO_PASSWORD = "pathways-demo"  # noqa: S105 - printed for the demo, never used in production
 
 
@@ -64,8 +67,14 @@ def create_demo_users(users: list[DemoUser], password: str = DEMO_PASSWORD) -> N
         user.set_password(password)
         user.save()
         if demo.staff:
-            # The administrator configures the partnership in the admin, nothing more.
-            user.user_permissions.set(Permission.objects.filter(content_type__app_label="partners"))
+            # The administrator configures the partnership in the admin, and sees (only
+            # sees) the background worker: its beats, its tasks, those its death failed.
+            user.user_permissions.set(
+                Permission.objects.filter(
+                    Q(content_type__app_label="partners")
+                    | Q(content_type__app_label__in=WORKER_APPS, codename__startswith="view_")
+                )
+            )
         Membership.objects.filter(user=user).exclude(team_id=demo.team).delete()
         Membership.objects.update_or_create(
             user=user, team_id=demo.team, defaults={"role_id": demo.role}

@@ -10,6 +10,7 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
 from pathways.background.heartbeat import Beater
+from pathways.background.orphans import Swept, sweep
 
 
 class Command(db_worker.Command):
@@ -26,9 +27,18 @@ class Command(db_worker.Command):
             # beats; beating here too would show a worker that runs nothing.
             super().handle(*args, **options)
             return
-        beater = Beater(options["worker_id"])
+        me = options["worker_id"]
+        beater = Beater(me, sweep=lambda: self._report(sweep(me=me)))
         beater.start()
         try:
+            self._report(sweep(me=me))  # what the last worker left behind, before new work
             super().handle(*args, **options)
         finally:
             beater.stop()
+
+    def _report(self, swept: Swept) -> None:
+        if swept.failed:
+            self.stderr.write(
+                f"marked failed {len(swept.failed)} task(s) whose worker died "
+                f"({', '.join(swept.failed)}); queued again: {', '.join(swept.rerun) or 'none'}"
+            )
