@@ -61,10 +61,9 @@ system-packages:
 
 demo: setup
 	$(BIN)/pathways demo --people $(PEOPLE)
-	@# The background worker (alerts after imports) runs beside the server and stops with it.
-	@$(BIN)/pathways db_worker --interval 2 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/pathways runserver --insecure --noreload 127.0.0.1:8000
+	@# gunicorn, as in production (docs/deployment.md), with the background worker (alerts
+	@# after imports) beside it; Ctrl-C stops both. Two processes are plenty for a demo.
+	$(BIN)/pathways serve --bind 127.0.0.1:8000 --workers 2
 
 # Every stage runs even when an earlier one failed, so one CI run shows every failure;
 # the summary names the stages that failed and `make test` then fails.
