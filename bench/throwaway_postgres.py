@@ -10,6 +10,36 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A running throwaway cluster's parts, for a drill that stops and starts it."""
+
+    pgbin: str
+    data: str
+    options: str
+    root: str
+
+    def stop(self) -> None:
+        """Stop the server at once, as a crash or a power cut would (immediate mode)."""
+        subprocess.run(
+            _as_postgres([f"{self.pgbin}/pg_ctl", "-D", self.data, "-m", "immediate", "stop"]),
+            check=True, capture_output=True,
+        )  # fmt: skip
+
+    def start(self) -> None:
+        """Start it again (crash recovery replays the write-ahead log), waiting until it answers."""
+        subprocess.run(
+            _as_postgres([f"{self.pgbin}/pg_ctl", "-D", self.data, "-l",
+                          f"{self.root}/server.log", "-w", "-o", self.options, "start"]),
+            check=True, capture_output=True,
+        )  # fmt: skip
+
+
+# The clusters started by this process, by DATABASE_URL.
+CLUSTERS: dict[str, Cluster] = {}
 
 
 def _free_port() -> int:
@@ -77,6 +107,9 @@ def throwaway_postgres(database: str = "pathways", *, keep: bool = False) -> Ite
         ),
         check=True,
         capture_output=True,
+    )
+    CLUSTERS[f"postgres://postgres@127.0.0.1:{port}/{database}"] = Cluster(
+        pgbin, data, options, root
     )
     try:
         subprocess.run(
