@@ -114,21 +114,27 @@ class Beater:
         self.every = every
         self.sweep = sweep
         self.sweep_every = sweep_every
+        self.started_at: datetime.datetime | None = None  # when registered (`start`)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="pathways-heartbeat", daemon=True)
 
-    def start(self) -> None:
+    def start(self) -> datetime.datetime:
         """Register the worker (on the caller's connection, so it is beating before it
-        takes a task) and start beating."""
-        register(self.worker_id)
+        takes a task) and start beating; when it started."""
+        self.started_at = register(self.worker_id).started_at
         self._thread.start()
+        return self.started_at
 
     def stop(self) -> None:
-        """Stop beating and mark the worker stopped."""
+        """Stop beating and mark the worker stopped (if the database lets it: otherwise
+        its beat goes stale, as a dead worker's does)."""
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=self.every + 5)
-        stopped(self.worker_id)
+        try:
+            stopped(self.worker_id)
+        except Exception:  # noqa: BLE001 - exiting anyway; the reason it exits matters more
+            log.exception("worker %s: could not mark it stopped", self.worker_id)
 
     def _run(self) -> None:
         beats = 0

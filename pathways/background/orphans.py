@@ -95,9 +95,12 @@ def _dead(
     *,
     now: datetime.datetime,
     me: str,
+    since: datetime.datetime | None,
 ) -> bool:
     if worker_id == me:
-        return False
+        # This worker's own task, unless it was claimed before this worker started: a
+        # worker restarted with the same --worker-id after its predecessor was killed.
+        return since is not None and started_at is not None and started_at < since
     if beat is None:
         return started_at is None or is_stale(started_at, now)
     if beat.stopped_at is not None or is_stale(beat.last_beat_at, now):
@@ -110,9 +113,12 @@ def _dead(
     return False
 
 
-def orphaned(*, me: str = "", now: datetime.datetime | None = None) -> list[DBTaskResult]:
+def orphaned(
+    *, me: str = "", since: datetime.datetime | None = None, now: datetime.datetime | None = None
+) -> list[DBTaskResult]:
     """The RUNNING tasks whose worker is not alive (see the module's docstring); `me` is
-    the calling worker's id, never taken for dead."""
+    the calling worker's id, alive, and `since` when it started (a task under its id
+    claimed before then was its predecessor's)."""
     now = now or timezone.now()
     running = list(DBTaskResult.objects.running())
     claimed_by = {task.pk: (task.worker_ids or [""])[-1] for task in running}
@@ -121,18 +127,25 @@ def orphaned(*, me: str = "", now: datetime.datetime | None = None) -> list[DBTa
         task
         for task in running
         if _dead(
-            claimed_by[task.pk], beats.get(claimed_by[task.pk]), task.started_at, now=now, me=me
+            claimed_by[task.pk],
+            beats.get(claimed_by[task.pk]),
+            task.started_at,
+            now=now,
+            me=me,
+            since=since,
         )  # fmt: skip
     ]
 
 
-def sweep(*, me: str = "", now: datetime.datetime | None = None) -> Swept:
+def sweep(
+    *, me: str = "", since: datetime.datetime | None = None, now: datetime.datetime | None = None
+) -> Swept:
     """Mark failed every orphaned task, queue again those in `RERUNNABLE`; each in its
     own transaction, under a row lock, so two workers sweeping at once act once."""
     swept = Swept()
-    for candidate in orphaned(me=me, now=now):
+    for candidate in orphaned(me=me, since=since, now=now):
         try:
-            copy = _fail_and_rerun(candidate.pk, me=me, now=now or timezone.now())
+            copy = _fail_and_rerun(candidate.pk, me=me, since=since, now=now or timezone.now())
         except Exception:  # noqa: BLE001 - one task's trouble must not stop the sweep
             log.exception("could not sweep up orphaned task %s", candidate.pk)
             continue
@@ -144,7 +157,9 @@ def sweep(*, me: str = "", now: datetime.datetime | None = None) -> Swept:
     return swept
 
 
-def _fail_and_rerun(task_id: uuid.UUID, *, me: str, now: datetime.datetime) -> str | None:
+def _fail_and_rerun(
+    task_id: uuid.UUID, *, me: str, since: datetime.datetime | None, now: datetime.datetime
+) -> str | None:
     """Mark one orphan failed and queue its copy if safe; the copy's id, "" when not
     queued again, None when the task was no longer an orphan."""
     with transaction.atomic():
@@ -153,7 +168,7 @@ def _fail_and_rerun(task_id: uuid.UUID, *, me: str, now: datetime.datetime) -> s
         ).first()  # fmt: skip
         worker_id = (task.worker_ids or [""])[-1] if task else ""
         beat = WorkerBeat.objects.filter(worker_id=worker_id).first()
-        if task is None or not _dead(worker_id, beat, task.started_at, now=now, me=me):
+        if task is None or not _dead(worker_id, beat, task.started_at, now=now, me=me, since=since):
             return None
         previous = OrphanedTask.objects.filter(rerun_as=task.pk).first()
         attempt = previous.attempt + 1 if previous else 1

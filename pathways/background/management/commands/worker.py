@@ -28,10 +28,11 @@ class Command(db_worker.Command):
             super().handle(*args, **options)
             return
         me = options["worker_id"]
-        beater = Beater(me, sweep=lambda: self._report(sweep(me=me)))
-        beater.start()
+        beater = Beater(me, sweep=lambda: self._report(sweep(me=me, since=beater.started_at)))
+        since = beater.start()
         try:
-            self._report(sweep(me=me))  # what the last worker left behind, before new work
+            # What dead workers left behind, before new work.
+            self._report(sweep(me=me, since=since))
             super().handle(*args, **options)
         finally:
             beater.stop()
