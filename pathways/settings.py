@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Behind the TLS proxy: the client's address, for the audit (PATHWAYS_TRUSTED_PROXIES).
+    "pathways.web.proxy.ClientAddressFromProxy",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the server process, before sessions or the database are
     # touched: the design system's styles load even while the database is down.
@@ -230,6 +232,11 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 # The health checks answer a probe on the server's own address, without the proxy.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# The TLS proxy's addresses (comma-separated addresses or networks): a request from one
+# of them is taken to come from the last address of its X-Forwarded-For (web/proxy.py).
+PATHWAYS_TRUSTED_PROXIES = [
+    a.strip() for a in os.environ.get("PATHWAYS_TRUSTED_PROXIES", "").split(",") if a.strip()
+]
 # Scripts, styles, fonts and images from this site only; no framing, no plugins.
 PATHWAYS_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
