@@ -133,7 +133,7 @@ def orphaned(
             now=now,
             me=me,
             since=since,
-        )  # fmt: skip
+        )
     ]
 
 
