@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-REFERRALS = 600
+REFERRALS = 300
 ENGAGED = 60
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 
 from pathways.partners.capabilities import services_acted_for
 from pathways.referrals import states
@@ -64,11 +64,16 @@ def sort_inbox(user: Any, referrals: QuerySet[Referral], today: dt.date) -> Inbo
     steps the user may take on each (`actions.steps_for`), and the engagements their team
     is to start."""
     own_services = services_acted_for(user)
-    waiting = (
-        _with_sent_on(referrals.filter(state__in=states.WAITING))
-        .prefetch_related("approvals")
-        .order_by("referred_on", "pk")
+    # Only what can land in a group is read: every sent referral (it may be overdue),
+    # those still to approve or send, and the user's own services' to start. A city's
+    # accepted referrals of other services are not this user's work (and reading them
+    # was most of the page's time at 100,000 people).
+    might_wait = Q(state__in=(S.PROPOSED, S.APPROVED, S.SENT)) | Q(
+        state__in=states.TO_ENGAGE, service_id__in=own_services
     )
+    waiting = list(_with_sent_on(referrals.filter(might_wait)).order_by("referred_on", "pk"))
+    # Who approved matters only while a referral is proposed (`steps_for`).
+    prefetch_related_objects([r for r in waiting if r.state == S.PROPOSED], "approvals")
     inbox = Inbox()
     for referral in waiting:
         steps = steps_for(user, referral)
