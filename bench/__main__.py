@@ -8,7 +8,8 @@ import sys
 BENCHES = [
     "bench.synth", "bench.import_yardstick", "bench.person_page", "bench.governance",
     "bench.identify", "bench.alerts", "bench.outcomes", "bench.linkage_quality",
-    "bench.role_pages", "bench.casework",
+    "bench.role_pages", "bench.casework", "bench.backup_restore", "bench.load",
+    "bench.drill_database", "bench.drill_worker_kill",
 ]  # fmt: skip
 
 if __name__ == "__main__":

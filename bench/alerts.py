@@ -5,7 +5,7 @@ after the import that brought its event ends).
     .venv/bin/python -m bench.alerts --database-url URL   # again, on a kept cluster
 
 Loads the synthetic partnership (bench.partnership), gives every service team a worker,
-starts the background worker (`pathways db_worker`, polling every second, as in
+starts the background worker (`pathways worker`, polling every second, as in
 production), imports 10,000 new police events — a fifth of them for people with an
 active referral — and measures the time from the end of the import to the moment the
 alerts are in the database (the next page load shows them).
@@ -85,7 +85,7 @@ def measure(env: dict[str, str], work: Path) -> None:
     with_referral, others = prepare()
     new = write_events(work / "alert-events.csv", with_referral, others)
     worker = subprocess.Popen(
-        [PATHWAYS, "db_worker", "--interval", "1", "--no-startup-delay"],
+        [PATHWAYS, "worker", "--interval", "1", "--no-startup-delay"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

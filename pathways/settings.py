@@ -276,7 +276,7 @@ PATHWAYS_UNUSUAL_REFUSALS = int(os.environ.get("PATHWAYS_UNUSUAL_REFUSALS", "10"
 # (bench/identify.py).
 PATHWAYS_IDENTIFY_AFTER_IMPORT = env_bool("PATHWAYS_IDENTIFY_AFTER_IMPORT", True)
 
-# Background tasks: the database backend, worked by `pathways db_worker` (make demo starts
+# Background tasks: the database backend, worked by `pathways worker` (`pathways serve` starts
 # one). Tests run tasks at once, in the test's own transaction.
 TASKS = {
     "default": {
