@@ -15,7 +15,6 @@ class Command(BaseCommand):
         "Serve Pathways with gunicorn (pathways/web/gunicorn_conf.py) and run the background "
         "worker beside it; SIGTERM or Ctrl-C stops both, SIGHUP reloads both."
     )
-    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
