@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-REFERRALS = 300
+REFERRALS = 150
 ENGAGED = 60
 
 

@@ -15,6 +15,7 @@ command-line options override both. Times are in seconds.
 - PATHWAYS_TIMEOUT: a process silent this long is killed and replaced (default 60).
 - PATHWAYS_GRACEFUL_TIMEOUT: on SIGTERM or SIGHUP, requests under way get this long to
   finish before their process is killed (default 30).
+- PATHWAYS_KEEPALIVE: an idle connection is closed after this long (default 75).
 """
 
 from __future__ import annotations
@@ -48,8 +49,11 @@ worker_class = "gthread"
 threads = _number("PATHWAYS_THREADS", 4)
 timeout = _number("PATHWAYS_TIMEOUT", 60)
 graceful_timeout = _number("PATHWAYS_GRACEFUL_TIMEOUT", 30)
-# The TLS proxy keeps connections open to gunicorn between requests.
-keepalive = 5
+# The TLS proxy keeps connections open to gunicorn between requests. Longer than the
+# proxy's own idle limit (nginx: 60 s), so the proxy is the one to close an idle
+# connection: closed here first, a request the proxy sends on it at that instant is lost
+# ("connection reset"; seen under load at 5 s).
+keepalive = _number("PATHWAYS_KEEPALIVE", 75)
 # A process is replaced, gracefully, after about this many requests: memory a long-lived
 # process gathers (caches, fragmentation) is given back without a restart.
 max_requests = 2000
