@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-REFERRALS = 150
+REFERRALS = 100
 ENGAGED = 60
 
 
@@ -47,7 +47,13 @@ def make(out: Path, referrals: int) -> dict[str, Any]:
     from pathways.people.models import AgencyRecord, Person
     from pathways.people.scoping import outside_requests
     from pathways.referrals import states
-    from pathways.referrals.actions import do_accept, do_approve, do_propose, do_record_consent
+    from pathways.referrals.actions import (
+        do_accept,
+        do_approve,
+        do_propose,
+        do_record_consent,
+        do_withdraw,
+    )
     from pathways.referrals.models import Referral
 
     rng = random.Random(21)
@@ -57,6 +63,14 @@ def make(out: Path, referrals: int) -> dict[str, Any]:
     on = today - dt.timedelta(days=2)
     with outside_requests():
         adapt = Service.objects.get(code="ADAPT")
+        # An earlier run's referrals still waiting are withdrawn (through the step a
+        # referrer takes): left, they would swell ADAPT's inbox run after run.
+        for earlier in Referral.objects.filter(
+            service=adapt, state__in=states.WITHDRAWABLE,
+            transitions__reason="load benchmark",
+        ).select_related("service", "record"):  # fmt: skip
+            do_withdraw(users["police"], earlier, on=today, reason="other",
+                        note="the load benchmark's earlier run")  # fmt: skip
         open_adapt = Referral.objects.filter(
             person=OuterRef("person"), service=adapt, state__in=states.OPEN
         )
