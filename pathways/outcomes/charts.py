@@ -9,6 +9,7 @@ chart (None), and the page says so.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -193,14 +194,28 @@ def trend_chart(quarters: Sequence[dict[str, Any]]) -> alt.Chart | None:
     return _configured(lines.properties(width=360, height=180), "By quarter")
 
 
-def svg(chart: alt.Chart | None) -> str:
-    """The chart as an SVG document (vl-convert, no network); "" for no chart."""
-    import vl_convert
+def svg(chart: alt.Chart | None, *, remember: bool = False) -> str:
+    """The chart as an SVG document (vl-convert, no network); "" for no chart.
 
+    `remember`: for charts of published figures only (never a person's), keep the drawing
+    for the same chart: drawing takes about 50 ms a chart, and the dashboard's five are
+    the same for everyone until the figures change."""
     if chart is None:
         return ""
-    drawn: str = vl_convert.vegalite_to_svg(chart.to_json())
+    spec = chart.to_json()
+    return _drawn_before(spec) if remember else _draw(spec)
+
+
+def _draw(spec: str) -> str:
+    import vl_convert
+
+    drawn: str = vl_convert.vegalite_to_svg(spec)
     return drawn
+
+
+@functools.lru_cache(maxsize=64)
+def _drawn_before(spec: str) -> str:
+    return _draw(spec)
 
 
 def warm_up() -> None:

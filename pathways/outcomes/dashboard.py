@@ -75,5 +75,5 @@ def build_dashboard(
         figures=shown,
         sentences=follow_up_sentences(shown, completing, changes=changes)
         + engagement_sentences(shown),
-        charts={name: charts.svg(chart) for name, chart in drawn.items()},
+        charts={name: charts.svg(chart, remember=True) for name, chart in drawn.items()},
     )
