@@ -25,6 +25,7 @@ from pathways.api.schemas import (
     ReferIn,
     ReferralCreated,
 )
+from pathways.api.text import Text
 from pathways.identification.decisions import DecisionRefused, dismiss, refer
 from pathways.identification.models import Candidate
 from pathways.identification.queue import referring_agency
@@ -62,7 +63,7 @@ def _out(candidate: Candidate) -> dict[str, Any]:
 )
 def candidates(
     request: HttpRequest,
-    service: str | None = None,
+    service: Text | None = None,
     sort: str = Query("score", pattern="^(score|recent|found|name)$"),
     page: int = Query(1, ge=1),
 ) -> Any:

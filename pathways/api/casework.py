@@ -27,8 +27,9 @@ from pathways.access.casework import (
     session_of,
     squad_register,
 )
-from pathways.api.ids import an_id
+from pathways.api.ids import BodyId, Version, an_id
 from pathways.api.schemas import Message
+from pathways.api.text import Text
 from pathways.cases.models import Contact
 from pathways.casework.compliance import give_warning, report_breach
 from pathways.casework.models import Project
@@ -80,7 +81,7 @@ def _session(c: Contact) -> dict[str, Any]:
 
 @router.get("/casework/due", response={200: dict[str, Any], **ANSWERS},
             summary="What is due on the caller's (or their team's) orders and reports")  # fmt: skip
-def due(request: HttpRequest, team: bool = False, page: str | None = None) -> Any:
+def due(request: HttpRequest, team: bool = False, page: Text | None = None) -> Any:
     _may(request, CASEWORK, MANAGE_CASEWORK)
     desk = casework_desk(request.user, timezone.localdate(), team=team, page=page)  # type: ignore[arg-type]
     return {
@@ -149,16 +150,16 @@ def order(request: HttpRequest, order_id: int = an_id()) -> Any:
 
 
 class SessionIn(Schema):
-    kind: str = Field(..., description="supervision, upw or other_activity")
+    kind: Text = Field(..., description="supervision, upw or other_activity")
     on: dt.date
-    project: str = Field("", description="a project code (upw, other_activity)")
-    mode: str = Field("", description="office, home_visit, phone, video, group (supervision)")
+    project: Text = Field("", description="a project code (upw, other_activity)")
+    mode: Text = Field("", description="office, home_visit, phone, video, group (supervision)")
     hours_offered: Decimal | None = None
-    attendance: str = Field("", description="empty to book ahead; attended, late, sent_home, "
+    attendance: Text = Field("", description="empty to book ahead; attended, late, sent_home, "
                             "acceptable_absence, unacceptable_absence")  # fmt: skip
     hours_credited: Decimal | None = None
-    reason: str = ""
-    evidence: str = ""
+    reason: Text = ""
+    evidence: Text = ""
 
 
 @router.post("/casework/orders/{order_id}/sessions", response={201: dict[str, Any], **ANSWERS},
@@ -181,11 +182,11 @@ def session(request: HttpRequest, body: SessionIn, order_id: int = an_id()) -> A
 
 
 class AttendanceIn(Schema):
-    version: int = Field(..., description="the session's version as read")
-    attendance: str
+    version: Version = Field(..., description="the session's version as read")
+    attendance: Text
     hours_credited: Decimal | None = None
-    reason: str = ""
-    evidence: str = ""
+    reason: Text = ""
+    evidence: Text = ""
 
 
 @router.post("/casework/orders/{order_id}/sessions/{session_id}/attendance",
@@ -209,7 +210,7 @@ def attendance(
 
 class WarningIn(Schema):
     on: dt.date
-    reason: str
+    reason: Text
 
 
 @router.post("/casework/orders/{order_id}/warnings", response={201: dict[str, Any], **ANSWERS},
@@ -226,8 +227,8 @@ def warning(request: HttpRequest, body: WarningIn, order_id: int = an_id()) -> A
 
 class BreachIn(Schema):
     on: dt.date
-    reason: str
-    without_warning_reason: str = Field("", description="asked when no warning is recorded")
+    reason: Text
+    without_warning_reason: Text = Field("", description="asked when no warning is recorded")
 
 
 @router.post("/casework/orders/{order_id}/breaches", response={201: dict[str, Any], **ANSWERS},
@@ -262,10 +263,10 @@ def report(request: HttpRequest, report_id: int = an_id()) -> Any:
 
 
 class SubmitIn(Schema):
-    version: int
+    version: Version
     on: dt.date
-    risk_level: str
-    proposal: str
+    risk_level: Text
+    proposal: Text
 
 
 @router.post("/casework/reports/{report_id}/submit", response={200: dict[str, Any], **ANSWERS},
@@ -282,11 +283,11 @@ def submit(request: HttpRequest, body: SubmitIn, report_id: int = an_id()) -> An
 
 
 class RowIn(Schema):
-    order_id: int
-    attendance: str
+    order_id: BodyId
+    attendance: Text
     hours_credited: Decimal | None = None
-    reason: str = ""
-    evidence: str = ""
+    reason: Text = ""
+    evidence: Text = ""
 
 
 class RegisterIn(Schema):
@@ -296,7 +297,7 @@ class RegisterIn(Schema):
 
 @router.get("/casework/squads/{project}/{on}", response={200: dict[str, Any], **ANSWERS},
             summary="A squad's register: name, hours left and the day's attendance")  # fmt: skip
-def register(request: HttpRequest, project: str, on: dt.date) -> Any:
+def register(request: HttpRequest, project: Text, on: dt.date) -> Any:
     _may(request, RECORD_SESSIONS, CASEWORK)
     found = get_object_or_404(Project, code=project, active=True)
     rows = squad_register(request.user, found, on)  # type: ignore[arg-type]
@@ -307,7 +308,7 @@ def register(request: HttpRequest, project: str, on: dt.date) -> Any:
 
 @router.post("/casework/squads/{project}/{on}", response={201: dict[str, Any], **ANSWERS},
              summary="Save a squad's register: everyone or nobody")  # fmt: skip
-def save_register(request: HttpRequest, body: RegisterIn, project: str, on: dt.date) -> Any:
+def save_register(request: HttpRequest, body: RegisterIn, project: Text, on: dt.date) -> Any:
     _may(request, RECORD_SESSIONS, CASEWORK)
     found = get_object_or_404(Project, code=project, active=True)
     with register_to_act_on(request.user, found, [r.order_id for r in body.rows]) as orders:  # type: ignore[arg-type]
@@ -326,7 +327,7 @@ class FiguresQuery(Schema):
     period_from: dt.date = Field(..., alias="from", description="first day of the period")
     period_to: dt.date = Field(..., alias="to", description="first day after the period")
     as_of: dt.date | None = None
-    team: str = ""
+    team: Text = ""
     published: bool = Field(False, description="suppress small numbers (OUTCOMES.md)")
 
 

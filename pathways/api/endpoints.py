@@ -77,6 +77,10 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        # django-ninja's one 400: a body it cannot parse. Every operation documents 422
+        # for a request it cannot take as sent (OpenAPI), so that is what this answers.
+        return _error(request, 422, "the request body is not valid JSON")
     return _error(request, exc.status_code, str(exc))
 
 

@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from pathways.api.schemas import Message
+from pathways.api.text import Text
 from pathways.outcomes.parameters import ReportError, report_parameters
 from pathways.outcomes.report import outcome_report
 from pathways.outcomes.suppression import published as published_figures
@@ -25,12 +26,12 @@ router = Router(tags=["outcomes"])
 class OutcomeQuery(Schema):
     period_from: dt.date = Field(..., alias="from", description="first day of the period")
     period_to: dt.date = Field(..., alias="to", description="first day after the period")
-    service: list[str] = Field([], description="service codes (default: the diversion ones)")
+    service: list[Text] = Field([], description="service codes (default: the diversion ones)")
     as_of: dt.date | None = Field(None, description="the date the data is complete to")
     published: bool = Field(False, description="suppress small numbers (OUTCOMES.md)")
-    area: str = ""
-    sex: str = ""
-    age_band: str = ""
+    area: Text = ""
+    sex: Text = ""
+    age_band: Text = ""
 
 
 @router.get(

@@ -6,6 +6,9 @@ import datetime as dt
 
 from ninja import Schema
 
+from pathways.api.ids import Version
+from pathways.api.text import Text
+
 
 class Message(Schema):
     message: str
@@ -109,14 +112,14 @@ class CandidateDetail(CandidateOut):
 
 
 class DismissIn(Schema):
-    reason: str
-    note: str = ""
-    version: int
+    reason: Text
+    note: Text = ""
+    version: Version
 
 
 class ReferIn(Schema):
-    note: str = ""
-    version: int
+    note: Text = ""
+    version: Version
 
 
 class ReferralCreated(Schema):
@@ -181,40 +184,40 @@ class ReferralDetail(ReferralOut):
 
 
 class StepIn(Schema):
-    version: int
-    note: str = ""
-    reason: str = ""
+    version: Version
+    note: Text = ""
+    reason: Text = ""
 
 
 class ContactIn(Schema):
     on: dt.date
-    attendance: str
-    reason: str = ""
-    notes: str = ""
-    concerns: str = ""
+    attendance: Text
+    reason: Text = ""
+    notes: Text = ""
+    concerns: Text = ""
     notify_referrer: bool = False
 
 
 class StartIn(Schema):
-    version: int
-    focus_areas: list[str]
+    version: Version
+    focus_areas: list[Text]
     contact: ContactIn
 
 
 class EndIn(Schema):
-    version: int
+    version: Version
     on: dt.date
-    outcome: str
-    ratings: dict[str, str]
-    closing_reason: str = ""
-    note: str = ""
+    outcome: Text
+    ratings: dict[Text, Text]
+    closing_reason: Text = ""
+    note: Text = ""
 
 
 class ConsentIn(Schema):
-    version: int
+    version: Version
     given: bool
     on: dt.date
-    witness: str
+    witness: Text
 
 
 class AlertOut(Schema):
@@ -237,14 +240,14 @@ class CustodyVisitOut(Schema):
 
 
 class CustodyVisitIn(Schema):
-    version: int
-    outcome: str
+    version: Version
+    outcome: Text
     seen_on: dt.date
-    conversation: str = ""
-    signposted_to: list[str] = []
+    conversation: Text = ""
+    signposted_to: list[Text] = []
 
 
 class NewReferralIn(Schema):
-    service: str
-    route: str
-    reason: str
+    service: Text
+    route: Text
+    reason: Text

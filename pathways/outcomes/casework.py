@@ -21,7 +21,7 @@ from django.db import connection
 from pathways.casework.models import Assessment, Court, Level, Order
 from pathways.casework.orders import ENDINGS
 from pathways.casework.working_days import working_day_index
-from pathways.outcomes.parameters import ReportError
+from pathways.outcomes.parameters import ReportError, check_dates
 from pathways.outcomes.rounding import percentage
 from pathways.outcomes.scope import date_sql, months_sql
 from pathways.partners.models import Team
@@ -56,6 +56,7 @@ def casework_parameters(
     period_from: dt.date, period_to: dt.date, as_of: dt.date, team: str = ""
 ) -> CaseworkParameters:
     """Checked parameters; `ReportError` names what is wrong."""
+    check_dates({"from": period_from, "to": period_to, "as_of": as_of})
     if period_to <= period_from:
         raise ReportError(
             f"the period must end after it starts (from {period_from}, to {period_to}; "

@@ -18,8 +18,23 @@ AGE_BANDS = (
 SEXES = ("M", "F", "X", "U")
 
 
+# The days a report may name. The partnership's records begin after the first, and the
+# last is far enough ahead for any plan: a date outside them is a mistake, and would have
+# the casework figures build a calendar of centuries (a row a day) or overflow Python's
+# dates near the years 1 and 9999.
+EARLIEST = dt.date(1990, 1, 1)
+LATEST = dt.date(2099, 12, 31)
+
+
 class ReportError(ValueError):
     """The report was asked for with parameters it cannot have; the message says which."""
+
+
+def check_dates(dates: dict[str, dt.date | None]) -> None:
+    """ReportError naming the first of `dates` (name -> day) outside EARLIEST..LATEST."""
+    for name, day in dates.items():
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise ReportError(f"{name} must be between {EARLIEST} and {LATEST}, not {day}")
 
 
 @dataclass(frozen=True)
@@ -82,6 +97,7 @@ def report_parameters(
     unknown = [s for s in chosen if s not in known]
     if unknown:
         raise ReportError(f"unknown service: {', '.join(unknown)}")
+    check_dates({"from": period_from, "to": period_to, "as_of": as_of})
     if period_to <= period_from:
         raise ReportError(
             f"the period must end after it starts (from {period_from}, to {period_to}; "
