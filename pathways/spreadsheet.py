@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-FORMULA_STARTS = ("=", "+", "-", "@")
+# What a spreadsheet may read as the start of a formula (OWASP's CSV injection list):
+# a tab or carriage return first is dropped by some, leaving the formula after it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: object) -> object:

@@ -25,6 +25,17 @@ class SourceRow:
 
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
+# The largest value read whole (characters). Python's csv stops at 128 KiB, and a quoted
+# value over it loses the reader its place: the rest of the value is read as rows. Far
+# over every column's own limit, so a value this long is still rejected by its column.
+FIELD_LIMIT = 16 * 1024 * 1024
+# Byte order marks of the encodings a spreadsheet may save "Unicode text" in.
+_WIDE_BOMS = {
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe": "UTF-16",
+    b"\xfe\xff": "UTF-16",
+}
 
 
 def _has_surrogates(value: str) -> bool:
@@ -43,6 +54,17 @@ class CsvSource:
                 f"{path.name} is empty (zero bytes): a file needs at least a header row"
             )
         self._raw: IO[bytes] = path.open("rb")
+        start = self._raw.read(4)
+        self._raw.seek(0)
+        for bom, encoding in _WIDE_BOMS.items():
+            if start.startswith(bom):
+                self.close()
+                raise FileRefused(
+                    f"{path.name} is {encoding} text: save it as UTF-8 (in a spreadsheet, "
+                    'as "CSV UTF-8") and import it again'
+                )
+        if csv.field_size_limit() < FIELD_LIMIT:
+            csv.field_size_limit(FIELD_LIMIT)
         # surrogateescape keeps undecodable bytes so the row can be rejected with its line,
         # instead of the whole file failing to decode.
         self._text = io.TextIOWrapper(
@@ -119,9 +141,14 @@ class CsvSource:
                 continue
             values.update(zip(header, fields, strict=True))
             problem = None
-            if _has_surrogates("".join(fields)):
+            joined = "".join(fields)
+            if _has_surrogates(joined):
                 column = next(c for c, v in values.items() if _has_surrogates(v))
                 problem = (column, f"{column}: contains bytes that are not valid UTF-8")
+            elif "\x00" in joined:
+                # No value holds one, and PostgreSQL's text cannot store it.
+                column = next(c for c, v in values.items() if "\x00" in v)
+                problem = (column, f"{column}: contains a NUL character (byte 0)")
             yield SourceRow(line, values, problem)
 
     def close(self) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from django.db import connection
 from django.utils import timezone
@@ -73,9 +73,12 @@ class _RejectSink:
 
 
 def _printable(row: dict[str, str]) -> dict[str, str]:
-    # Undecodable bytes are kept as \\x.. escapes so the stored row stays valid text.
+    # Undecodable bytes are kept as \\x.. escapes, and a NUL as \\x00, so the stored row
+    # stays valid text (PostgreSQL's text and jsonb cannot hold a NUL).
     return {
-        k: v.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        k: v.encode("utf-8", "surrogateescape")
+        .decode("utf-8", "backslashreplace")
+        .replace("\x00", "\\x00")
         for k, v in row.items()
     }
 
@@ -320,11 +323,30 @@ def _finish(run: ImportRun, status: str, error: str = "") -> None:
     run.save()
 
 
-def write_quarantine(runs: list[ImportRun], out: Path) -> int:
-    """Write the rejected rows of `runs` to `out` as a quarantine CSV; how many."""
+class QuarantineUnwritable(Exception):
+    """The quarantine file cannot be written; the message names it and says why."""
+
+
+def open_quarantine(out: Path) -> TextIO:
+    """`out` opened for the quarantine CSV, before anything is imported: a quarantine that
+    cannot be written refuses the import whole (QuarantineUnwritable), rather than leaving
+    it done with its rejected rows nowhere the operator asked for."""
+    try:
+        return out.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        raise QuarantineUnwritable(
+            f"the quarantine file {out} cannot be written ({why}): nothing was imported"
+        ) from exc
+
+
+def write_quarantine(runs: list[ImportRun], out: Path | TextIO) -> int:
+    """Write the rejected rows of `runs` to `out` (a path, or a file `open_quarantine`
+    opened, which is closed after) as a quarantine CSV; how many."""
+    handle = open_quarantine(out) if isinstance(out, Path) else out
     columns = quarantine_columns(runs)
     written = 0
-    with out.open("w", encoding="utf-8", newline="") as handle:
+    with handle:
         writer = csv.writer(handle)
         writer.writerow([*LEADING, *columns])
         for run in runs:

@@ -14,7 +14,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from pathways.feeds.runner import KINDS, import_files, write_quarantine
+from pathways.feeds.runner import (
+    KINDS,
+    QuarantineUnwritable,
+    import_files,
+    open_quarantine,
+    write_quarantine,
+)
 
 SUMMARY = ("read", "created", "updated", "unchanged", "rejected")
 
@@ -41,6 +47,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         kind: str = options["kind"]
         err = Console(stderr=True)
+        quarantine = None
+        if options["quarantine"]:
+            # Before importing: a quarantine that cannot be written stops the run whole.
+            try:
+                quarantine = open_quarantine(options["quarantine"])
+            except QuarantineUnwritable as error:
+                raise CommandError(str(error), returncode=2) from None
         with Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -86,8 +99,17 @@ class Command(BaseCommand):
                 f"identify ({run.scope}): {run.created} new candidate(s), {run.updated} "
                 f"updated, {run.lapsed} lapsed"
             )
-        if options["quarantine"]:
-            written = write_quarantine(outcome.runs, options["quarantine"])
+        if quarantine is not None:
+            try:
+                written = write_quarantine(outcome.runs, quarantine)
+            except OSError as error:
+                # The import is done and its rejected rows are kept with its runs.
+                raise CommandError(
+                    f"the files were imported, but writing the quarantine file "
+                    f"{options['quarantine']} failed ({error.strerror or error}); the rejected "
+                    "rows are kept with the import runs",
+                    returncode=2,
+                ) from None
             err.print(f"{written} rejected row(s) written to {options['quarantine']}")
         if totals["rejected"]:
             for done in outcome.runs:
