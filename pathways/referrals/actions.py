@@ -33,6 +33,7 @@ from pathways.people.models import AgencyRecord, Person
 from pathways.referrals import states
 from pathways.referrals.dates import as_day
 from pathways.referrals.models import Approval, Consent, Referral, ReferralState, Transition
+from pathways.referrals.scans import ScanRefused, check_scan
 from pathways.referrals.transitions import (
     DateOutOfOrder,
     StaleReferral,
@@ -342,6 +343,13 @@ def do_record_consent(
         raise ConsentError(f"unknown way of giving consent: {method!r}")
     if on > timezone.localdate():
         raise ConsentError("the date cannot be in the future")
+    if scan is not None:
+        # By its bytes, whatever its name or declared type: this is what the form checks.
+        try:
+            checked = check_scan(scan.chunks(), scan.name or "")
+        except ScanRefused as error:
+            raise ConsentError(str(error)) from None
+        scan.name = checked.name
     with transaction.atomic():
         consent = Consent(
             person_id=referral.person_id,

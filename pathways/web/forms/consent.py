@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import capfirst
 
 from pathways.partners.reasons import reason_choices
+from pathways.referrals.scans import MAX_SCAN_BYTES, ScanRefused, check_scan
 from pathways.web.forms.dates import past_date_field
 
 
@@ -32,8 +34,20 @@ class ConsentForm(forms.Form):
     scan = forms.FileField(
         label="Scan of the signed form",
         required=False,
-        help_text="A PDF or image of the form the person signed.",
+        help_text="A PDF, PNG, JPEG or TIFF file of the form the person signed, "
+        f"at most {MAX_SCAN_BYTES // (1024 * 1024)} MB.",
     )
+
+    def clean_scan(self) -> UploadedFile | None:
+        """The scan, checked by its bytes (pathways.referrals.scans), not its name."""
+        scan: UploadedFile | None = self.cleaned_data.get("scan")
+        if scan is None:
+            return None
+        try:
+            check_scan(scan.chunks(), scan.name or "")
+        except ScanRefused as error:
+            raise forms.ValidationError(str(error), code="scan") from None
+        return scan
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
