@@ -14,7 +14,15 @@ def main() -> None:
     operator's authority; `runserver`'s requests are served with the door shut, like any
     other server's: `pathways.people.scoping`)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pathways.settings")
+    from django.conf import settings
     from django.core.management import execute_from_command_line
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 -- reads the settings, which check themselves
+    except RuntimeError as error:
+        # A setting missing or unreadable (a secret's file, production's required keys):
+        # the operator is told which, without a traceback.
+        sys.exit(f"pathways: {error}")
 
     execute_from_command_line(["pathways", *sys.argv[1:]])
 

@@ -32,7 +32,14 @@ def env_secret(name: str, default: str | None = None) -> str | None:
     """A secret from NAME or from the file named by NAME_FILE."""
     path = os.environ.get(f"{name}_FILE")
     if path:
-        return Path(path).read_text(encoding="utf-8").strip()
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            # Said plainly, naming the setting: a traceback from deep in the settings
+            # would leave an operator guessing which of the secrets is missing.
+            raise RuntimeError(
+                f"{name}_FILE names {path}, which cannot be read: {error.strerror}"
+            ) from None
     return os.environ.get(name, default)
 
 

@@ -216,3 +216,18 @@ def test_a_pytest_run_that_collects_no_test_fails() -> None:
     )
     assert result.returncode == 1
     assert "collected no tests" in result.stderr
+
+
+def test_a_secret_file_that_cannot_be_read_is_named_without_a_traceback(tmp_path: Path) -> None:
+    """`pathways` says which setting's file is missing, and stops (deployment.md: every
+    *_FILE variable must name a readable file)."""
+    missing = tmp_path / "smtp_password"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pathways.settings",
+           "EMAIL_HOST_PASSWORD_FILE": str(missing)}  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "pathways.cli", "check"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert f"EMAIL_HOST_PASSWORD_FILE names {missing}, which cannot be read" in result.stderr
+    assert "Traceback" not in result.stderr
