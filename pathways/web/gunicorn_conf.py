@@ -66,7 +66,11 @@ proc_name = "pathways-web"
 # query string or the referring address: a search's query string holds a name.
 accesslog = "-"
 errorlog = "-"
-access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
+# The request's id last (the X-Request-ID Pathways answers with, the proxy's where it
+# gave one): the same id as the access audit's rows for the request.
+access_log_format = (
+    '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s" %({x-request-id}o)s'
+)
 # gunicorn's control socket is per user, not per server: two servers on one host (a test
 # beside a demo) would fight over it. Reload and stop with signals (docs/deployment.md).
 control_socket_disable = True
