@@ -34,7 +34,7 @@ from pathlib import Path
 
 import requests
 
-from bench.load import BIN, REPO, _free_port, _wait_ready, pathways
+from bench.load import REPO, pathways, served
 from bench.throwaway_postgres import CLUSTERS, throwaway_postgres
 
 RECOVERY_FIGURE_SECONDS = 10
@@ -116,15 +116,7 @@ def main() -> None:
         )  # fmt: skip
         targets = json.loads(targets_file.read_text(encoding="utf-8"))
         token = pathways(["token", "create", "adapt"], env).stdout.strip()
-        port = _free_port()
-        server = f"http://127.0.0.1:{port}"
-        log = (work / "serve.log").open("w")
-        served = subprocess.Popen(
-            [str(BIN / "pathways"), "serve", "--bind", f"127.0.0.1:{port}"],
-            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
-        )  # fmt: skip
-        try:
-            _wait_ready(server)
+        with served(env, work) as server:
             mentor = signed_in(server, "adapt")
             engaged = targets["engaged"]
             before = [record_contact(mentor, server, engaged[i % len(engaged)], targets["on"])
@@ -158,10 +150,6 @@ def main() -> None:
             for t in threads:
                 t.join(timeout=60)
             after = record_contact(mentor, server, engaged[0], targets["on"])
-        finally:
-            served.terminate()
-            served.wait(timeout=60)
-            log.close()
         during = [
             a for probe_answers in answers for a in probe_answers.heard if down <= a[0] < back
         ]

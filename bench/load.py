@@ -33,7 +33,8 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from bench.throwaway_postgres import throwaway_postgres
@@ -66,6 +67,25 @@ def _wait_ready(url: str, seconds: float = 120) -> None:
             pass
         time.sleep(1)
     raise RuntimeError(f"the server at {url} was not ready within {seconds:.0f} s")
+
+
+@contextmanager
+def served(env: dict[str, str], work: Path) -> Iterator[str]:
+    """`pathways serve` (gunicorn and the worker) on a free port with `env`, logging to
+    WORK/serve.log; yields its address once /readyz says it is ready, stops it after."""
+    port = _free_port()
+    with (work / "serve.log").open("w") as log:
+        server = subprocess.Popen(
+            [str(BIN / "pathways"), "serve", "--bind", f"127.0.0.1:{port}"],
+            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
+        )  # fmt: skip
+        try:
+            url = f"http://127.0.0.1:{port}"
+            _wait_ready(url)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -188,15 +208,7 @@ def main() -> None:
             env=env, check=True, capture_output=True, text=True, cwd=REPO,
         )  # fmt: skip
         print(f"referrals to act on: {made.stdout.strip()}", flush=True)
-        port = _free_port()
-        server_url = f"http://127.0.0.1:{port}"
-        log = (work / "serve.log").open("w")
-        server = subprocess.Popen(
-            [str(BIN / "pathways"), "serve", "--bind", f"127.0.0.1:{port}"],
-            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
-        )  # fmt: skip
-        try:
-            _wait_ready(server_url)
+        with served(env, work) as server_url:
             writes = work / "writes.jsonl"
             load_env = {**env, "LOAD_TARGETS": str(targets), "LOAD_WRITES": str(writes)}
             print(f"machine: {os.cpu_count()} cores; server: `pathways serve` (gunicorn) "
@@ -219,10 +231,6 @@ def main() -> None:
                     f"other errors {f['other errors']}; slowest {f['slowest']}",
                     flush=True,
                 )
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
-            log.close()
         checked = subprocess.run(
             [sys.executable, "-m", "bench.load_targets", "check", str(targets), str(writes)],
             env=env, check=True, capture_output=True, text=True, cwd=REPO,
